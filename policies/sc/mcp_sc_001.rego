@@ -1,0 +1,47 @@
+# METADATA
+# title: Mutable image reference
+# description: >-
+#   An image reference has no tag or uses `:latest`, so what runs can change
+#   without a change in the repository. Checked on the Compose `image:` of a
+#   service that is not built locally, and on every external `FROM` of the
+#   Dockerfile (after global ARG defaults are applied). Stage aliases,
+#   `scratch`, digests and local build tags are not mutable references.
+# custom:
+#   id: MCP-SC-001
+#   severity: MEDIUM
+#   kinds: [compose_service, dockerfile]
+#   remediation: >-
+#     Pin a version tag, and a digest for production
+#     (`image: repo:1.4.2@sha256:…`), kept fresh with a bot such as Renovate.
+#   references:
+#     - CIS Docker Benchmark 4.2
+#     - hadolint DL3006, DL3007
+#     - Trivy DS-0001
+#     - "KICS: Image Version Not Explicit / Image Version Using 'latest'"
+#     - Checkov CKV_DOCKER_7
+#     - OWASP MCP Top 10 MCP04
+package mcp_audit.sc.mcp_sc_001
+
+import data.mcp_audit.lib.image
+import data.mcp_audit.lib.result
+import rego.v1
+
+deny contains r if {
+	img := input.service.image
+	not input.service.has_build
+	not img.indeterminate
+	image.mutable(img.value)
+	r := result.new(sprintf("image %q %s", [img.value, why(img.value)]), img)
+}
+
+deny contains r if {
+	some f in input.dockerfile.from
+	f.kind == "external"
+	not f.indeterminate
+	image.mutable(f.resolved)
+	r := result.new(sprintf("base image %q %s", [f.resolved, why(f.resolved)]), f)
+}
+
+why(ref) := "uses the mutable `latest` tag" if image.tag(ref) == "latest"
+
+why(ref) := "has no tag (defaults to `latest`)" if not image.tag(ref)

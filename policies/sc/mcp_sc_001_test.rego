@@ -1,0 +1,34 @@
+package mcp_audit.sc.mcp_sc_001_test
+
+import data.mcp_audit.sc.mcp_sc_001
+import rego.v1
+
+l := {"file": "compose.yaml", "line": 3, "col": 12, "end_line": 3, "end_col": 30}
+
+svc(ref) := {"service": {"image": {"value": ref, "loc": l}, "has_build": false}}
+
+test_latest_and_untagged_are_mutable if {
+	count(mcp_sc_001.deny) == 1 with input as svc("nginx:latest")
+	count(mcp_sc_001.deny) == 1 with input as svc("nginx")
+	count(mcp_sc_001.deny) == 1 with input as svc("localhost:5000/idp/github-mcp:latest")
+	count(mcp_sc_001.deny) == 1 with input as svc("localhost:5000/idp/github-mcp")
+}
+
+test_pinned_refs_pass if {
+	count(mcp_sc_001.deny) == 0 with input as svc("nginx:1.27.0")
+	count(mcp_sc_001.deny) == 0 with input as svc("localhost:5000/idp/mcp-hub:2.0")
+	count(mcp_sc_001.deny) == 0 with input as svc("nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000")
+}
+
+test_local_build_tag_passes if {
+	count(mcp_sc_001.deny) == 0 with input as {"service": {"image": {"value": "app:latest", "loc": l}, "has_build": true}}
+}
+
+test_dockerfile_from if {
+	count(mcp_sc_001.deny) == 1 with input as {"dockerfile": {"from": [
+		{"kind": "external", "resolved": "node:latest", "loc": l},
+		{"kind": "stage", "resolved": "base", "loc": l},
+		{"kind": "scratch", "resolved": "scratch", "loc": l},
+		{"kind": "external", "resolved": "node:20.11-alpine", "loc": l},
+	]}}
+}

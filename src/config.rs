@@ -1,0 +1,188 @@
+//! `.mcp-audit.yaml`: found upward from the scan root (or given with `--config`);
+//! unknown keys are rejected so that typos do not silently disable a setting.
+
+use crate::catalog::Severity;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+pub const CONFIG_NAMES: &[&str] = &[".mcp-audit.yaml", ".mcp-audit.yml"];
+
+/// Maps a Compose image to the Dockerfile that builds it.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageMapEntry {
+    /// Pattern: `*` matches any run of characters, `{name}` captures one path segment.
+    pub image: String,
+    /// Path relative to the config file; may use `{name}`.
+    pub dockerfile: String,
+    /// Build stage to use (default: the last stage).
+    #[serde(default)]
+    pub target: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSetting {
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub severity: Option<Severity>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub image_map: Vec<ImageMapEntry>,
+    /// Service names or image patterns of the hub / gateway.
+    #[serde(default)]
+    pub hubs: Vec<String>,
+    /// Service names or image patterns that are MCP servers.
+    #[serde(default)]
+    pub servers: Vec<String>,
+    /// Extra label keys read as `mcp.server` / `mcp.role`.
+    #[serde(default)]
+    pub label_aliases: LabelAliases,
+    #[serde(default)]
+    pub rules: std::collections::BTreeMap<String, RuleSetting>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+    #[serde(default)]
+    pub policies: Vec<PathBuf>,
+    #[serde(default)]
+    pub fail_on: Option<Severity>,
+    /// Directory of the config file (paths in it are relative to it).
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+    #[serde(skip)]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelAliases {
+    #[serde(default = "default_server_labels")]
+    pub server: Vec<String>,
+    #[serde(default = "default_role_labels")]
+    pub role: Vec<String>,
+}
+
+impl Default for LabelAliases {
+    fn default() -> Self {
+        LabelAliases {
+            server: default_server_labels(),
+            role: default_role_labels(),
+        }
+    }
+}
+
+fn default_server_labels() -> Vec<String> {
+    vec!["mcp.server".into(), "com.mcp.type".into()]
+}
+fn default_role_labels() -> Vec<String> {
+    vec!["mcp.role".into(), "com.mcp.role".into()]
+}
+
+impl Config {
+    pub fn load(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config {}", path.display()))?;
+        let mut c: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            serde_saphyr::from_str(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+        };
+        c.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        c.path = Some(path.to_path_buf());
+        Ok(c)
+    }
+
+    /// The config for a scan of `root`: the first config file found in `root` or
+    /// one of its ancestors, or the defaults.
+    pub fn discover(root: &Path) -> Result<Config> {
+        let start = if root.is_file() {
+            root.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            root.to_path_buf()
+        };
+        let start = std::fs::canonicalize(&start).unwrap_or(start);
+        for dir in start.ancestors() {
+            for n in CONFIG_NAMES {
+                let p = dir.join(n);
+                if p.is_file() {
+                    return Config::load(&p);
+                }
+            }
+        }
+        Ok(Config {
+            base_dir: start,
+            ..Config::default()
+        })
+    }
+}
+
+/// Match an image against a pattern with `*` wildcards and `{name}` captures.
+/// Returns the value of `{name}` (empty when the pattern has none).
+pub fn match_image(pattern: &str, image: &str) -> Option<String> {
+    fn go(p: &str, s: &str, cap: &mut Option<String>) -> bool {
+        if let Some(rest) = p.strip_prefix("{name}") {
+            let seg_end = s.find(['/', ':', '@']).unwrap_or(s.len());
+            for end in (1..=seg_end).rev() {
+                if go(rest, &s[end..], cap) {
+                    *cap = Some(s[..end].to_string());
+                    return true;
+                }
+            }
+            return false;
+        }
+        if let Some(rest) = p.strip_prefix('*') {
+            return (0..=s.len()).filter(|&i| s.is_char_boundary(i)).any(|i| go(rest, &s[i..], cap));
+        }
+        match (p.chars().next(), s.chars().next()) {
+            (None, None) => true,
+            (Some(pc), Some(sc)) if pc == sc => go(&p[pc.len_utf8()..], &s[sc.len_utf8()..], cap),
+            _ => false,
+        }
+    }
+    let mut cap = None;
+    // Bound the work on hostile patterns/images.
+    if pattern.len() > 512 || image.len() > 1024 {
+        return None;
+    }
+    if go(pattern, image, &mut cap) {
+        Some(cap.unwrap_or_default())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn image_patterns() {
+        assert_eq!(
+            match_image("localhost:5000/idp/{name}:*", "localhost:5000/idp/github-mcp:latest").as_deref(),
+            Some("github-mcp")
+        );
+        assert_eq!(match_image("localhost:5000/idp/mcp-hub:*", "localhost:5000/idp/mcp-hub:2.0").as_deref(), Some(""));
+        assert!(match_image("localhost:5000/idp/{name}:*", "docker.io/x:1").is_none());
+        assert!(match_image("mcp/*", "mcp/github").is_some());
+        assert!(match_image("*-mcp:*", "localhost:5000/idp/github-mcp:latest").is_some());
+    }
+
+    #[test]
+    fn unknown_keys_rejected() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(".mcp-audit.yaml");
+        std::fs::write(&p, "image_mapp: []\n").unwrap();
+        assert!(Config::load(&p).is_err());
+        std::fs::write(&p, "image_map:\n  - image: 'a/{name}:*'\n    dockerfile: 's/{name}/Dockerfile'\nhubs: [mcp-hub]\n").unwrap();
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.image_map.len(), 1);
+        assert_eq!(c.base_dir, d.path());
+    }
+}

@@ -1,0 +1,106 @@
+//! Findings: a rule's raw Rego result joined with the rule's metadata and the unit.
+
+use crate::catalog::{RuleMeta, Severity};
+use crate::resolve::Unit;
+use crate::source::Loc;
+use serde::Serialize;
+
+/// Why a finding does not count.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Suppression {
+    /// `superseded` (DF rule replaced by its EC rule on a bound service).
+    pub kind: &'static str,
+    pub justification: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub title: String,
+    pub message: String,
+    pub location: Option<Loc>,
+    /// Provenance: the other places that made the value what it is.
+    pub related: Vec<Loc>,
+    pub units: Vec<String>,
+    pub help: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Suppression>,
+}
+
+fn loc_from(v: &serde_json::Value) -> Option<Loc> {
+    let o = v.as_object()?;
+    let n = |k: &str| o.get(k).and_then(serde_json::Value::as_u64).map(|x| x as usize);
+    Some(Loc {
+        file: o.get("file")?.as_str()?.to_string(),
+        line: n("line")?,
+        col: n("col").unwrap_or(1),
+        end_line: n("end_line").or(n("line"))?,
+        end_col: n("end_col").or(n("col")).unwrap_or(1),
+        start: n("start").unwrap_or(0),
+        end: n("end").unwrap_or(0),
+    })
+}
+
+/// Build a finding from one object of a rule's `deny` set.
+pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> Finding {
+    let msg = result
+        .get("msg")
+        .and_then(|m| m.as_str())
+        .map(str::to_string)
+        .unwrap_or_else(|| rule.title.clone());
+    let location = result.get("loc").and_then(loc_from);
+    let mut related: Vec<Loc> = result
+        .get("related")
+        .and_then(|r| r.as_array())
+        .map(|a| a.iter().filter_map(loc_from).collect())
+        .unwrap_or_default();
+    related.retain(|r| Some(r) != location.as_ref());
+    related.dedup();
+    let suppressed = match &rule.superseded_by {
+        Some(by) if unit.kind == "compose_service" => Some(Suppression {
+            kind: "superseded",
+            justification: format!("superseded by {by}: the image is judged as run by Compose service {:?}", unit.name),
+        }),
+        _ => None,
+    };
+    Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        title: rule.title.clone(),
+        message: msg,
+        location,
+        related,
+        units: vec![unit.id.clone()],
+        help: rule.remediation.clone(),
+        evidence: result.get("evidence").cloned(),
+        suppressed,
+    }
+}
+
+/// Merge identical findings (same rule, location and message) raised for several units,
+/// and sort by file, line, column, rule.
+pub fn dedupe_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
+    findings.sort_by(|a, b| {
+        let ka = (&a.location, &a.rule, &a.message, a.suppressed.is_some());
+        let kb = (&b.location, &b.rule, &b.message, b.suppressed.is_some());
+        ka.cmp(&kb)
+    });
+    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
+    for f in findings {
+        if let Some(last) = out.last_mut() {
+            if last.rule == f.rule && last.location == f.location && last.message == f.message && last.suppressed == f.suppressed {
+                for u in f.units {
+                    if !last.units.contains(&u) {
+                        last.units.push(u);
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(f);
+    }
+    out
+}

@@ -1,0 +1,572 @@
+//! The typed model of a Compose service: short and long syntaxes normalised to one
+//! shape, every value with its location. It serialises into the Rego input.
+
+use crate::parse::compose::{CKey, CNode, CVal, Var};
+use crate::source::Loc;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A scalar value with where it was written and how it was interpolated.
+#[derive(Clone, Debug, Serialize)]
+pub struct Val {
+    pub value: String,
+    pub loc: Loc,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vars: Vec<Var>,
+    /// A variable in it is unset (no default) or required.
+    pub indeterminate: bool,
+    /// The anchor site, when the value came through `<<: *anchor` or an alias.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defined: Option<Loc>,
+}
+
+impl Val {
+    pub fn of(n: &CNode) -> Option<Val> {
+        Some(Val {
+            value: n.text()?,
+            loc: n.loc.clone(),
+            indeterminate: n.vars.iter().any(Var::unresolved),
+            vars: n.vars.clone(),
+            defined: n.defined.clone(),
+        })
+    }
+    /// A value at the location of a key (e.g. a list item `K=V` split into key and value).
+    fn with(value: String, n: &CNode) -> Val {
+        Val {
+            value,
+            loc: n.loc.clone(),
+            indeterminate: n.vars.iter().any(Var::unresolved),
+            vars: n.vars.clone(),
+            defined: n.defined.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BoolVal {
+    pub value: bool,
+    pub raw: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Build {
+    pub context: Option<Val>,
+    pub dockerfile: Option<Val>,
+    pub dockerfile_inline: Option<Val>,
+    pub target: Option<Val>,
+    pub args: BTreeMap<String, Val>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Port {
+    pub host_ip: Option<String>,
+    pub published: Option<String>,
+    pub target: String,
+    pub protocol: String,
+    pub loc: Loc,
+    pub indeterminate: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Mount {
+    /// `bind`, `volume`, `tmpfs`, `image`, `npipe`, `cluster`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub source: Option<String>,
+    pub target: String,
+    pub read_only: bool,
+    pub loc: Loc,
+    pub indeterminate: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Device {
+    pub value: String,
+    pub host: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Network {
+    pub name: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Healthcheck {
+    /// The test as one string (`CMD curl -f …`), when given.
+    pub test: Option<Val>,
+    pub test_none: bool,
+    pub disable: Option<BoolVal>,
+    pub loc: Loc,
+}
+
+/// A Compose service after merge and interpolation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Service {
+    pub name: String,
+    /// Location of the service's key.
+    pub loc: Loc,
+    pub image: Option<Val>,
+    pub has_build: bool,
+    pub build: Option<Build>,
+    pub user: Option<Val>,
+    pub privileged: Option<BoolVal>,
+    pub read_only: Option<BoolVal>,
+    pub cap_add: Vec<Val>,
+    pub cap_drop: Vec<Val>,
+    pub devices: Vec<Device>,
+    pub security_opt: Vec<Val>,
+    pub mem_limit: Option<Val>,
+    pub memory_limit_deploy: Option<Val>,
+    pub memory_reservation: Option<Val>,
+    pub cpus: Option<Val>,
+    pub cpus_deploy: Option<Val>,
+    pub healthcheck: Option<Healthcheck>,
+    pub labels: BTreeMap<String, Val>,
+    pub environment: BTreeMap<String, Val>,
+    pub env_file: Vec<Val>,
+    pub ports: Vec<Port>,
+    pub volumes: Vec<Mount>,
+    pub networks: Vec<Network>,
+    pub network_mode: Option<Val>,
+    pub restart: Option<Val>,
+    pub command: Option<Val>,
+    /// Run to completion (`restart: "no"` and another service waits for its success).
+    pub one_shot: bool,
+}
+
+fn val_at(n: &CNode, path: &[&str]) -> Option<Val> {
+    let mut cur = n;
+    for p in path {
+        cur = cur.get(p)?;
+    }
+    Val::of(cur)
+}
+
+fn bool_at(n: &CNode, key: &str) -> Option<BoolVal> {
+    let v = n.get(key)?;
+    Some(BoolVal {
+        value: v.truthy().unwrap_or(false),
+        raw: v.text().unwrap_or_default(),
+        loc: v.loc.clone(),
+    })
+}
+
+fn list_vals(n: Option<&CNode>) -> Vec<Val> {
+    match n {
+        Some(n) => match &n.v {
+            CVal::Seq(items) => items.iter().filter_map(Val::of).collect(),
+            _ => Val::of(n).into_iter().collect(),
+        },
+        None => Vec::new(),
+    }
+}
+
+/// `environment`, `labels`, `build.args`: a list of `K=V` (or bare `K`) or a map.
+pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
+    let mut out = BTreeMap::new();
+    let Some(n) = n else { return out };
+    match &n.v {
+        CVal::Seq(items) => {
+            for it in items {
+                if let Some(t) = it.text() {
+                    let (k, v) = match t.split_once('=') {
+                        Some((k, v)) => (k.trim().to_string(), v.to_string()),
+                        None => (t.trim().to_string(), String::new()),
+                    };
+                    out.insert(k, Val::with(v, it));
+                }
+            }
+        }
+        CVal::Map(entries) => {
+            for (k, v) in entries {
+                let val = match &v.v {
+                    CVal::Null => Val {
+                        value: String::new(),
+                        loc: k.loc.clone(),
+                        vars: vec![],
+                        indeterminate: false,
+                        defined: None,
+                    },
+                    _ => Val::of(v).unwrap_or_else(|| Val::with(String::new(), v)),
+                };
+                out.insert(k.name.clone(), val);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn parse_port(text: &str) -> (Option<String>, Option<String>, String, String) {
+    let (body, proto) = match text.rsplit_once('/') {
+        Some((b, p)) => (b, p.to_string()),
+        None => (text, "tcp".to_string()),
+    };
+    // IPv6 host ip in brackets: [::1]:8080:80
+    if let Some(rest) = body.strip_prefix('[') {
+        if let Some((ip, after)) = rest.split_once(']') {
+            let after = after.trim_start_matches(':');
+            let (published, target) = match after.rsplit_once(':') {
+                Some((p, t)) => (Some(p.to_string()), t.to_string()),
+                None => (None, after.to_string()),
+            };
+            return (Some(ip.to_string()), published, target, proto);
+        }
+    }
+    let parts: Vec<&str> = body.split(':').collect();
+    match parts.as_slice() {
+        [t] => (None, None, t.to_string(), proto),
+        [p, t] => (None, Some(p.to_string()), t.to_string(), proto),
+        [ip, p, t] => (Some(ip.to_string()), Some(p.to_string()), t.to_string(), proto),
+        _ => {
+            let t = parts.last().copied().unwrap_or("").to_string();
+            let p = parts[parts.len().saturating_sub(2)].to_string();
+            let ip = parts[..parts.len().saturating_sub(2)].join(":");
+            (Some(ip), Some(p), t, proto)
+        }
+    }
+}
+
+fn ports(n: Option<&CNode>) -> Vec<Port> {
+    let Some(n) = n else { return Vec::new() };
+    n.seq()
+        .iter()
+        .map(|p| {
+            let indeterminate = !p.unresolved_vars().is_empty();
+            if let Some(t) = p.text() {
+                let (host_ip, published, target, protocol) = parse_port(&t);
+                Port { host_ip, published, target, protocol, loc: p.loc.clone(), indeterminate }
+            } else {
+                Port {
+                    host_ip: p.get("host_ip").and_then(CNode::text),
+                    published: p.get("published").and_then(CNode::text),
+                    target: p.get("target").and_then(CNode::text).unwrap_or_default(),
+                    protocol: p.get("protocol").and_then(CNode::text).unwrap_or_else(|| "tcp".into()),
+                    loc: p.loc.clone(),
+                    indeterminate,
+                }
+            }
+        })
+        .collect()
+}
+
+fn volumes(n: Option<&CNode>) -> Vec<Mount> {
+    let Some(n) = n else { return Vec::new() };
+    n.seq()
+        .iter()
+        .map(|v| {
+            let indeterminate = !v.unresolved_vars().is_empty();
+            if let Some(t) = v.text() {
+                let parts: Vec<&str> = t.split(':').collect();
+                // Windows drive letters (C:\x) are not separators.
+                let (source, target, mode) = match parts.as_slice() {
+                    [t] => (None, t.to_string(), ""),
+                    [s, t] => (Some(s.to_string()), t.to_string(), ""),
+                    [s, t, m, ..] => (Some(s.to_string()), t.to_string(), *m),
+                    [] => (None, String::new(), ""),
+                };
+                let kind = match &source {
+                    None => "volume",
+                    Some(s) if s.starts_with('/') || s.starts_with('.') || s.starts_with('~') || s.starts_with('$') => "bind",
+                    Some(_) => "volume",
+                };
+                Mount {
+                    kind: kind.into(),
+                    source,
+                    target,
+                    read_only: mode.split(',').any(|m| m == "ro"),
+                    loc: v.loc.clone(),
+                    indeterminate,
+                }
+            } else {
+                Mount {
+                    kind: v.get("type").and_then(CNode::text).unwrap_or_else(|| "volume".into()),
+                    source: v.get("source").and_then(CNode::text),
+                    target: v.get("target").and_then(CNode::text).unwrap_or_default(),
+                    read_only: v.get("read_only").and_then(CNode::truthy).unwrap_or(false),
+                    loc: v.loc.clone(),
+                    indeterminate,
+                }
+            }
+        })
+        .collect()
+}
+
+fn networks(n: Option<&CNode>) -> Vec<Network> {
+    let Some(n) = n else { return Vec::new() };
+    match &n.v {
+        CVal::Seq(items) => items
+            .iter()
+            .filter_map(|i| Some(Network { name: i.text()?, loc: i.loc.clone() }))
+            .collect(),
+        CVal::Map(entries) => entries
+            .iter()
+            .map(|(k, _)| Network { name: k.name.clone(), loc: k.loc.clone() })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn healthcheck(n: Option<&CNode>) -> Option<Healthcheck> {
+    let n = n?;
+    let test = n.get("test");
+    let (test_val, test_none) = match test {
+        None => (None, false),
+        Some(t) => match &t.v {
+            CVal::Seq(items) => {
+                let words: Vec<String> = items.iter().filter_map(CNode::text).collect();
+                let none = words.first().is_some_and(|w| w.eq_ignore_ascii_case("NONE"));
+                (Some(Val::with(words.join(" "), t)), none)
+            }
+            _ => {
+                let v = Val::of(t);
+                let none = v.as_ref().is_some_and(|v| v.value.trim().eq_ignore_ascii_case("NONE"));
+                (v, none)
+            }
+        },
+    };
+    Some(Healthcheck {
+        test: test_val,
+        test_none,
+        disable: bool_at(n, "disable"),
+        loc: n.loc.clone(),
+    })
+}
+
+fn build(n: Option<&CNode>) -> Option<Build> {
+    let n = n?;
+    if let Some(ctx) = Val::of(n) {
+        return Some(Build {
+            loc: ctx.loc.clone(),
+            context: Some(ctx),
+            dockerfile: None,
+            dockerfile_inline: None,
+            target: None,
+            args: BTreeMap::new(),
+        });
+    }
+    Some(Build {
+        context: val_at(n, &["context"]),
+        dockerfile: val_at(n, &["dockerfile"]),
+        dockerfile_inline: val_at(n, &["dockerfile_inline"]),
+        target: val_at(n, &["target"]),
+        args: key_value_map(n.get("args")),
+        loc: n.loc.clone(),
+    })
+}
+
+impl Service {
+    pub fn from_node(key: &CKey, n: &CNode) -> Service {
+        let deploy = n.get("deploy");
+        let res = deploy.and_then(|d| d.get("resources"));
+        let devices = n
+            .get("devices")
+            .map(|d| {
+                d.seq()
+                    .iter()
+                    .filter_map(|i| {
+                        let value = i.text().or_else(|| i.get("source").and_then(CNode::text))?;
+                        let host = value.split(':').next().unwrap_or("").to_string();
+                        Some(Device { value, host, loc: i.loc.clone() })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Service {
+            name: key.name.clone(),
+            loc: key.loc.clone(),
+            image: val_at(n, &["image"]),
+            has_build: n.get("build").is_some_and(|b| !b.is_null()),
+            build: build(n.get("build")),
+            user: val_at(n, &["user"]),
+            privileged: bool_at(n, "privileged"),
+            read_only: bool_at(n, "read_only"),
+            cap_add: list_vals(n.get("cap_add")),
+            cap_drop: list_vals(n.get("cap_drop")),
+            devices,
+            security_opt: list_vals(n.get("security_opt")),
+            mem_limit: val_at(n, &["mem_limit"]),
+            memory_limit_deploy: res.and_then(|r| val_at(r, &["limits", "memory"])),
+            memory_reservation: res.and_then(|r| val_at(r, &["reservations", "memory"])),
+            cpus: val_at(n, &["cpus"]),
+            cpus_deploy: res.and_then(|r| val_at(r, &["limits", "cpus"])),
+            healthcheck: healthcheck(n.get("healthcheck")),
+            labels: key_value_map(n.get("labels")),
+            environment: key_value_map(n.get("environment")),
+            env_file: match n.get("env_file") {
+                Some(e) if matches!(e.v, CVal::Seq(_)) => e
+                    .seq()
+                    .iter()
+                    .filter_map(|i| Val::of(i).or_else(|| i.get("path").and_then(Val::of)))
+                    .collect(),
+                other => list_vals(other),
+            },
+            ports: ports(n.get("ports")),
+            volumes: volumes(n.get("volumes")),
+            networks: networks(n.get("networks")),
+            network_mode: val_at(n, &["network_mode"]),
+            restart: val_at(n, &["restart"]),
+            command: n.get("command").and_then(|c| match &c.v {
+                CVal::Seq(items) => Some(Val::with(
+                    items.iter().filter_map(CNode::text).collect::<Vec<_>>().join(" "),
+                    c,
+                )),
+                _ => Val::of(c),
+            }),
+            one_shot: false,
+        }
+    }
+}
+
+/// Docker's reading of a memory size (`512m`, `2g` are binary units); `None` if invalid.
+pub fn parse_memory(s: &str) -> Option<i128> {
+    let t = s.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (num, mult): (&str, i128) = match t.chars().last()? {
+        'k' => (&t[..t.len() - 1], 1 << 10),
+        'm' => (&t[..t.len() - 1], 1 << 20),
+        'g' => (&t[..t.len() - 1], 1 << 30),
+        't' => (&t[..t.len() - 1], 1 << 40),
+        _ => (t, 1),
+    };
+    let n: f64 = num.trim().parse().ok()?;
+    if !n.is_finite() {
+        return None;
+    }
+    Some((n * mult as f64) as i128)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::compose::{load, InterpEnv};
+    use crate::parse::yaml::YamlLimits;
+    use crate::source::SourceFile;
+
+    fn services(text: &str) -> Vec<Service> {
+        let src = SourceFile::from_str("compose.yaml", text);
+        let f = load(&src, &InterpEnv::default(), &YamlLimits::default()).unwrap();
+        f.root
+            .get("services")
+            .unwrap()
+            .map()
+            .iter()
+            .map(|(k, v)| Service::from_node(k, v))
+            .collect()
+    }
+
+    #[test]
+    fn anchors_and_merges_in_environment_and_service() {
+        let s = services(
+            "x-common: &common\n  restart: unless-stopped\n  networks: [a, b]\nx-vars: &vars\n  LOG: info\n  GOV: \"true\"\nservices:\n  s1:\n    <<: *common\n    networks: [c]\n    environment:\n      <<: *vars\n      GOV: \"false\"\n      TOKEN: x\n",
+        );
+        let s1 = &s[0];
+        assert_eq!(s1.restart.as_ref().unwrap().value, "unless-stopped");
+        // A key written in the service replaces the merged one (sequences are not concatenated).
+        let nets: Vec<_> = s1.networks.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(nets, vec!["c"]);
+        assert_eq!(s1.environment["LOG"].value, "info");
+        assert_eq!(s1.environment["GOV"].value, "false");
+        assert_eq!(s1.environment["TOKEN"].value, "x");
+    }
+
+    #[test]
+    fn short_and_long_syntaxes() {
+        let s = services(concat!(
+            "version: '3.8'\n",
+            "services:\n",
+            "  a:\n",
+            "    image: nginx:1.27\n",
+            "    environment: [A=1, B, C=x=y]\n",
+            "    labels: {mcp.server: github, mcp.governance.audit: true}\n",
+            "    security_opt: [no-new-privileges:true]\n",
+            "    ports: [\"127.0.0.1:8080:80\", {target: 80, published: \"8081\", host_ip: 0.0.0.0}]\n",
+            "    volumes:\n",
+            "      - ./src:/app:ro\n",
+            "      - data:/data\n",
+            "      - type: bind\n",
+            "        source: /var/run/docker.sock\n",
+            "        target: /var/run/docker.sock\n",
+            "        read_only: true\n",
+            "    networks:\n",
+            "      front: {}\n",
+            "      back:\n",
+            "        aliases: [x]\n",
+            "    healthcheck:\n",
+            "      test: [\"CMD-SHELL\", \"curl -f http://localhost/ || exit 1\"]\n",
+            "    build:\n",
+            "      context: ./svc\n",
+            "      target: runtime\n",
+            "      args: [UID=1001]\n",
+            "    deploy:\n",
+            "      resources:\n",
+            "        limits: {memory: 1g, cpus: '0.5'}\n",
+            "        reservations: {memory: 256m}\n",
+        ));
+        let a = &s[0];
+        assert_eq!(a.environment["A"].value, "1");
+        assert_eq!(a.environment["B"].value, "");
+        assert_eq!(a.environment["C"].value, "x=y");
+        assert_eq!(a.labels["mcp.governance.audit"].value, "true");
+        assert_eq!(a.security_opt[0].value, "no-new-privileges:true");
+        assert_eq!(a.ports[0].host_ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(a.ports[1].published.as_deref(), Some("8081"));
+        assert_eq!(a.ports[1].target, "80");
+        assert!(a.volumes[0].read_only && a.volumes[0].kind == "bind");
+        assert_eq!(a.volumes[1].kind, "volume");
+        assert_eq!(a.volumes[2].source.as_deref(), Some("/var/run/docker.sock"));
+        assert!(a.volumes[2].read_only);
+        let nets: Vec<_> = a.networks.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(nets, vec!["front", "back"]);
+        assert!(a.healthcheck.as_ref().unwrap().test.as_ref().unwrap().value.starts_with("CMD-SHELL curl"));
+        let b = a.build.as_ref().unwrap();
+        assert_eq!(b.context.as_ref().unwrap().value, "./svc");
+        assert_eq!(b.target.as_ref().unwrap().value, "runtime");
+        assert_eq!(b.args["UID"].value, "1001");
+        assert_eq!(a.memory_limit_deploy.as_ref().unwrap().value, "1g");
+        assert_eq!(a.memory_reservation.as_ref().unwrap().value, "256m");
+        assert_eq!(a.cpus_deploy.as_ref().unwrap().value, "0.5");
+        assert_eq!(a.memory_limit_deploy.as_ref().unwrap().loc.line, 28);
+    }
+
+    #[test]
+    fn healthcheck_forms_and_build_string() {
+        let s = services(
+            "services:\n  a:\n    build: .\n    healthcheck: {test: [\"NONE\"]}\n  b:\n    image: x:1\n    healthcheck:\n      disable: true\n  c:\n    image: x:1\n    healthcheck:\n      interval: 30s\n  d:\n    image: x:1\n    healthcheck:\n      test: curl -f http://localhost\n",
+        );
+        assert!(s[0].has_build);
+        assert_eq!(s[0].build.as_ref().unwrap().context.as_ref().unwrap().value, ".");
+        assert!(s[0].healthcheck.as_ref().unwrap().test_none);
+        assert!(s[1].healthcheck.as_ref().unwrap().disable.as_ref().unwrap().value);
+        assert!(s[2].healthcheck.as_ref().unwrap().test.is_none());
+        assert_eq!(s[3].healthcheck.as_ref().unwrap().test.as_ref().unwrap().value, "curl -f http://localhost");
+    }
+
+    #[test]
+    fn port_forms() {
+        assert_eq!(parse_port("8501:8080"), (None, Some("8501".into()), "8080".into(), "tcp".into()));
+        assert_eq!(parse_port("127.0.0.1:8080:80"), (Some("127.0.0.1".into()), Some("8080".into()), "80".into(), "tcp".into()));
+        assert_eq!(parse_port("[::1]:8080:80"), (Some("::1".into()), Some("8080".into()), "80".into(), "tcp".into()));
+        assert_eq!(parse_port("3000-3100:3000"), (None, Some("3000-3100".into()), "3000".into(), "tcp".into()));
+        assert_eq!(parse_port("53:53/udp").3, "udp");
+        assert_eq!(parse_port("80").2, "80");
+    }
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(parse_memory("512m"), Some(512 << 20));
+        assert_eq!(parse_memory("2g"), Some(2 << 30));
+        assert_eq!(parse_memory("1gb"), Some(1 << 30));
+        assert_eq!(parse_memory("0"), Some(0));
+        assert_eq!(parse_memory("-1"), Some(-1));
+        assert_eq!(parse_memory(""), None);
+        assert_eq!(parse_memory("lots"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! Parsing: one file in, a typed tree with spans out. Errors never abort a file
+//! that can be partly understood; they are returned beside the tree.
+
+pub mod compose;
+pub mod dockerfile;
+pub mod interpolate;
+pub mod metadata;
+pub mod yaml;

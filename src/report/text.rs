@@ -1,0 +1,170 @@
+//! `--format text`: miette diagnostics (file:line:col, the source line underlined,
+//! rule ID, severity, help), then a summary.
+
+use crate::catalog::Severity;
+use crate::finding::Finding;
+use crate::source::Loc;
+use crate::ScanResult;
+use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use std::collections::HashMap;
+use std::fmt;
+
+/// A few lines of a file around a finding, so rendering cost does not grow with file size.
+struct Window {
+    name: String,
+    text: String,
+    /// 0-based line number of the window's first line.
+    first_line: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+struct Diag<'a> {
+    f: &'a Finding,
+    window: Option<Window>,
+    span: Option<SourceSpan>,
+    related: Vec<String>,
+}
+
+impl fmt::Debug for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.f.message)
+    }
+}
+impl fmt::Display for Diag<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.f.message)
+    }
+}
+impl std::error::Error for Diag<'_> {}
+
+impl Diagnostic for Diag<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(format!("{} ({})", self.f.rule, self.f.severity)))
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.f.severity {
+            Severity::Critical | Severity::High => miette::Severity::Error,
+            Severity::Medium => miette::Severity::Warning,
+            Severity::Low | Severity::Info => miette::Severity::Advice,
+        })
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        let mut h = self.f.help.clone();
+        for r in &self.related {
+            h.push_str(&format!("\nprovenance: {r}"));
+        }
+        if self.f.units.len() > 1 || self.f.location.as_ref().is_some_and(|l| !self.f.units[0].starts_with(&l.file)) {
+            h.push_str(&format!("\nunit: {}", self.f.units.join(", ")));
+        }
+        Some(Box::new(h))
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.window.as_ref().map(|w| w as &dyn SourceCode)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.f.title.clone()), span))))
+    }
+}
+
+fn window_for(files: &mut HashMap<String, Option<String>>, loc: &Loc) -> Option<(Window, SourceSpan)> {
+    let text = files
+        .entry(loc.file.clone())
+        .or_insert_with(|| std::fs::read(&loc.file).ok().map(|b| {
+            let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
+            String::from_utf8_lossy(b).into_owned()
+        }))
+        .as_ref()?;
+    if loc.end > text.len() || loc.start > loc.end || !text.is_char_boundary(loc.start) || !text.is_char_boundary(loc.end) {
+        return None;
+    }
+    // Lines [line-3, end_line+1] (1-based) around the span.
+    let first = loc.line.saturating_sub(3).max(1);
+    let last = loc.end_line + 1;
+    let mut starts = vec![0usize];
+    for (i, b) in text.bytes().enumerate() {
+        if b == b'\n' {
+            starts.push(i + 1);
+            if starts.len() > last + 1 {
+                break;
+            }
+        }
+    }
+    let w_start = *starts.get(first - 1)?;
+    let w_end = starts.get(last).copied().unwrap_or(text.len()).max(loc.end);
+    let w_text = text.get(w_start..w_end)?.to_string();
+    // Underline at least one character, and not the newline at the end of a span.
+    let mut s = loc.start - w_start;
+    let mut e = loc.end - w_start;
+    while e > s && matches!(w_text.as_bytes()[e - 1], b'\n' | b'\r') {
+        e -= 1;
+    }
+    if e == s {
+        e = (s + 1).min(w_text.len());
+        if !w_text.is_char_boundary(e) {
+            e = w_text.len();
+        }
+        s = s.min(e);
+    }
+    Some((Window { name: loc.file.clone(), text: w_text, first_line: first - 1 }, SourceSpan::new(s.into(), e - s)))
+}
+
+fn fmt_loc(l: &Loc) -> String {
+    format!("{}:{}:{}", l.file, l.line, l.col)
+}
+
+/// Render findings (unsuppressed ones) and a summary.
+pub fn render(r: &ScanResult, color: bool) -> String {
+    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+    let mut files: HashMap<String, Option<String>> = HashMap::new();
+    let mut out = String::new();
+    for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let (window, span) = match f.location.as_ref().and_then(|l| window_for(&mut files, l)) {
+            Some((w, s)) => (Some(w), Some(s)),
+            None => (None, None),
+        };
+        if let Some(l) = &f.location {
+            out.push_str(&format!("{}: {} [{}]\n", fmt_loc(l), f.severity, f.rule));
+        }
+        let d = Diag { f, window, span, related: f.related.iter().map(fmt_loc).collect() };
+        if handler.render_report(&mut out, &d).is_err() {
+            out.push_str(&format!("{} {}\n", f.rule, f.message));
+        }
+        out.push('\n');
+    }
+    for e in &r.eval_errors {
+        out.push_str(&format!("error: rule {} failed on {}: {}\n", e.rule, e.unit, e.message));
+    }
+    for (p, e) in &r.discovery_errors {
+        out.push_str(&format!("error: {p}: {e}\n"));
+    }
+    let active: Vec<&Finding> = r.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let count = |s: Severity| active.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "{} findings ({} critical, {} high, {} medium, {} low, {} info), {} superseded, in {} units from {} files\n",
+        active.len(),
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Info),
+        r.findings.len() - active.len(),
+        r.units.len(),
+        r.files_scanned,
+    ));
+    out
+}

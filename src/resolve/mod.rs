@@ -1,0 +1,469 @@
+//! Resolution: from parsed files to units, each with the Rego input document of its
+//! *effective* container (Compose over Dockerfile, overrides over base, the target
+//! stage and its ancestry, the manifest beside the Dockerfile).
+
+pub mod project;
+pub mod stage;
+
+use crate::config::{match_image, Config};
+use crate::model::{parse_memory, Service, Val};
+use crate::parse::compose::{loc_json, CNode, ComposeFile};
+use crate::parse::dockerfile::{self, Dockerfile};
+use crate::parse::metadata::Metadata;
+use crate::source::{Loc, SourceFile};
+use serde::Serialize;
+use serde_json::{json, Value};
+use stage::DockerfileView;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A parsed Dockerfile with its source.
+pub struct ParsedDockerfile {
+    pub src: Arc<SourceFile>,
+    pub df: Dockerfile,
+}
+
+/// Everything the parse stage produced.
+#[derive(Default)]
+pub struct Parsed {
+    /// Keyed by path as discovered (and by canonical path, for lookups).
+    pub dockerfiles: BTreeMap<PathBuf, ParsedDockerfile>,
+    pub composes: Vec<(PathBuf, ComposeFile)>,
+    pub metadata: Vec<(PathBuf, Metadata)>,
+    /// Files (or parts of files) that could not be parsed.
+    pub file_errors: Vec<FileErrors>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ErrorAt {
+    pub message: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug)]
+pub struct FileErrors {
+    pub file: String,
+    pub format: &'static str,
+    pub errors: Vec<ErrorAt>,
+}
+
+/// What a unit is, for scoring and reporting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    McpServer,
+    Hub,
+    SupportingService,
+    StandaloneDockerfile,
+    MetadataFile,
+    SourceFile,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::McpServer => "mcp-server",
+            Role::Hub => "hub",
+            Role::SupportingService => "supporting-service",
+            Role::StandaloneDockerfile => "standalone-dockerfile",
+            Role::MetadataFile => "metadata-file",
+            Role::SourceFile => "source-file",
+        }
+    }
+}
+
+/// One thing judged by the policies, with its Rego input document.
+#[derive(Clone, Debug)]
+pub struct Unit {
+    /// Stable id: `file#service[@variant]`, or the file path.
+    pub id: String,
+    pub name: String,
+    /// Rego input kind: `compose_service`, `dockerfile`, `mcp_metadata`, `source_file`.
+    pub kind: &'static str,
+    pub role: Role,
+    pub input: Value,
+}
+
+const SERVER_IMAGE_PATTERNS: &[&str] = &["mcp/*", "*mcp-server*", "*-mcp", "*-mcp:*", "*-mcp@*"];
+const HUB_IMAGE_PATTERNS: &[&str] = &["docker/mcp-gateway*", "*mcp-gateway*", "*mcp-hub*"];
+
+fn lookup_dockerfile<'a>(parsed: &'a Parsed, extra: &'a BTreeMap<PathBuf, ParsedDockerfile>, path: &Path) -> Option<&'a ParsedDockerfile> {
+    let norm = normalize(path);
+    parsed.dockerfiles.get(&norm).or_else(|| extra.get(&norm))
+}
+
+/// Lexically normalise `a/./b/../c` → `a/c` (no file-system access).
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// How a service found (or did not find) its Dockerfile.
+struct Binding {
+    path: Option<PathBuf>,
+    inline: Option<(Arc<SourceFile>, Dockerfile)>,
+    target: Option<String>,
+    /// Why no Dockerfile was bound.
+    opaque_reason: Option<String>,
+    via: &'static str,
+}
+
+fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) -> Binding {
+    if let Some(b) = &svc.build {
+        let target = b.target.as_ref().map(|t| t.value.clone());
+        if let Some(inline) = &b.dockerfile_inline {
+            let display = format!("{compose_file}:{} (dockerfile_inline)", inline.loc.line);
+            let src = Arc::new(SourceFile::new(PathBuf::from(&display), display, Arc::from(inline.value.as_str())));
+            let df = dockerfile::parse(&src);
+            return Binding { path: None, inline: Some((src, df)), target, opaque_reason: None, via: "build.dockerfile_inline" };
+        }
+        let ctx = b.context.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| ".".into());
+        if ctx.contains("://") || ctx.starts_with("git@") {
+            return Binding { path: None, inline: None, target, opaque_reason: Some(format!("build context {ctx:?} is remote")), via: "build" };
+        }
+        let df_name = b.dockerfile.as_ref().map(|d| d.value.clone()).unwrap_or_else(|| "Dockerfile".into());
+        let ctx_dir = compose_dir.join(&ctx);
+        let path = if Path::new(&df_name).is_absolute() { PathBuf::from(&df_name) } else { ctx_dir.join(&df_name) };
+        return Binding { path: Some(normalize(&path)), inline: None, target, opaque_reason: None, via: "build" };
+    }
+    if let Some(img) = &svc.image {
+        for m in &config.image_map {
+            if let Some(name) = match_image(&m.image, &img.value) {
+                let rel = m.dockerfile.replace("{name}", &name);
+                return Binding {
+                    path: Some(normalize(&config.base_dir.join(rel))),
+                    inline: None,
+                    target: m.target.clone(),
+                    opaque_reason: None,
+                    via: "image_map",
+                };
+            }
+        }
+        return Binding {
+            path: None,
+            inline: None,
+            target: None,
+            opaque_reason: Some(format!("image {:?} is not built here and no `image_map` entry maps it to a Dockerfile", img.value)),
+            via: "none",
+        };
+    }
+    Binding { path: None, inline: None, target: None, opaque_reason: Some("service has neither `build` nor `image`".into()), via: "none" }
+}
+
+fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Role {
+    let image = svc.image.as_ref().map(|i| i.value.as_str()).unwrap_or("");
+    let name_or_image = |pats: &[String]| pats.iter().any(|p| p == &svc.name || (!image.is_empty() && match_image(p, image).is_some()));
+    if name_or_image(&config.hubs) {
+        return Role::Hub;
+    }
+    for k in &config.label_aliases.role {
+        if let Some(v) = svc.labels.get(k) {
+            if matches!(v.value.to_ascii_lowercase().as_str(), "hub" | "gateway") {
+                return Role::Hub;
+            }
+        }
+    }
+    if !image.is_empty() && HUB_IMAGE_PATTERNS.iter().any(|p| match_image(p, image).is_some()) {
+        return Role::Hub;
+    }
+    if name_or_image(&config.servers)
+        || config.label_aliases.server.iter().any(|k| svc.labels.contains_key(k))
+        || (!image.is_empty() && SERVER_IMAGE_PATTERNS.iter().any(|p| match_image(p, image).is_some()))
+        || view.is_some_and(|v| v.labels.contains_key("io.modelcontextprotocol.server.name"))
+    {
+        return Role::McpServer;
+    }
+    Role::SupportingService
+}
+
+fn indeterminate(control: &str, rules: &[&str], reason: String, loc: &Loc) -> Value {
+    json!({"control": control, "rules": rules, "reason": reason, "loc": loc_json(loc)})
+}
+
+fn unresolved_names(v: &Val) -> String {
+    v.vars
+        .iter()
+        .filter(|x| x.unresolved())
+        .map(|x| match x.origin {
+            "required" => format!("${{{}}} is required at deploy time", x.name),
+            _ => format!("${{{}}} is not set and has no default", x.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The effective user, healthcheck and memory limit of a service.
+fn effective(svc: &Service, view: Option<&DockerfileView>, opaque: Option<&str>, indet: &mut Vec<Value>) -> Value {
+    // --- user
+    let user = if let Some(u) = &svc.user {
+        let (uid, root) = stage::user_is_root(&u.value);
+        if u.indeterminate {
+            indet.push(indeterminate("user", &["MCP-EC-001"], unresolved_names(u), &u.loc));
+        }
+        let mut from: Vec<Loc> = u.defined.iter().cloned().collect();
+        if let Some(v) = view {
+            from.push(v.user.loc.clone());
+        }
+        json!({"value": u.value, "uid": uid, "root": root && !u.indeterminate, "indeterminate": u.indeterminate,
+               "source": "compose", "loc": loc_json(&u.loc), "from": from,
+               "overrides": view.map(|v| v.user.value.clone())})
+    } else if let Some(v) = view {
+        if v.user.indeterminate {
+            indet.push(indeterminate("user", &["MCP-EC-001"], format!("`USER {}` does not resolve in stage {:?}", v.user.value, v.user.stage), &v.user.loc));
+        }
+        let source = match v.user.source {
+            "USER" => "dockerfile",
+            other => other,
+        };
+        json!({"value": v.user.resolved, "uid": v.user.uid, "root": v.user.root, "indeterminate": v.user.indeterminate,
+               "source": source, "stage": v.user.stage, "loc": loc_json(&v.user.loc), "from": v.user.from})
+    } else {
+        let reason = opaque.unwrap_or("no Dockerfile").to_string();
+        indet.push(indeterminate("user", &["MCP-EC-001"], format!("the image's USER is unknown: {reason}"), &svc.loc));
+        json!({"root": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
+    };
+
+    // --- healthcheck
+    let image_hc = view.map(|v| &v.healthcheck);
+    let hc = match &svc.healthcheck {
+        Some(h) if h.disable.as_ref().is_some_and(|d| d.value) => {
+            let d = h.disable.as_ref().map(|d| d.loc.clone()).unwrap_or(h.loc.clone());
+            json!({"present": false, "source": "compose", "reason": "`healthcheck.disable: true` turns the health check off",
+                   "loc": loc_json(&d), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
+        }
+        Some(h) if h.test_none => {
+            let l = h.test.as_ref().map(|t| t.loc.clone()).unwrap_or(h.loc.clone());
+            json!({"present": false, "source": "compose", "reason": "`healthcheck.test: [\"NONE\"]` turns the health check off",
+                   "loc": loc_json(&l), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
+        }
+        Some(h) if h.test.is_some() => {
+            let t = h.test.as_ref().map(|t| t.loc.clone()).unwrap_or(h.loc.clone());
+            json!({"present": true, "source": "compose", "loc": loc_json(&t), "from": []})
+        }
+        Some(h) => match image_hc {
+            Some(ih) if ih.present => json!({"present": true, "source": "dockerfile", "loc": loc_json(&ih.loc), "from": [h.loc]}),
+            Some(ih) => json!({"present": false, "source": "compose", "reason": "the Compose healthcheck sets timings only and the image has no HEALTHCHECK test to inherit",
+                               "loc": loc_json(&h.loc), "from": [ih.loc]}),
+            None => {
+                indet.push(indeterminate("healthcheck", &["MCP-EC-002"], format!("timing-only healthcheck on an image whose HEALTHCHECK is unknown: {}", opaque.unwrap_or("")), &h.loc));
+                json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&h.loc), "from": []})
+            }
+        },
+        None => match image_hc {
+            Some(ih) if ih.present => json!({"present": true, "source": "dockerfile", "stage": ih.stage, "loc": loc_json(&ih.loc), "from": []}),
+            Some(ih) => {
+                let reason = if ih.none {
+                    format!("`HEALTHCHECK NONE` in Dockerfile stage {:?} and no Compose healthcheck", ih.stage)
+                } else {
+                    "neither the Compose service nor its Dockerfile target stage defines a healthcheck".to_string()
+                };
+                json!({"present": false, "source": "none", "reason": reason, "loc": loc_json(&svc.loc), "from": [ih.loc]})
+            }
+            None => {
+                indet.push(indeterminate("healthcheck", &["MCP-EC-002"], format!("the image's HEALTHCHECK is unknown: {}", opaque.unwrap_or("")), &svc.loc));
+                json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
+            }
+        },
+    };
+
+    // --- memory limit
+    let mem = svc.memory_limit_deploy.as_ref().or(svc.mem_limit.as_ref());
+    let memory = match mem {
+        Some(m) => {
+            if m.indeterminate {
+                indet.push(indeterminate("memory limit", &["MCP-CS-004"], unresolved_names(m), &m.loc));
+            }
+            let bytes = parse_memory(&m.value);
+            let from: Vec<Loc> = m.defined.iter().cloned().collect();
+            json!({"set": true, "value": m.value, "bytes": bytes.map(|b| b as f64), "valid": bytes.is_some_and(|b| b > 0),
+                   "indeterminate": m.indeterminate, "vars": m.vars, "loc": loc_json(&m.loc), "from": from})
+        }
+        None => json!({"set": false, "reservation_only": svc.memory_reservation.is_some(), "loc": loc_json(&svc.loc), "from": []}),
+    };
+    json!({"user": user, "healthcheck": hc, "memory_limit": memory})
+}
+
+/// Builds every unit from the parsed files.
+pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::YamlLimits) -> (Vec<Unit>, Vec<FileErrors>) {
+    let _ = limits;
+    let mut out = Vec::new();
+    let mut extra_errors = Vec::new();
+    let mut bound: BTreeSet<PathBuf> = BTreeSet::new();
+    // Dockerfiles referenced but not discovered (e.g. odd names): parsed on demand.
+    let mut extra: BTreeMap<PathBuf, ParsedDockerfile> = BTreeMap::new();
+
+    let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
+    for proj in project::projects(&paths) {
+        let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
+        let first = &parsed.composes[proj.files[0]];
+        let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
+        let (services, _networks) = project::merge_project(&files);
+        let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+        // Which services are waited on for successful completion (one-shot jobs).
+        let mut completed: BTreeSet<String> = BTreeSet::new();
+        for s in &services {
+            if let Some(d) = s.node.get("depends_on") {
+                for (k, v) in d.map() {
+                    if v.get("condition").and_then(CNode::text).as_deref() == Some("service_completed_successfully") {
+                        completed.insert(k.name.clone());
+                    }
+                }
+            }
+        }
+        for ms in &services {
+            let mut svc = Service::from_node(&ms.key, &ms.node);
+            svc.one_shot = completed.contains(&svc.name)
+                && svc.restart.as_ref().is_none_or(|r| r.value == "no");
+            let compose_file = &files[ms.file].display;
+            let b = bind(&svc, &compose_dir, config, compose_file);
+            let mut indet = Vec::new();
+            let build_args: BTreeMap<String, String> = svc
+                .build
+                .as_ref()
+                .map(|b| b.args.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())
+                .unwrap_or_default();
+            let mut opaque = b.opaque_reason.clone();
+            let mut dockerfile_path: Option<String> = None;
+            let view: Option<DockerfileView> = {
+                let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
+                    Some((src, df))
+                } else if let Some(p) = &b.path {
+                    if lookup_dockerfile(parsed, &extra, p).is_none() && p.is_file() {
+                        if let Ok(bytes) = std::fs::read(p) {
+                            let src = Arc::new(SourceFile::from_bytes(p, p.display().to_string(), &bytes));
+                            let df = dockerfile::parse(&src);
+                            if !df.errors.is_empty() {
+                                extra_errors.push(FileErrors {
+                                    file: src.display.clone(),
+                                    format: "dockerfile",
+                                    errors: df.errors.iter().map(|e| ErrorAt { message: e.message.clone(), loc: src.loc(e.span) }).collect(),
+                                });
+                            }
+                            extra.insert(p.clone(), ParsedDockerfile { src, df });
+                        }
+                    }
+                    match lookup_dockerfile(parsed, &extra, p) {
+                        Some(pd) => {
+                            bound.insert(p.clone());
+                            Some((&pd.src, &pd.df))
+                        }
+                        None => {
+                            opaque = Some(format!("Dockerfile {} (via {}) does not exist", p.display(), b.via));
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                match pd {
+                    Some((src, df)) => {
+                        dockerfile_path = Some(src.display.clone());
+                        match stage::resolve(src, df, b.target.as_deref(), &build_args) {
+                            Ok(v) => Some(v),
+                            Err(stage::TargetError::UnknownTarget(t)) => {
+                                opaque = Some(format!("build target {t:?} is not a stage of {}", src.display));
+                                None
+                            }
+                            Err(stage::TargetError::NoStages) => {
+                                opaque = Some(format!("{} has no FROM instruction", src.display));
+                                None
+                            }
+                        }
+                    }
+                    None => None,
+                }
+            };
+            if let Some(img) = &svc.image {
+                if img.indeterminate {
+                    indet.push(indeterminate("image", &["MCP-SC-001"], unresolved_names(img), &img.loc));
+                }
+            }
+            let role = role_of(&svc, view.as_ref(), config);
+            let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
+            let manifest = dockerfile_path
+                .as_ref()
+                .and_then(|d| Path::new(d).parent().map(Path::to_path_buf))
+                .and_then(|dir| parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
+                .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json()}));
+            let variant_suffix = proj.variant.as_ref().map(|v| format!("@{v}")).unwrap_or_default();
+            let id = format!("{}#{}{}", file_names[0], svc.name, variant_suffix);
+            let input = json!({
+                "kind": "compose_service",
+                "unit": {"id": id, "name": svc.name, "role": role.as_str(), "files": file_names, "variant": proj.variant,
+                          "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque},
+                "service": svc,
+                "effective": eff,
+                "dockerfile": view,
+                "manifest": manifest,
+                "indeterminate": indet,
+                "raw": ms.node.to_json(),
+            });
+            out.push(Unit { id, name: svc.name.clone(), kind: "compose_service", role, input });
+        }
+    }
+
+    // Standalone Dockerfiles: not bound to any Compose service.
+    for (path, pd) in &parsed.dockerfiles {
+        if bound.contains(path) {
+            continue;
+        }
+        match stage::resolve(&pd.src, &pd.df, None, &BTreeMap::new()) {
+            Ok(view) => {
+                let mut indet = Vec::new();
+                if view.user.indeterminate {
+                    indet.push(indeterminate("user", &["MCP-DF-001"], format!("`USER {}` does not resolve in stage {:?}", view.user.value, view.user.stage), &view.user.loc));
+                }
+                for f in view.from.iter().filter(|f| f.indeterminate) {
+                    indet.push(indeterminate("base image", &["MCP-SC-001"], format!("`FROM {}` does not resolve", f.image), &f.loc));
+                }
+                let id = pd.src.display.clone();
+                let input = json!({
+                    "kind": "dockerfile",
+                    "unit": {"id": id, "name": id, "role": Role::StandaloneDockerfile.as_str()},
+                    "dockerfile": view,
+                    "indeterminate": indet,
+                });
+                out.push(Unit { id: id.clone(), name: id, kind: "dockerfile", role: Role::StandaloneDockerfile, input });
+            }
+            Err(_) => {
+                if pd.df.errors.is_empty() {
+                    extra_errors.push(FileErrors {
+                        file: pd.src.display.clone(),
+                        format: "dockerfile",
+                        errors: vec![ErrorAt { message: "no FROM instruction: the file defines no build stage".into(), loc: pd.src.loc(crate::source::Span::new(0, 0)) }],
+                    });
+                }
+            }
+        }
+    }
+
+    for (_, m) in &parsed.metadata {
+        let input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
+        out.push(Unit { id: m.file.clone(), name: m.name.clone().unwrap_or_else(|| m.file.clone()), kind: "mcp_metadata", role: Role::MetadataFile, input });
+    }
+    (out, extra_errors)
+}
+
+/// The `source_file` unit that reports a file's parse errors (MCP-AUD-001).
+pub fn error_unit(fe: &FileErrors) -> Unit {
+    Unit {
+        id: fe.file.clone(),
+        name: fe.file.clone(),
+        kind: "source_file",
+        role: Role::SourceFile,
+        input: json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
+                      "file": fe.file, "format": fe.format, "errors": fe.errors}),
+    }
+}

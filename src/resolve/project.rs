@@ -1,0 +1,160 @@
+//! Compose projects: which files are merged together (base + override, variants),
+//! and the merged service and network maps with their provenance.
+
+use crate::parse::compose::{merge, CKey, CNode, CVal, ComposeFile};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+const BASES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+const OVERRIDES: &[&str] = &[
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+
+/// Files merged into one Compose model, in merge order.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub dir: PathBuf,
+    pub files: Vec<usize>,
+    /// `None` for base (+ override); `Some(name)` for `base + docker-compose.<name>.yml`.
+    pub variant: Option<String>,
+}
+
+/// The `<name>` of `compose.<name>.yaml` / `docker-compose.<name>.yml`.
+fn variant_name(file: &str) -> Option<String> {
+    let lower = file.to_ascii_lowercase();
+    let stem = lower
+        .strip_suffix(".yaml")
+        .or_else(|| lower.strip_suffix(".yml"))?;
+    let rest = stem
+        .strip_prefix("docker-compose.")
+        .or_else(|| stem.strip_prefix("compose."))?;
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+/// Group Compose files (given by path) into projects.
+pub fn projects(paths: &[PathBuf]) -> Vec<Project> {
+    let mut by_dir: BTreeMap<PathBuf, Vec<(usize, String)>> = BTreeMap::new();
+    for (i, p) in paths.iter().enumerate() {
+        let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        by_dir.entry(dir).or_default().push((i, name));
+    }
+    let mut out = Vec::new();
+    for (dir, files) in by_dir {
+        let base = BASES
+            .iter()
+            .find_map(|b| files.iter().find(|(_, n)| n == b).map(|(i, _)| *i));
+        let Some(base) = base else {
+            for (i, _) in files {
+                out.push(Project { dir: dir.clone(), files: vec![i], variant: None });
+            }
+            continue;
+        };
+        let mut default = vec![base];
+        for (i, n) in &files {
+            if *i == base {
+                continue;
+            }
+            if OVERRIDES.contains(&n.as_str()) {
+                default.push(*i);
+            } else if BASES.contains(&n.as_str()) {
+                // A second base spelling in the same directory: scanned on its own.
+                out.push(Project { dir: dir.clone(), files: vec![*i], variant: None });
+            } else if let Some(v) = variant_name(n) {
+                out.push(Project { dir: dir.clone(), files: vec![base, *i], variant: Some(v) });
+            } else {
+                out.push(Project { dir: dir.clone(), files: vec![*i], variant: None });
+            }
+        }
+        out.push(Project { dir, files: default, variant: None });
+    }
+    out.sort_by(|a, b| a.files.cmp(&b.files));
+    out
+}
+
+/// One merged service: its final node and the key that named it in the first file.
+#[derive(Debug, Clone)]
+pub struct MergedService {
+    pub key: CKey,
+    pub node: CNode,
+    /// The file (index into the project's files) that first defined it.
+    pub file: usize,
+}
+
+/// Merge the `services` (and `networks`) of the project's files, in order.
+pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<String, CNode>) {
+    let mut services: Vec<MergedService> = Vec::new();
+    let mut networks: BTreeMap<String, CNode> = BTreeMap::new();
+    for (fi, f) in files.iter().enumerate() {
+        if let Some(s) = f.root.get("services") {
+            for (k, v) in s.map() {
+                if k.name.starts_with("x-") {
+                    continue;
+                }
+                match services.iter_mut().find(|m| m.key.name == k.name) {
+                    Some(m) => match merge(&m.node, v, &k.name) {
+                        Some(n) => m.node = n,
+                        None => services.retain(|m| m.key.name != k.name),
+                    },
+                    None => {
+                        if v.tag.as_deref() != Some("!reset") {
+                            let node = if matches!(v.v, CVal::Null) {
+                                CNode { v: CVal::Map(vec![]), ..v.clone() }
+                            } else {
+                                v.clone()
+                            };
+                            services.push(MergedService { key: k.clone(), node, file: fi });
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(n) = f.root.get("networks") {
+            for (k, v) in n.map() {
+                let merged = match networks.get(&k.name) {
+                    Some(prev) => merge(prev, v, &k.name),
+                    None => Some(v.clone()),
+                };
+                match merged {
+                    Some(m) => {
+                        networks.insert(k.name.clone(), m);
+                    }
+                    None => {
+                        networks.remove(&k.name);
+                    }
+                }
+            }
+        }
+    }
+    (services, networks)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    #[test]
+    fn base_override_and_variants() {
+        let files = vec![
+            p("a/docker-compose.yml"),
+            p("a/docker-compose.override.yml"),
+            p("a/docker-compose.prod.yml"),
+            p("b/docker-compose.mcp.yml"),
+            p("c/stack.yml"),
+        ];
+        let ps = projects(&files);
+        let shapes: Vec<_> = ps.iter().map(|p| (p.files.clone(), p.variant.clone())).collect();
+        assert!(shapes.contains(&(vec![0, 1], None)));
+        assert!(shapes.contains(&(vec![0, 2], Some("prod".into()))));
+        assert!(shapes.contains(&(vec![3], None)));
+        assert!(shapes.contains(&(vec![4], None)));
+        assert_eq!(ps.len(), 4);
+    }
+}

@@ -1,0 +1,457 @@
+//! The effective image config of a Dockerfile's target stage: stage ancestry through
+//! `FROM <stage>`, ARG/ENV scoping, and the USER / HEALTHCHECK / LABEL it ends with.
+
+use crate::parse::dockerfile::{self, Arguments, Dockerfile, Instruction, Stage};
+use crate::parse::interpolate;
+use crate::source::{Loc, SourceFile};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Base images known to run as a non-root user by default.
+const NONROOT_BASES: &[&str] = &["gcr.io/distroless/*:nonroot", "gcr.io/distroless/*:*-nonroot", "*:nonroot", "*:*-nonroot", "cgr.dev/chainguard/*"];
+
+#[derive(Clone, Debug, Serialize)]
+pub struct StageRef {
+    pub index: usize,
+    pub name: String,
+    pub base: String,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FromRef {
+    /// As written, e.g. `${BASE}`.
+    pub image: String,
+    /// After global ARG defaults (and build args).
+    pub resolved: String,
+    /// `external`, `stage` or `scratch`.
+    pub kind: &'static str,
+    pub stage: String,
+    pub in_chain: bool,
+    pub indeterminate: bool,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct UserView {
+    /// As written (`${UID}`) or `root` when defaulted.
+    pub value: String,
+    /// After ARG/ENV expansion.
+    pub resolved: String,
+    pub uid: String,
+    pub root: bool,
+    pub indeterminate: bool,
+    /// `USER`, `base-image` or `default`.
+    pub source: &'static str,
+    pub stage: String,
+    pub loc: Loc,
+    pub from: Vec<Loc>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HealthView {
+    pub present: bool,
+    pub none: bool,
+    pub indeterminate: bool,
+    /// `HEALTHCHECK` or `none`.
+    pub source: &'static str,
+    pub stage: String,
+    pub test: Option<String>,
+    pub loc: Loc,
+    pub from: Vec<Loc>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Valued {
+    pub value: String,
+    pub loc: Loc,
+}
+
+/// The Dockerfile part of a Rego input document.
+#[derive(Clone, Debug, Serialize)]
+pub struct DockerfileView {
+    pub file: String,
+    pub target: StageRef,
+    pub stages: Vec<StageRef>,
+    /// Stage names from the root of the ancestry to the target.
+    pub chain: Vec<String>,
+    pub from: Vec<FromRef>,
+    pub user: UserView,
+    pub healthcheck: HealthView,
+    pub labels: BTreeMap<String, Valued>,
+    pub env: BTreeMap<String, Valued>,
+    /// Base image at the root of the chain (`scratch` included).
+    pub base_image: String,
+}
+
+/// Why a target could not be selected.
+#[derive(Debug)]
+pub enum TargetError {
+    NoStages,
+    UnknownTarget(String),
+}
+
+fn stage_name(s: &Stage) -> String {
+    s.name
+        .as_ref()
+        .map(|w| w.text.to_ascii_lowercase())
+        .unwrap_or_else(|| s.index.to_string())
+}
+
+/// Expand `$V`/`${V}`/modifiers with a scope; unresolved when a variable is unset.
+fn expand(text: &str, scope: &BTreeMap<String, String>) -> (String, bool) {
+    if !text.contains('$') {
+        return (text.to_string(), false);
+    }
+    let lookup = |n: &str| scope.get(n).cloned();
+    match interpolate::interpolate(text, &lookup, 16) {
+        Ok(i) => {
+            let unresolved = i.unresolved();
+            (i.value, unresolved)
+        }
+        Err(_) => (text.to_string(), true),
+    }
+}
+
+fn glob_match(pattern: &str, text: &str) -> bool {
+    // '*' matches any run of characters (including '/').
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let mut rest = text;
+    for (i, p) in parts.iter().enumerate() {
+        if i == 0 {
+            let Some(r) = rest.strip_prefix(p) else { return false };
+            rest = r;
+        } else if i == parts.len() - 1 {
+            return rest.ends_with(p);
+        } else {
+            match rest.find(p) {
+                Some(pos) => rest = &rest[pos + p.len()..],
+                None => return false,
+            }
+        }
+    }
+    true
+}
+
+pub fn is_nonroot_base(image: &str) -> bool {
+    NONROOT_BASES.iter().any(|p| glob_match(p, image))
+}
+
+/// The uid part of a USER value, and whether it is root.
+pub fn user_is_root(value: &str) -> (String, bool) {
+    let uid = value.split(':').next().unwrap_or("").trim().trim_matches('"').to_string();
+    let root = uid == "root" || (!uid.is_empty() && uid.bytes().all(|b| b.is_ascii_digit()) && uid.bytes().all(|b| b == b'0'));
+    (uid, root)
+}
+
+/// Resolve the effective config of `target` (a stage name, case-insensitive; `None` = last).
+pub fn resolve(
+    src: &SourceFile,
+    df: &Dockerfile,
+    target: Option<&str>,
+    build_args: &BTreeMap<String, String>,
+) -> Result<DockerfileView, TargetError> {
+    let stages = df.stages();
+    if stages.is_empty() {
+        return Err(TargetError::NoStages);
+    }
+    let ins = &df.instructions;
+    // Global ARGs: usable in FROM only.
+    let mut global: BTreeMap<String, String> = BTreeMap::new();
+    let mut global_declared: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for a in df.global_args() {
+        for kv in a.key_values(src) {
+            let name = kv.key.text.clone();
+            let default = kv.value.as_ref().map(|v| v.text.clone());
+            let value = build_args.get(&name).cloned().or(default.clone());
+            if let Some(v) = &value {
+                global.insert(name.clone(), v.clone());
+            }
+            global_declared.insert(name, value);
+        }
+    }
+    let names: Vec<String> = stages.iter().map(stage_name).collect();
+    let target_idx = match target {
+        None => stages.len() - 1,
+        Some(t) => {
+            let t = t.to_ascii_lowercase();
+            names
+                .iter()
+                .position(|n| *n == t)
+                .ok_or(TargetError::UnknownTarget(t))?
+        }
+    };
+    // FROM references and the parent of each stage.
+    let mut parent: Vec<Option<usize>> = vec![None; stages.len()];
+    let mut from_refs = Vec::new();
+    for (i, s) in stages.iter().enumerate() {
+        let (resolved, unresolved) = expand(&s.base.text, &global);
+        let lower = resolved.to_ascii_lowercase();
+        let kind = if let Some(p) = names[..i].iter().position(|n| *n == lower) {
+            parent[i] = Some(p);
+            "stage"
+        } else if lower == "scratch" {
+            "scratch"
+        } else {
+            "external"
+        };
+        from_refs.push((i, s.base.text.clone(), resolved, kind, unresolved, src.loc(s.base.span)));
+    }
+    let mut chain = vec![target_idx];
+    while let Some(p) = parent[*chain.last().unwrap_or(&0)] {
+        if chain.contains(&p) {
+            break;
+        }
+        chain.push(p);
+    }
+    chain.reverse();
+    let stage_ref = |i: usize| StageRef {
+        index: i,
+        name: names[i].clone(),
+        base: stages[i].base.text.clone(),
+        loc: src.loc(ins[stages[i].from].span),
+    };
+    let root_stage = chain[0];
+    let base_image = from_refs[root_stage].2.clone();
+
+    // Walk the chain in order, tracking ENV (inherited) and ARG (per stage).
+    let mut env: BTreeMap<String, Valued> = BTreeMap::new();
+    let mut labels: BTreeMap<String, Valued> = BTreeMap::new();
+    let mut user: Option<(String, String, bool, usize, &Instruction)> = None;
+    let mut users_seen: Vec<Loc> = Vec::new();
+    let mut health: Option<(bool, Option<String>, usize, &Instruction)> = None;
+    for &si in &chain {
+        let s = &stages[si];
+        let mut args: BTreeMap<String, String> = BTreeMap::new();
+        for inst in &ins[s.body.clone()] {
+            let mut scope: BTreeMap<String, String> =
+                env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+            scope.extend(args.iter().map(|(k, v)| (k.clone(), v.clone())));
+            match inst.keyword.as_str() {
+                "ARG" => {
+                    for kv in inst.key_values(src) {
+                        let name = kv.key.text.clone();
+                        let default = match &kv.value {
+                            Some(v) => Some(expand(&v.text, &scope).0),
+                            None => global_declared.get(&name).cloned().flatten(),
+                        };
+                        if let Some(v) = build_args.get(&name).cloned().or(default) {
+                            args.insert(name, v);
+                        }
+                    }
+                }
+                "ENV" => {
+                    for kv in inst.key_values(src) {
+                        let v = kv.value.as_ref().map(|v| expand(&v.text, &scope).0).unwrap_or_default();
+                        env.insert(kv.key.text.clone(), Valued { value: v, loc: src.loc(inst.span) });
+                    }
+                }
+                "LABEL" => {
+                    for kv in inst.key_values(src) {
+                        let v = kv.value.as_ref().map(|v| expand(&v.text, &scope).0).unwrap_or_default();
+                        labels.insert(kv.key.text.clone(), Valued { value: v, loc: src.loc(inst.span) });
+                    }
+                }
+                "USER" => {
+                    let written = match &inst.args {
+                        Arguments::Shell(w) => w.text.trim().to_string(),
+                        Arguments::Exec(ws) => ws.first().map(|w| w.text.clone()).unwrap_or_default(),
+                        Arguments::None => String::new(),
+                    };
+                    let (resolved, unresolved) = expand(&written, &scope);
+                    users_seen.push(src.loc(inst.span));
+                    let empty = written.is_empty();
+                    user = Some((written, resolved, unresolved || empty, si, inst));
+                }
+                "HEALTHCHECK" => {
+                    if let Some(h) = dockerfile::healthcheck(inst) {
+                        let test = match &h.cmd {
+                            Arguments::Shell(w) => Some(w.text.clone()),
+                            Arguments::Exec(ws) => Some(ws.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")),
+                            Arguments::None => None,
+                        };
+                        health = Some((h.none, test, si, inst));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let target_from = src.loc(ins[stages[target_idx].from].span);
+    let user = match user {
+        Some((written, resolved, indeterminate, si, inst)) => {
+            let (uid, root) = user_is_root(&resolved);
+            let loc = src.loc(inst.span);
+            UserView {
+                value: written,
+                resolved,
+                uid,
+                root: root && !indeterminate,
+                indeterminate,
+                source: "USER",
+                stage: names[si].clone(),
+                from: users_seen.iter().filter(|l| **l != loc).cloned().collect(),
+                loc,
+            }
+        }
+        None if is_nonroot_base(&base_image) => UserView {
+            value: format!("(default of {base_image})"),
+            resolved: "nonroot".into(),
+            uid: "nonroot".into(),
+            root: false,
+            indeterminate: false,
+            source: "base-image",
+            stage: names[target_idx].clone(),
+            loc: target_from.clone(),
+            from: vec![],
+        },
+        None => UserView {
+            value: "root".into(),
+            resolved: "root".into(),
+            uid: "root".into(),
+            root: true,
+            indeterminate: false,
+            source: "default",
+            stage: names[target_idx].clone(),
+            loc: target_from.clone(),
+            from: vec![],
+        },
+    };
+    let healthcheck = match health {
+        Some((none, test, si, inst)) => HealthView {
+            present: !none,
+            none,
+            indeterminate: false,
+            source: if none { "none" } else { "HEALTHCHECK" },
+            stage: names[si].clone(),
+            test: if none { None } else { test },
+            loc: src.loc(inst.span),
+            from: vec![],
+        },
+        None => HealthView {
+            present: false,
+            none: false,
+            indeterminate: false,
+            source: "none",
+            stage: names[target_idx].clone(),
+            test: None,
+            loc: target_from.clone(),
+            from: vec![],
+        },
+    };
+    let from = from_refs
+        .into_iter()
+        .map(|(i, image, resolved, kind, unresolved, loc)| FromRef {
+            image,
+            resolved,
+            kind,
+            stage: names[i].clone(),
+            in_chain: chain.contains(&i),
+            indeterminate: unresolved,
+            loc,
+        })
+        .collect();
+    Ok(DockerfileView {
+        file: src.display.clone(),
+        target: stage_ref(target_idx),
+        stages: (0..stages.len()).map(stage_ref).collect(),
+        chain: chain.iter().map(|&i| names[i].clone()).collect(),
+        from,
+        user,
+        healthcheck,
+        labels,
+        env,
+        base_image,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(text: &str, target: Option<&str>, args: &[(&str, &str)]) -> DockerfileView {
+        let src = SourceFile::from_str("Dockerfile", text);
+        let df = dockerfile::parse(&src);
+        let args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        resolve(&src, &df, target, &args).unwrap()
+    }
+
+    #[test]
+    fn user_and_healthcheck_inherited_from_base() {
+        let v = view(
+            "FROM node:18 AS base\nUSER mcp\nHEALTHCHECK CMD true\nFROM base AS deps\nRUN x\nFROM base AS runtime\nCMD [\"node\"]\n",
+            None,
+            &[],
+        );
+        assert_eq!(v.chain, vec!["base", "runtime"]);
+        assert!(!v.user.root);
+        assert_eq!(v.user.stage, "base");
+        assert_eq!(v.user.loc.line, 2);
+        assert!(v.healthcheck.present);
+        assert_eq!(v.healthcheck.loc.line, 3);
+    }
+
+    #[test]
+    fn user_in_non_ancestor_stage_does_not_count() {
+        let v = view("FROM python:3.12 AS build\nUSER app\nFROM python:3.12-slim\nCOPY --from=build /a /a\n", None, &[]);
+        assert!(v.user.root);
+        assert_eq!(v.user.source, "default");
+        assert_eq!(v.user.loc.line, 3);
+    }
+
+    #[test]
+    fn build_target_selects_stage() {
+        let text = "FROM node:20 AS proxy-image\nRUN x\nFROM node:20 AS reviewer-image\nUSER agent\n";
+        assert!(view(text, Some("proxy-image"), &[]).user.root);
+        assert!(!view(text, Some("REVIEWER-IMAGE"), &[]).user.root);
+        assert!(!view(text, None, &[]).user.root);
+    }
+
+    #[test]
+    fn arg_scoping_and_build_args() {
+        let text = "ARG UID=0\nFROM alpine:3.20\nARG UID\nUSER ${UID}\n";
+        assert!(view(text, None, &[]).user.root);
+        assert!(!view(text, None, &[("UID", "1001")]).user.root);
+        // A global ARG not re-declared in the stage expands to nothing.
+        let v = view("ARG UID=1001\nFROM alpine:3.20\nUSER ${UID}\n", None, &[]);
+        assert!(v.user.indeterminate);
+        assert!(!v.user.root);
+        let v = view("FROM alpine:3.20\nARG UID=1001\nUSER ${UID:-0}\n", None, &[]);
+        assert_eq!(v.user.resolved, "1001");
+    }
+
+    #[test]
+    fn root_spellings() {
+        for u in ["root", "0", "root:root", "0:0", "00", "root:mcp"] {
+            assert!(user_is_root(u).1, "{u}");
+        }
+        for u in ["mcp", "1001:0", "mcp:0", "1000"] {
+            assert!(!user_is_root(u).1, "{u}");
+        }
+    }
+
+    #[test]
+    fn healthcheck_none_resets_and_from_refs() {
+        let v = view(
+            "ARG BASE=node:latest\nFROM ${BASE} AS base\nHEALTHCHECK CMD true\nFROM base\nHEALTHCHECK NONE\nFROM scratch AS out\n",
+            Some("1"),
+            &[],
+        );
+        assert!(!v.healthcheck.present);
+        assert!(v.healthcheck.none);
+        let kinds: Vec<_> = v.from.iter().map(|f| (f.kind, f.resolved.as_str())).collect();
+        assert_eq!(kinds, vec![("external", "node:latest"), ("stage", "base"), ("scratch", "scratch")]);
+    }
+
+    #[test]
+    fn nonroot_base_allowlist() {
+        let v = view("FROM gcr.io/distroless/static:nonroot\nCOPY a /a\n", None, &[]);
+        assert!(!v.user.root);
+        assert_eq!(v.user.source, "base-image");
+        assert!(is_nonroot_base("cgr.dev/chainguard/node:latest"));
+        assert!(!is_nonroot_base("node:20"));
+    }
+}

@@ -1,0 +1,203 @@
+//! Source files, byte spans and the line index that turns a span into line/column.
+
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A half-open byte range `[start, end)` into a source file's text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+    pub fn len(&self) -> usize {
+        self.end.saturating_sub(self.start)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The smallest span that covers both.
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A location as shown to users and policies: 1-based lines and columns (columns count
+/// Unicode scalar values), end inclusive of the last character's column + 1 (exclusive end).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Loc {
+    pub file: String,
+    pub line: usize,
+    pub col: usize,
+    pub end_line: usize,
+    pub end_col: usize,
+    /// Byte offsets, for renderers (not part of the Rego contract, but harmless there).
+    pub start: usize,
+    pub end: usize,
+}
+
+/// One file read from disk: its display path (relative to the scan root where possible),
+/// its text (BOM removed, invalid UTF-8 replaced), and a line index.
+#[derive(Debug)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    pub display: String,
+    pub text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    /// Build from raw bytes. A UTF-8 BOM is dropped; invalid UTF-8 is replaced by U+FFFD
+    /// so that spans stay on character boundaries of `text`.
+    pub fn from_bytes(path: &Path, display: String, bytes: &[u8]) -> SourceFile {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let text: Arc<str> = match std::str::from_utf8(bytes) {
+            Ok(s) => Arc::from(s),
+            Err(_) => Arc::from(String::from_utf8_lossy(bytes).as_ref()),
+        };
+        Self::new(path.to_path_buf(), display, text)
+    }
+
+    pub fn new(path: PathBuf, display: String, text: Arc<str>) -> SourceFile {
+        let mut line_starts = vec![0];
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        SourceFile {
+            path,
+            display,
+            text,
+            line_starts,
+        }
+    }
+
+    /// A file made from a string, for tests.
+    pub fn from_str(display: &str, text: &str) -> SourceFile {
+        Self::new(PathBuf::from(display), display.to_string(), Arc::from(text))
+    }
+
+    /// 1-based (line, column) of a byte offset; the column counts characters.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.floor_char(offset.min(self.text.len()));
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let col = self.text[start..offset].chars().count() + 1;
+        (line_idx + 1, col)
+    }
+
+    /// Byte offset of the start of a 1-based line (clamped).
+    pub fn line_start(&self, line: usize) -> usize {
+        let idx = line.saturating_sub(1).min(self.line_starts.len() - 1);
+        self.line_starts[idx]
+    }
+
+    /// Byte range of a 1-based line without its line terminator.
+    pub fn line_span(&self, line: usize) -> Span {
+        let start = self.line_start(line);
+        let mut end = if line < self.line_starts.len() {
+            self.line_starts[line]
+        } else {
+            self.text.len()
+        };
+        let b = self.text.as_bytes();
+        while end > start && (b[end - 1] == b'\n' || b[end - 1] == b'\r') {
+            end -= 1;
+        }
+        Span::new(start, end)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Byte offset of a 1-based (line, column-in-chars) pair, clamped to the line.
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let ls = self.line_span(line.max(1));
+        let text = &self.text[ls.start..ls.end];
+        match text.char_indices().nth(col.saturating_sub(1)) {
+            Some((i, _)) => ls.start + i,
+            None => ls.end,
+        }
+    }
+
+    fn floor_char(&self, mut i: usize) -> usize {
+        while i > 0 && !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
+
+    /// Clamp a span to the text and to character boundaries.
+    pub fn clamp(&self, span: Span) -> Span {
+        let s = self.floor_char(span.start.min(self.text.len()));
+        let e = self.floor_char(span.end.min(self.text.len())).max(s);
+        Span::new(s, e)
+    }
+
+    pub fn loc(&self, span: Span) -> Loc {
+        let span = self.clamp(span);
+        let (line, col) = self.line_col(span.start);
+        let (end_line, end_col) = self.line_col(span.end);
+        Loc {
+            file: self.display.clone(),
+            line,
+            col,
+            end_line,
+            end_col,
+            start: span.start,
+            end: span.end,
+        }
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        let s = self.clamp(span);
+        &self.text[s.start..s.end]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_chars_and_handles_crlf_and_cr() {
+        let f = SourceFile::from_str("x", "ab\r\nçd\re\n");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(4), (2, 1));
+        assert_eq!(f.line_col(6), (2, 2)); // after 'ç' (2 bytes)
+        assert_eq!(f.line_col(8), (3, 1));
+        assert_eq!(f.line_span(1), Span::new(0, 2));
+        assert_eq!(f.line_span(2), Span::new(4, 7));
+        assert_eq!(f.offset_of(2, 2), 6);
+    }
+
+    #[test]
+    fn bom_is_removed_and_invalid_utf8_replaced() {
+        let f = SourceFile::from_bytes(Path::new("d"), "d".into(), b"\xEF\xBB\xBFFROM a\xff\n");
+        assert!(f.text.starts_with("FROM a"));
+        assert!(f.text.contains('\u{FFFD}'));
+        let l = f.loc(Span::new(0, 4));
+        assert_eq!((l.line, l.col, l.end_line, l.end_col), (1, 1, 1, 5));
+    }
+
+    #[test]
+    fn spans_are_clamped_to_char_boundaries() {
+        let f = SourceFile::from_str("x", "é");
+        assert_eq!(f.clamp(Span::new(1, 9)), Span::new(0, 2));
+    }
+}

@@ -1,0 +1,43 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use mcp_audit::config::Config;
+use mcp_audit::{ScanResult, Settings};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Scan `path` with its own config and an empty process environment, so that
+/// the machine running the tests cannot change what interpolation resolves.
+pub fn scan(path: &Path) -> ScanResult {
+    let config = Config::discover(path).expect("config");
+    let mut s = Settings::new(vec![path.to_path_buf()], config);
+    s.env = BTreeMap::new();
+    mcp_audit::scan(&s).expect("scan")
+}
+
+/// One line per finding: `RULE file:line:col-end_line:end_col [superseded]`, paths
+/// relative to `base`.
+pub fn finding_lines(r: &ScanResult, base: &Path) -> String {
+    let base = format!("{}/", base.display());
+    let mut out = String::new();
+    for f in &r.findings {
+        let loc = match &f.location {
+            Some(l) => format!(
+                "{}:{}:{}-{}:{}",
+                l.file.strip_prefix(&base).unwrap_or(&l.file),
+                l.line,
+                l.col,
+                l.end_line,
+                l.end_col
+            ),
+            None => "-".into(),
+        };
+        let sup = if f.suppressed.is_some() { " [superseded]" } else { "" };
+        out.push_str(&format!("{} {}{} {}\n", f.rule, loc, sup, f.message));
+    }
+    out
+}
