@@ -24,8 +24,16 @@ fn main() {
     let mut src = String::from("/// (path relative to policies/, source) of every embedded policy.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f.strip_prefix(&policies).unwrap().to_string_lossy().replace('\\', "/");
-        src.push_str(&format!("    ({:?}, include_str!({:?})),\n", rel, f.display().to_string()));
+        let rel = f
+            .strip_prefix(&policies)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        src.push_str(&format!(
+            "    ({:?}, include_str!({:?})),\n",
+            rel,
+            f.display().to_string()
+        ));
     }
     src.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("policies.rs");

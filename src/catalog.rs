@@ -128,12 +128,8 @@ pub fn parse_metadata(source_name: &str, src: &str) -> Result<Option<RuleMeta>, 
         yaml.push_str(body.strip_prefix(' ').unwrap_or(body));
         yaml.push('\n');
     }
-    let raw: RawMeta = serde_saphyr::from_str(&yaml).map_err(|e| {
-        format!(
-            "{source_name}:{}: invalid METADATA block: {e}",
-            start + 1
-        )
-    })?;
+    let raw: RawMeta = serde_saphyr::from_str(&yaml)
+        .map_err(|e| format!("{source_name}:{}: invalid METADATA block: {e}", start + 1))?;
     if let Some(scope) = &raw.scope {
         if scope != "package" {
             return Err(format!(
@@ -176,7 +172,9 @@ pub fn is_rule_id(id: &str) -> bool {
         return false;
     };
     (2..=3).contains(&group.len())
-        && group.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && group
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
         && num.len() == 3
         && num.bytes().all(|b| b.is_ascii_digit())
 }
@@ -200,7 +198,9 @@ mod tests {
     #[test]
     fn rejects_bad_severity_and_unknown_keys() {
         let bad = SRC.replace("HIGH", "URGENT");
-        assert!(parse_metadata("x.rego", &bad).unwrap_err().contains("unknown severity"));
+        assert!(parse_metadata("x.rego", &bad)
+            .unwrap_err()
+            .contains("unknown severity"));
         let bad = SRC.replace("# title", "# titel");
         assert!(parse_metadata("x.rego", &bad).is_err());
     }

@@ -15,7 +15,11 @@ pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
 
 #[derive(Parser, Debug)]
-#[command(name = "mcp-audit", version, about = "Audit containerized MCP server deployments as policy-as-code")]
+#[command(
+    name = "mcp-audit",
+    version,
+    about = "Audit containerized MCP server deployments as policy-as-code"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -79,7 +83,11 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 }
 
 fn settings(paths: Vec<PathBuf>, config: Option<PathBuf>, extra: Vec<PathBuf>) -> Result<Settings> {
-    let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+    let paths = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths
+    };
     for p in &paths {
         if !p.exists() {
             bail!("{}: no such file or directory", p.display());
@@ -122,7 +130,9 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     let s = settings(a.paths, a.config, a.policies)?;
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
     let result = crate::scan(&s)?;
-    let color = !a.no_color && std::env::var_os("NO_COLOR").is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let color = !a.no_color
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
     for (name, path) in &outputs {
         let text = match name.as_str() {
             "json" => report::json::render(&result),
@@ -133,7 +143,11 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     if !result.eval_errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    Ok(if result.failing(fail_on) > 0 { EXIT_FINDINGS } else { EXIT_OK })
+    Ok(if result.failing(fail_on) > 0 {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
 }
 
 fn run_inspect(a: InspectArgs) -> Result<i32> {
@@ -150,7 +164,11 @@ fn run_inspect(a: InspectArgs) -> Result<i32> {
 }
 
 fn run_policy_test(dirs: Vec<PathBuf>, no_embedded: bool) -> Result<i32> {
-    let mut files = if no_embedded { Vec::new() } else { engine::embedded_policies() };
+    let mut files = if no_embedded {
+        Vec::new()
+    } else {
+        engine::embedded_policies()
+    };
     for d in &dirs {
         files.extend(engine::policies_in(d)?);
     }
@@ -159,10 +177,22 @@ fn run_policy_test(dirs: Vec<PathBuf>, no_embedded: bool) -> Result<i32> {
     let failed = outcomes.iter().filter(|o| !o.passed).count();
     for o in &outcomes {
         if !o.passed {
-            text.push_str(&format!("FAIL {} {}{}\n", o.file, o.name, o.error.as_ref().map(|e| format!(": {e}")).unwrap_or_default()));
+            text.push_str(&format!(
+                "FAIL {} {}{}\n",
+                o.file,
+                o.name,
+                o.error
+                    .as_ref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
+            ));
         }
     }
-    text.push_str(&format!("{} passed, {} failed\n", outcomes.len() - failed, failed));
+    text.push_str(&format!(
+        "{} passed, {} failed\n",
+        outcomes.len() - failed,
+        failed
+    ));
     write_out(None, &text)?;
     if outcomes.is_empty() {
         eprintln!("error: no test_* rules found");
@@ -176,6 +206,8 @@ pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
         Command::Scan(a) => run_scan(a),
         Command::Inspect(a) => run_inspect(a),
-        Command::Policy { command: PolicyCommand::Test { dirs, no_embedded } } => run_policy_test(dirs, no_embedded),
+        Command::Policy {
+            command: PolicyCommand::Test { dirs, no_embedded },
+        } => run_policy_test(dirs, no_embedded),
     }
 }

@@ -91,8 +91,7 @@ impl Config {
         let mut c: Config = if text.trim().is_empty() {
             Config::default()
         } else {
-            serde_saphyr::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
+            serde_saphyr::from_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?
         };
         c.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         c.path = Some(path.to_path_buf());
@@ -138,7 +137,9 @@ pub fn match_image(pattern: &str, image: &str) -> Option<String> {
             return false;
         }
         if let Some(rest) = p.strip_prefix('*') {
-            return (0..=s.len()).filter(|&i| s.is_char_boundary(i)).any(|i| go(rest, &s[i..], cap));
+            return (0..=s.len())
+                .filter(|&i| s.is_char_boundary(i))
+                .any(|i| go(rest, &s[i..], cap));
         }
         match (p.chars().next(), s.chars().next()) {
             (None, None) => true,
@@ -165,10 +166,21 @@ mod tests {
     #[test]
     fn image_patterns() {
         assert_eq!(
-            match_image("localhost:5000/idp/{name}:*", "localhost:5000/idp/github-mcp:latest").as_deref(),
+            match_image(
+                "localhost:5000/idp/{name}:*",
+                "localhost:5000/idp/github-mcp:latest"
+            )
+            .as_deref(),
             Some("github-mcp")
         );
-        assert_eq!(match_image("localhost:5000/idp/mcp-hub:*", "localhost:5000/idp/mcp-hub:2.0").as_deref(), Some(""));
+        assert_eq!(
+            match_image(
+                "localhost:5000/idp/mcp-hub:*",
+                "localhost:5000/idp/mcp-hub:2.0"
+            )
+            .as_deref(),
+            Some("")
+        );
         assert!(match_image("localhost:5000/idp/{name}:*", "docker.io/x:1").is_none());
         assert!(match_image("mcp/*", "mcp/github").is_some());
         assert!(match_image("*-mcp:*", "localhost:5000/idp/github-mcp:latest").is_some());

@@ -68,7 +68,9 @@ fn is_yaml(name: &str) -> bool {
 /// A YAML document with a top-level `services:` mapping is a Compose file.
 pub fn sniff_compose(path: &Path) -> bool {
     use std::io::Read;
-    let Ok(f) = std::fs::File::open(path) else { return false };
+    let Ok(f) = std::fs::File::open(path) else {
+        return false;
+    };
     let mut buf = Vec::new();
     // A top-level key is rarely far from the start; bound the read.
     if f.take(256 * 1024).read_to_end(&mut buf).is_err() {
@@ -77,7 +79,10 @@ pub fn sniff_compose(path: &Path) -> bool {
     let text = String::from_utf8_lossy(&buf);
     text.lines().any(|l| {
         let l = l.trim_end();
-        l == "services:" || l.starts_with("services: ") && !l["services: ".len()..].trim().is_empty() && l.contains('{')
+        l == "services:"
+            || l.starts_with("services: ")
+                && !l["services: ".len()..].trim().is_empty()
+                && l.contains('{')
     })
 }
 
@@ -95,17 +100,26 @@ fn classify(path: &Path, explicit: bool) -> Option<FileKind> {
 /// Walk `paths` (files or directories). Explicitly named files are always classified
 /// (by content if the name says nothing); directories are walked honouring
 /// `.gitignore`, `.ignore` and the `exclude` globs.
-pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Discovered>, Vec<(PathBuf, String)>) {
+pub fn discover(
+    paths: &[PathBuf],
+    exclude: &[String],
+) -> (Vec<Discovered>, Vec<(PathBuf, String)>) {
     let found = Mutex::new(Vec::new());
     let errors = Mutex::new(Vec::new());
     for root in paths {
         if root.is_file() {
             match classify(root, true) {
-                Some(kind) => found.lock().unwrap_or_else(|e| e.into_inner()).push(Discovered { path: root.clone(), kind }),
-                None => errors
+                Some(kind) => found
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push((root.clone(), "not a Dockerfile, Compose file or MCP metadata file".to_string())),
+                    .push(Discovered {
+                        path: root.clone(),
+                        kind,
+                    }),
+                None => errors.lock().unwrap_or_else(|e| e.into_inner()).push((
+                    root.clone(),
+                    "not a Dockerfile, Compose file or MCP metadata file".to_string(),
+                )),
             }
             continue;
         }
@@ -141,7 +155,10 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Discovered>, Vec<
                                 found
                                     .lock()
                                     .unwrap_or_else(|p| p.into_inner())
-                                    .push(Discovered { path: e.path().to_path_buf(), kind });
+                                    .push(Discovered {
+                                        path: e.path().to_path_buf(),
+                                        kind,
+                                    });
                             }
                         }
                     }
@@ -157,7 +174,10 @@ pub fn discover(paths: &[PathBuf], exclude: &[String]) -> (Vec<Discovered>, Vec<
     let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
     found.sort_by(|a, b| a.path.cmp(&b.path));
     found.dedup_by(|a, b| a.path == b.path);
-    (found, errors.into_inner().unwrap_or_else(|e| e.into_inner()))
+    (
+        found,
+        errors.into_inner().unwrap_or_else(|e| e.into_inner()),
+    )
 }
 
 #[cfg(test)]
@@ -166,11 +186,22 @@ mod tests {
 
     #[test]
     fn names() {
-        for n in ["Dockerfile", "dockerfile", "Dockerfile.prod", "api.Dockerfile", "Containerfile"] {
+        for n in [
+            "Dockerfile",
+            "dockerfile",
+            "Dockerfile.prod",
+            "api.Dockerfile",
+            "Containerfile",
+        ] {
             assert_eq!(classify_name(n), Some(FileKind::Dockerfile), "{n}");
         }
         assert_eq!(classify_name("Dockerfile.dockerignore"), None);
-        for n in ["compose.yaml", "compose.override.yml", "docker-compose.yml", "docker-compose.mcp.yml"] {
+        for n in [
+            "compose.yaml",
+            "compose.override.yml",
+            "docker-compose.yml",
+            "docker-compose.mcp.yml",
+        ] {
             assert_eq!(classify_name(n), Some(FileKind::Compose), "{n}");
         }
         assert_eq!(classify_name("mcp-manifest.json"), Some(FileKind::Manifest));
@@ -193,11 +224,19 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let names: Vec<_> = found
             .iter()
-            .map(|f| (f.path.file_name().unwrap().to_str().unwrap().to_string(), f.kind))
+            .map(|f| {
+                (
+                    f.path.file_name().unwrap().to_str().unwrap().to_string(),
+                    f.kind,
+                )
+            })
             .collect();
         assert_eq!(
             names,
-            vec![("Dockerfile".to_string(), FileKind::Dockerfile), ("stack.yml".to_string(), FileKind::Compose)]
+            vec![
+                ("Dockerfile".to_string(), FileKind::Dockerfile),
+                ("stack.yml".to_string(), FileKind::Compose)
+            ]
         );
     }
 }

@@ -109,7 +109,9 @@ impl PolicySet {
                 .add_policy(f.name.clone(), f.source.clone())
                 .map_err(|e| anyhow::anyhow!("{e}"))
                 .with_context(|| format!("cannot compile policy {}", f.name))?;
-            if let Some(meta) = catalog::parse_metadata(&f.name, &f.source).map_err(anyhow::Error::msg)? {
+            if let Some(meta) =
+                catalog::parse_metadata(&f.name, &f.source).map_err(anyhow::Error::msg)?
+            {
                 if let Some(prev) = rules.iter().find(|r| r.id == meta.id) {
                     bail!(
                         "rule {} is defined twice: {} and {}",
@@ -288,8 +290,9 @@ mod tests {
     fn failing_test_is_reported_as_failed() {
         let files = vec![PolicyFile {
             name: "x_test.rego".into(),
-            source: "package x_test\nimport rego.v1\ntest_ok if { 1 == 1 }\ntest_bad if { 1 == 2 }\n"
-                .into(),
+            source:
+                "package x_test\nimport rego.v1\ntest_ok if { 1 == 1 }\ntest_bad if { 1 == 2 }\n"
+                    .into(),
         }];
         let r = run_tests(&files).unwrap();
         assert_eq!(r.len(), 2);

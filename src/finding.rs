@@ -32,7 +32,11 @@ pub struct Finding {
 
 fn loc_from(v: &serde_json::Value) -> Option<Loc> {
     let o = v.as_object()?;
-    let n = |k: &str| o.get(k).and_then(serde_json::Value::as_u64).map(|x| x as usize);
+    let n = |k: &str| {
+        o.get(k)
+            .and_then(serde_json::Value::as_u64)
+            .map(|x| x as usize)
+    };
     Some(Loc {
         file: o.get("file")?.as_str()?.to_string(),
         line: n("line")?,
@@ -62,7 +66,10 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
     let suppressed = match &rule.superseded_by {
         Some(by) if unit.kind == "compose_service" => Some(Suppression {
             kind: "superseded",
-            justification: format!("superseded by {by}: the image is judged as run by Compose service {:?}", unit.name),
+            justification: format!(
+                "superseded by {by}: the image is judged as run by Compose service {:?}",
+                unit.name
+            ),
         }),
         _ => None,
     };
@@ -91,7 +98,11 @@ pub fn dedupe_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
     let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
     for f in findings {
         if let Some(last) = out.last_mut() {
-            if last.rule == f.rule && last.location == f.location && last.message == f.message && last.suppressed == f.suppressed {
+            if last.rule == f.rule
+                && last.location == f.location
+                && last.message == f.message
+                && last.suppressed == f.suppressed
+            {
                 for u in f.units {
                     if !last.units.contains(&u) {
                         last.units.push(u);

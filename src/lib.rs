@@ -58,7 +58,11 @@ impl Settings {
     pub fn new(paths: Vec<PathBuf>, config: Config) -> Settings {
         Settings {
             paths,
-            extra_policies: config.policies.iter().map(|p| config.base_dir.join(p)).collect(),
+            extra_policies: config
+                .policies
+                .iter()
+                .map(|p| config.base_dir.join(p))
+                .collect(),
             config,
             env: std::env::vars().collect(),
             max_file_size: 16 * 1024 * 1024,
@@ -127,7 +131,10 @@ fn read_source(path: &Path, max: u64) -> Result<SourceFile, String> {
         return Err("not a regular file".into());
     }
     if meta.len() > max {
-        return Err(format!("file is {} bytes, over the {max}-byte limit", meta.len()));
+        return Err(format!(
+            "file is {} bytes, over the {max}-byte limit",
+            meta.len()
+        ));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     Ok(SourceFile::from_bytes(path, display_path(path), &bytes))
@@ -156,7 +163,15 @@ fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimi
                 format,
                 errors: vec![ErrorAt {
                     message: format!("cannot read file: {e}"),
-                    loc: source::Loc { file: display, line: 1, col: 1, end_line: 1, end_col: 1, start: 0, end: 0 },
+                    loc: source::Loc {
+                        file: display,
+                        line: 1,
+                        col: 1,
+                        end_line: 1,
+                        end_col: 1,
+                        start: 0,
+                        end: 0,
+                    },
                 }],
             });
         }
@@ -165,7 +180,10 @@ fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimi
         ParseOut::Failed(FileErrors {
             file: src.display.clone(),
             format,
-            errors: vec![ErrorAt { message, loc: loc.unwrap_or_else(|| src.loc(source::Span::new(0, 0))) }],
+            errors: vec![ErrorAt {
+                message,
+                loc: loc.unwrap_or_else(|| src.loc(source::Span::new(0, 0))),
+            }],
         })
     };
     match kind {
@@ -176,7 +194,10 @@ fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimi
         }
         FileKind::Compose => {
             let dir = path.parent().unwrap_or(Path::new("."));
-            let env = InterpEnv { process: settings.env.clone(), dotenv: dotenv_for(dir) };
+            let env = InterpEnv {
+                process: settings.env.clone(),
+                dotenv: dotenv_for(dir),
+            };
             match compose::load(&src, &env, limits) {
                 Ok(c) => ParseOut::Compose(path.to_path_buf(), c),
                 Err((m, loc)) => fail(&src, m, loc),
@@ -214,7 +235,15 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
                     parsed.file_errors.push(FileErrors {
                         file: pd.src.display.clone(),
                         format: "dockerfile",
-                        errors: pd.df.errors.iter().map(|e| ErrorAt { message: e.message.clone(), loc: pd.src.loc(e.span) }).collect(),
+                        errors: pd
+                            .df
+                            .errors
+                            .iter()
+                            .map(|e| ErrorAt {
+                                message: e.message.clone(),
+                                loc: pd.src.loc(e.span),
+                            })
+                            .collect(),
                     });
                 }
                 parsed.dockerfiles.insert(resolve::normalize(&p), pd);
@@ -224,7 +253,14 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
                     parsed.file_errors.push(FileErrors {
                         file: c.display.clone(),
                         format: "compose",
-                        errors: c.errors.iter().map(|(m, l)| ErrorAt { message: m.clone(), loc: l.clone() }).collect(),
+                        errors: c
+                            .errors
+                            .iter()
+                            .map(|(m, l)| ErrorAt {
+                                message: m.clone(),
+                                loc: l.clone(),
+                            })
+                            .collect(),
                     });
                 }
                 parsed.composes.push((resolve::normalize(&p), c));
@@ -248,7 +284,13 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     let policies = PolicySet::load(&settings.extra_policies)?;
     let (units, files_scanned, discovery_errors) = resolve_units(settings);
-    Ok(evaluate(&policies, units, files_scanned, discovery_errors, &settings.config))
+    Ok(evaluate(
+        &policies,
+        units,
+        files_scanned,
+        discovery_errors,
+        &settings.config,
+    ))
 }
 
 /// Evaluate the units in parallel (one engine clone per worker).
@@ -259,48 +301,60 @@ pub fn evaluate(
     discovery_errors: Vec<(String, String)>,
     config: &Config,
 ) -> ScanResult {
-    let enabled = |r: &catalog::RuleMeta| config.rules.get(&r.id).and_then(|s| s.enabled).unwrap_or(true);
-    let per_unit: Vec<(UnitSummary, Vec<Finding>, Vec<EvalError>)> = pool().install(|| units
-        .par_iter()
-        .map_init(
-            || policies.worker(),
-            |w, unit| {
-                let outs = policies.evaluate(w, unit.kind, &unit.input, &enabled);
-                let mut findings = Vec::new();
-                let mut errors = Vec::new();
-                let mut evaluated = Vec::new();
-                let mut failed = Vec::new();
-                for o in outs {
-                    let mut rule = policies.rules()[o.rule].clone();
-                    if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
-                        rule.severity = sev;
-                    }
-                    evaluated.push(rule.id.clone());
-                    match o.results {
-                        Ok(results) => {
-                            for r in &results {
-                                let f = finding::from_result(&rule, unit, r);
-                                if f.suppressed.is_none() && !failed.contains(&rule.id) {
-                                    failed.push(rule.id.clone());
-                                }
-                                findings.push(f);
-                            }
+    let enabled = |r: &catalog::RuleMeta| {
+        config
+            .rules
+            .get(&r.id)
+            .and_then(|s| s.enabled)
+            .unwrap_or(true)
+    };
+    let per_unit: Vec<(UnitSummary, Vec<Finding>, Vec<EvalError>)> = pool().install(|| {
+        units
+            .par_iter()
+            .map_init(
+                || policies.worker(),
+                |w, unit| {
+                    let outs = policies.evaluate(w, unit.kind, &unit.input, &enabled);
+                    let mut findings = Vec::new();
+                    let mut errors = Vec::new();
+                    let mut evaluated = Vec::new();
+                    let mut failed = Vec::new();
+                    for o in outs {
+                        let mut rule = policies.rules()[o.rule].clone();
+                        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
+                            rule.severity = sev;
                         }
-                        Err(message) => errors.push(EvalError { rule: rule.id.clone(), unit: unit.id.clone(), message }),
+                        evaluated.push(rule.id.clone());
+                        match o.results {
+                            Ok(results) => {
+                                for r in &results {
+                                    let f = finding::from_result(&rule, unit, r);
+                                    if f.suppressed.is_none() && !failed.contains(&rule.id) {
+                                        failed.push(rule.id.clone());
+                                    }
+                                    findings.push(f);
+                                }
+                            }
+                            Err(message) => errors.push(EvalError {
+                                rule: rule.id.clone(),
+                                unit: unit.id.clone(),
+                                message,
+                            }),
+                        }
                     }
-                }
-                let summary = UnitSummary {
-                    id: unit.id.clone(),
-                    name: unit.name.clone(),
-                    kind: unit.kind,
-                    role: unit.role,
-                    rules_evaluated: evaluated,
-                    failed_rules: failed,
-                };
-                (summary, findings, errors)
-            },
-        )
-        .collect());
+                    let summary = UnitSummary {
+                        id: unit.id.clone(),
+                        name: unit.name.clone(),
+                        kind: unit.kind,
+                        role: unit.role,
+                        rules_evaluated: evaluated,
+                        failed_rules: failed,
+                    };
+                    (summary, findings, errors)
+                },
+            )
+            .collect()
+    });
     let mut units_out = Vec::new();
     let mut findings = Vec::new();
     let mut eval_errors = Vec::new();

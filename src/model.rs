@@ -221,7 +221,12 @@ fn parse_port(text: &str) -> (Option<String>, Option<String>, String, String) {
     match parts.as_slice() {
         [t] => (None, None, t.to_string(), proto),
         [p, t] => (None, Some(p.to_string()), t.to_string(), proto),
-        [ip, p, t] => (Some(ip.to_string()), Some(p.to_string()), t.to_string(), proto),
+        [ip, p, t] => (
+            Some(ip.to_string()),
+            Some(p.to_string()),
+            t.to_string(),
+            proto,
+        ),
         _ => {
             let t = parts.last().copied().unwrap_or("").to_string();
             let p = parts[parts.len().saturating_sub(2)].to_string();
@@ -239,13 +244,23 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
             let indeterminate = !p.unresolved_vars().is_empty();
             if let Some(t) = p.text() {
                 let (host_ip, published, target, protocol) = parse_port(&t);
-                Port { host_ip, published, target, protocol, loc: p.loc.clone(), indeterminate }
+                Port {
+                    host_ip,
+                    published,
+                    target,
+                    protocol,
+                    loc: p.loc.clone(),
+                    indeterminate,
+                }
             } else {
                 Port {
                     host_ip: p.get("host_ip").and_then(CNode::text),
                     published: p.get("published").and_then(CNode::text),
                     target: p.get("target").and_then(CNode::text).unwrap_or_default(),
-                    protocol: p.get("protocol").and_then(CNode::text).unwrap_or_else(|| "tcp".into()),
+                    protocol: p
+                        .get("protocol")
+                        .and_then(CNode::text)
+                        .unwrap_or_else(|| "tcp".into()),
                     loc: p.loc.clone(),
                     indeterminate,
                 }
@@ -271,7 +286,14 @@ fn volumes(n: Option<&CNode>) -> Vec<Mount> {
                 };
                 let kind = match &source {
                     None => "volume",
-                    Some(s) if s.starts_with('/') || s.starts_with('.') || s.starts_with('~') || s.starts_with('$') => "bind",
+                    Some(s)
+                        if s.starts_with('/')
+                            || s.starts_with('.')
+                            || s.starts_with('~')
+                            || s.starts_with('$') =>
+                    {
+                        "bind"
+                    }
                     Some(_) => "volume",
                 };
                 Mount {
@@ -284,7 +306,10 @@ fn volumes(n: Option<&CNode>) -> Vec<Mount> {
                 }
             } else {
                 Mount {
-                    kind: v.get("type").and_then(CNode::text).unwrap_or_else(|| "volume".into()),
+                    kind: v
+                        .get("type")
+                        .and_then(CNode::text)
+                        .unwrap_or_else(|| "volume".into()),
                     source: v.get("source").and_then(CNode::text),
                     target: v.get("target").and_then(CNode::text).unwrap_or_default(),
                     read_only: v.get("read_only").and_then(CNode::truthy).unwrap_or(false),
@@ -301,11 +326,19 @@ fn networks(n: Option<&CNode>) -> Vec<Network> {
     match &n.v {
         CVal::Seq(items) => items
             .iter()
-            .filter_map(|i| Some(Network { name: i.text()?, loc: i.loc.clone() }))
+            .filter_map(|i| {
+                Some(Network {
+                    name: i.text()?,
+                    loc: i.loc.clone(),
+                })
+            })
             .collect(),
         CVal::Map(entries) => entries
             .iter()
-            .map(|(k, _)| Network { name: k.name.clone(), loc: k.loc.clone() })
+            .map(|(k, _)| Network {
+                name: k.name.clone(),
+                loc: k.loc.clone(),
+            })
             .collect(),
         _ => Vec::new(),
     }
@@ -319,12 +352,16 @@ fn healthcheck(n: Option<&CNode>) -> Option<Healthcheck> {
         Some(t) => match &t.v {
             CVal::Seq(items) => {
                 let words: Vec<String> = items.iter().filter_map(CNode::text).collect();
-                let none = words.first().is_some_and(|w| w.eq_ignore_ascii_case("NONE"));
+                let none = words
+                    .first()
+                    .is_some_and(|w| w.eq_ignore_ascii_case("NONE"));
                 (Some(Val::with(words.join(" "), t)), none)
             }
             _ => {
                 let v = Val::of(t);
-                let none = v.as_ref().is_some_and(|v| v.value.trim().eq_ignore_ascii_case("NONE"));
+                let none = v
+                    .as_ref()
+                    .is_some_and(|v| v.value.trim().eq_ignore_ascii_case("NONE"));
                 (v, none)
             }
         },
@@ -371,7 +408,11 @@ impl Service {
                     .filter_map(|i| {
                         let value = i.text().or_else(|| i.get("source").and_then(CNode::text))?;
                         let host = value.split(':').next().unwrap_or("").to_string();
-                        Some(Device { value, host, loc: i.loc.clone() })
+                        Some(Device {
+                            value,
+                            host,
+                            loc: i.loc.clone(),
+                        })
                     })
                     .collect()
             })
@@ -412,7 +453,11 @@ impl Service {
             restart: val_at(n, &["restart"]),
             command: n.get("command").and_then(|c| match &c.v {
                 CVal::Seq(items) => Some(Val::with(
-                    items.iter().filter_map(CNode::text).collect::<Vec<_>>().join(" "),
+                    items
+                        .iter()
+                        .filter_map(CNode::text)
+                        .collect::<Vec<_>>()
+                        .join(" "),
                     c,
                 )),
                 _ => Val::of(c),
@@ -525,7 +570,15 @@ mod tests {
         assert!(a.volumes[2].read_only);
         let nets: Vec<_> = a.networks.iter().map(|n| n.name.as_str()).collect();
         assert_eq!(nets, vec!["front", "back"]);
-        assert!(a.healthcheck.as_ref().unwrap().test.as_ref().unwrap().value.starts_with("CMD-SHELL curl"));
+        assert!(a
+            .healthcheck
+            .as_ref()
+            .unwrap()
+            .test
+            .as_ref()
+            .unwrap()
+            .value
+            .starts_with("CMD-SHELL curl"));
         let b = a.build.as_ref().unwrap();
         assert_eq!(b.context.as_ref().unwrap().value, "./svc");
         assert_eq!(b.target.as_ref().unwrap().value, "runtime");
@@ -542,19 +595,61 @@ mod tests {
             "services:\n  a:\n    build: .\n    healthcheck: {test: [\"NONE\"]}\n  b:\n    image: x:1\n    healthcheck:\n      disable: true\n  c:\n    image: x:1\n    healthcheck:\n      interval: 30s\n  d:\n    image: x:1\n    healthcheck:\n      test: curl -f http://localhost\n",
         );
         assert!(s[0].has_build);
-        assert_eq!(s[0].build.as_ref().unwrap().context.as_ref().unwrap().value, ".");
+        assert_eq!(
+            s[0].build.as_ref().unwrap().context.as_ref().unwrap().value,
+            "."
+        );
         assert!(s[0].healthcheck.as_ref().unwrap().test_none);
-        assert!(s[1].healthcheck.as_ref().unwrap().disable.as_ref().unwrap().value);
+        assert!(
+            s[1].healthcheck
+                .as_ref()
+                .unwrap()
+                .disable
+                .as_ref()
+                .unwrap()
+                .value
+        );
         assert!(s[2].healthcheck.as_ref().unwrap().test.is_none());
-        assert_eq!(s[3].healthcheck.as_ref().unwrap().test.as_ref().unwrap().value, "curl -f http://localhost");
+        assert_eq!(
+            s[3].healthcheck
+                .as_ref()
+                .unwrap()
+                .test
+                .as_ref()
+                .unwrap()
+                .value,
+            "curl -f http://localhost"
+        );
     }
 
     #[test]
     fn port_forms() {
-        assert_eq!(parse_port("8501:8080"), (None, Some("8501".into()), "8080".into(), "tcp".into()));
-        assert_eq!(parse_port("127.0.0.1:8080:80"), (Some("127.0.0.1".into()), Some("8080".into()), "80".into(), "tcp".into()));
-        assert_eq!(parse_port("[::1]:8080:80"), (Some("::1".into()), Some("8080".into()), "80".into(), "tcp".into()));
-        assert_eq!(parse_port("3000-3100:3000"), (None, Some("3000-3100".into()), "3000".into(), "tcp".into()));
+        assert_eq!(
+            parse_port("8501:8080"),
+            (None, Some("8501".into()), "8080".into(), "tcp".into())
+        );
+        assert_eq!(
+            parse_port("127.0.0.1:8080:80"),
+            (
+                Some("127.0.0.1".into()),
+                Some("8080".into()),
+                "80".into(),
+                "tcp".into()
+            )
+        );
+        assert_eq!(
+            parse_port("[::1]:8080:80"),
+            (
+                Some("::1".into()),
+                Some("8080".into()),
+                "80".into(),
+                "tcp".into()
+            )
+        );
+        assert_eq!(
+            parse_port("3000-3100:3000"),
+            (None, Some("3000-3100".into()), "3000".into(), "tcp".into())
+        );
         assert_eq!(parse_port("53:53/udp").3, "udp");
         assert_eq!(parse_port("80").2, "80");
     }

@@ -36,7 +36,9 @@ fn every_rule_with_fixtures_has_both_kinds() {
             continue;
         }
         for kind in ["fail", "pass"] {
-            let n = fs::read_dir(rule.path().join(kind)).map(|d| d.count()).unwrap_or(0);
+            let n = fs::read_dir(rule.path().join(kind))
+                .map(|d| d.count())
+                .unwrap_or(0);
             assert!(n > 0, "{id} has no {kind} cases");
         }
     }
@@ -49,11 +51,23 @@ fn fail_cases_report_their_rule() {
     let mut missing = Vec::new();
     for (id, dir) in &cases {
         let r = common::scan(dir);
-        if !r.findings.iter().any(|f| &f.rule == id && f.suppressed.is_none()) {
-            missing.push(format!("{id}: {}\n{}", dir.display(), common::finding_lines(&r, dir)));
+        if !r
+            .findings
+            .iter()
+            .any(|f| &f.rule == id && f.suppressed.is_none())
+        {
+            missing.push(format!(
+                "{id}: {}\n{}",
+                dir.display(),
+                common::finding_lines(&r, dir)
+            ));
         }
     }
-    assert!(missing.is_empty(), "fail cases that did not report their rule:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "fail cases that did not report their rule:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -63,11 +77,22 @@ fn pass_cases_do_not_report_their_rule() {
     let mut wrong = Vec::new();
     for (id, dir) in &cases {
         let r = common::scan(dir);
-        if r.findings.iter().any(|f| &f.rule == id && f.suppressed.is_none()) {
-            wrong.push(format!("{id}: {}\n{}", dir.display(), common::finding_lines(&r, dir)));
+        if r.findings
+            .iter()
+            .any(|f| &f.rule == id && f.suppressed.is_none())
+        {
+            wrong.push(format!(
+                "{id}: {}\n{}",
+                dir.display(),
+                common::finding_lines(&r, dir)
+            ));
         }
     }
-    assert!(wrong.is_empty(), "pass cases that reported their rule:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "pass cases that reported their rule:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -88,7 +113,12 @@ fn fixture_findings_snapshot() {
 #[test]
 fn stack_findings_snapshot() {
     let stacks = common::root().join("fixtures/stacks");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&stacks).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&stacks)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     assert!(dirs.len() >= 3);
     for d in dirs {

@@ -3,9 +3,21 @@
 #[test]
 fn embedded_rego_tests_pass() {
     let outcomes = mcp_audit::engine::run_tests(&mcp_audit::engine::embedded_policies()).unwrap();
-    assert!(outcomes.len() >= 20, "only {} Rego tests found", outcomes.len());
-    let failed: Vec<_> = outcomes.iter().filter(|o| !o.passed).map(|o| format!("{} {} {:?}", o.file, o.name, o.error)).collect();
-    assert!(failed.is_empty(), "failing Rego tests:\n{}", failed.join("\n"));
+    assert!(
+        outcomes.len() >= 20,
+        "only {} Rego tests found",
+        outcomes.len()
+    );
+    let failed: Vec<_> = outcomes
+        .iter()
+        .filter(|o| !o.passed)
+        .map(|o| format!("{} {} {:?}", o.file, o.name, o.error))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "failing Rego tests:\n{}",
+        failed.join("\n")
+    );
 }
 
 #[test]
@@ -15,9 +27,18 @@ fn every_rule_has_a_test_file_and_fixtures() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for r in set.rules() {
         let test = r.source.replace(".rego", "_test.rego");
-        assert!(files.iter().any(|f| f.name == test), "{} has no {test}", r.id);
+        assert!(
+            files.iter().any(|f| f.name == test),
+            "{} has no {test}",
+            r.id
+        );
         for kind in ["fail", "pass"] {
-            assert!(root.join("fixtures").join(&r.id).join(kind).is_dir(), "{} has no fixtures/{}/{kind}", r.id, r.id);
+            assert!(
+                root.join("fixtures").join(&r.id).join(kind).is_dir(),
+                "{} has no fixtures/{}/{kind}",
+                r.id,
+                r.id
+            );
         }
     }
 }

@@ -14,7 +14,10 @@ fn write(dir: &Path, files: &[(&str, &str)]) {
 }
 
 fn active<'a>(r: &'a mcp_audit::ScanResult, rule: &str) -> Vec<&'a mcp_audit::finding::Finding> {
-    r.findings.iter().filter(|f| f.rule == rule && f.suppressed.is_none()).collect()
+    r.findings
+        .iter()
+        .filter(|f| f.rule == rule && f.suppressed.is_none())
+        .collect()
 }
 
 const DOCKERFILE: &str = "FROM node:20.11-alpine AS base\nRUN adduser -S mcp\nUSER mcp\nHEALTHCHECK CMD node health.js\n\nFROM base AS runtime\nCMD [\"node\", \"index.js\"]\n";
@@ -22,10 +25,16 @@ const DOCKERFILE: &str = "FROM node:20.11-alpine AS base\nRUN adduser -S mcp\nUS
 #[test]
 fn compose_user_root_is_reported_at_the_compose_line_with_dockerfile_provenance() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), &[
-        ("Dockerfile", DOCKERFILE),
-        ("compose.yaml", "services:\n  srv:\n    build: .\n    user: root\n    mem_limit: 512m\n"),
-    ]);
+    write(
+        d.path(),
+        &[
+            ("Dockerfile", DOCKERFILE),
+            (
+                "compose.yaml",
+                "services:\n  srv:\n    build: .\n    user: root\n    mem_limit: 512m\n",
+            ),
+        ],
+    );
     let r = common::scan(d.path());
     let ec = active(&r, "MCP-EC-001");
     assert_eq!(ec.len(), 1, "{}", common::finding_lines(&r, d.path()));
@@ -33,7 +42,13 @@ fn compose_user_root_is_reported_at_the_compose_line_with_dockerfile_provenance(
     let loc = f.location.as_ref().unwrap();
     assert!(loc.file.ends_with("compose.yaml"));
     assert_eq!((loc.line, loc.col), (4, 11));
-    assert!(f.related.iter().any(|l| l.file.ends_with("Dockerfile") && l.line == 3), "{:?}", f.related);
+    assert!(
+        f.related
+            .iter()
+            .any(|l| l.file.ends_with("Dockerfile") && l.line == 3),
+        "{:?}",
+        f.related
+    );
     // The Dockerfile alone is fine, and DF-001 is not double counted.
     assert!(active(&r, "MCP-DF-001").is_empty());
 }
@@ -41,26 +56,52 @@ fn compose_user_root_is_reported_at_the_compose_line_with_dockerfile_provenance(
 #[test]
 fn inherited_user_and_healthcheck_pass() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), &[("Dockerfile", DOCKERFILE), ("compose.yaml", "services:\n  srv:\n    build: .\n    mem_limit: 512m\n")]);
+    write(
+        d.path(),
+        &[
+            ("Dockerfile", DOCKERFILE),
+            (
+                "compose.yaml",
+                "services:\n  srv:\n    build: .\n    mem_limit: 512m\n",
+            ),
+        ],
+    );
     let r = common::scan(d.path());
-    assert!(active(&r, "MCP-EC-001").is_empty(), "{}", common::finding_lines(&r, d.path()));
-    assert!(active(&r, "MCP-EC-002").is_empty(), "{}", common::finding_lines(&r, d.path()));
+    assert!(
+        active(&r, "MCP-EC-001").is_empty(),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    assert!(
+        active(&r, "MCP-EC-002").is_empty(),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
     assert!(active(&r, "MCP-CS-004").is_empty());
 }
 
 #[test]
 fn healthcheck_disable_cancels_the_dockerfile_healthcheck() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), &[
-        ("Dockerfile", DOCKERFILE),
-        ("compose.yaml", "services:\n  srv:\n    build: .\n    healthcheck:\n      disable: true\n"),
-    ]);
+    write(
+        d.path(),
+        &[
+            ("Dockerfile", DOCKERFILE),
+            (
+                "compose.yaml",
+                "services:\n  srv:\n    build: .\n    healthcheck:\n      disable: true\n",
+            ),
+        ],
+    );
     let r = common::scan(d.path());
     let ec = active(&r, "MCP-EC-002");
     assert_eq!(ec.len(), 1, "{}", common::finding_lines(&r, d.path()));
     let loc = ec[0].location.as_ref().unwrap();
     assert_eq!(loc.line, 5);
-    assert!(ec[0].related.iter().any(|l| l.file.ends_with("Dockerfile") && l.line == 4));
+    assert!(ec[0]
+        .related
+        .iter()
+        .any(|l| l.file.ends_with("Dockerfile") && l.line == 4));
 }
 
 #[test]
@@ -83,17 +124,26 @@ fn build_target_without_user_is_root_even_if_last_stage_has_one() {
 #[test]
 fn unparseable_file_is_reported_and_the_rest_is_scanned() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), &[
-        ("compose.yaml", "services:\n  a:\n    image: nginx:1.27\n   bad: [\n"),
-        ("other/Dockerfile", "FROM node:latest\n"),
-    ]);
+    write(
+        d.path(),
+        &[
+            (
+                "compose.yaml",
+                "services:\n  a:\n    image: nginx:1.27\n   bad: [\n",
+            ),
+            ("other/Dockerfile", "FROM node:latest\n"),
+        ],
+    );
     let r = common::scan(d.path());
     let aud = active(&r, "MCP-AUD-001");
     assert_eq!(aud.len(), 1, "{}", common::finding_lines(&r, d.path()));
     let l = aud[0].location.as_ref().unwrap();
     assert!(l.file.ends_with("compose.yaml"));
     assert!(l.line >= 3, "{l:?}");
-    assert!(!active(&r, "MCP-SC-001").is_empty(), "the Dockerfile is still scanned");
+    assert!(
+        !active(&r, "MCP-SC-001").is_empty(),
+        "the Dockerfile is still scanned"
+    );
 }
 
 #[test]
@@ -105,25 +155,50 @@ fn env_file_does_not_feed_interpolation_but_dotenv_does() {
     ]);
     let r = common::scan(d.path());
     assert!(active(&r, "MCP-CS-004").is_empty());
-    assert!(active(&r, "MCP-EC-004").iter().any(|f| f.message.contains("memory limit")), "{}", common::finding_lines(&r, d.path()));
+    assert!(
+        active(&r, "MCP-EC-004")
+            .iter()
+            .any(|f| f.message.contains("memory limit")),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
     fs::write(d.path().join(".env"), "MEM=2g\n").unwrap();
     let r = common::scan(d.path());
-    assert!(!active(&r, "MCP-EC-004").iter().any(|f| f.message.contains("memory limit")));
+    assert!(!active(&r, "MCP-EC-004")
+        .iter()
+        .any(|f| f.message.contains("memory limit")));
     assert!(active(&r, "MCP-CS-004").is_empty());
 }
 
 #[test]
 fn override_file_is_merged_and_variant_is_labelled() {
     let d = tempfile::tempdir().unwrap();
-    write(d.path(), &[
-        ("docker-compose.yml", "services:\n  a:\n    image: nginx:1.27\n    mem_limit: 1g\n"),
-        ("docker-compose.override.yml", "services:\n  a:\n    privileged: true\n"),
-        ("docker-compose.prod.yml", "services:\n  a:\n    image: nginx:latest\n"),
-    ]);
+    write(
+        d.path(),
+        &[
+            (
+                "docker-compose.yml",
+                "services:\n  a:\n    image: nginx:1.27\n    mem_limit: 1g\n",
+            ),
+            (
+                "docker-compose.override.yml",
+                "services:\n  a:\n    privileged: true\n",
+            ),
+            (
+                "docker-compose.prod.yml",
+                "services:\n  a:\n    image: nginx:latest\n",
+            ),
+        ],
+    );
     let r = common::scan(d.path());
     let cs = active(&r, "MCP-CS-001");
     assert_eq!(cs.len(), 1, "{}", common::finding_lines(&r, d.path()));
-    assert!(cs[0].location.as_ref().unwrap().file.ends_with("docker-compose.override.yml"));
+    assert!(cs[0]
+        .location
+        .as_ref()
+        .unwrap()
+        .file
+        .ends_with("docker-compose.override.yml"));
     let sc = active(&r, "MCP-SC-001");
     assert_eq!(sc.len(), 1);
     assert!(sc[0].units[0].ends_with("#a@prod"), "{:?}", sc[0].units);

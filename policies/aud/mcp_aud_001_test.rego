@@ -6,7 +6,8 @@ import rego.v1
 l := {"file": "compose.yaml", "line": 9, "col": 3, "end_line": 9, "end_col": 4}
 
 test_each_error_reported_at_its_location if {
-	some r in mcp_aud_001.deny with input as {"kind": "source_file", "format": "compose", "errors": [{"message": "bad indentation", "loc": l}]}
+	rs := mcp_aud_001.deny with input as {"kind": "source_file", "format": "compose", "errors": [{"message": "bad indentation", "loc": l}]}
+	some r in rs
 	r.loc == l
 	contains(r.msg, "bad indentation")
 }

@@ -30,7 +30,7 @@ deny contains r if {
 
 deny contains r if {
 	some c in input.service.cap_add
-	upper(trim_prefix(c.value, "CAP_")) == "ALL"
+	trim_prefix(upper(c.value), "CAP_") == "ALL"
 	r := result.new(sprintf("service %q adds every capability (`cap_add: ALL`)", [input.unit.name]), c)
 }
 

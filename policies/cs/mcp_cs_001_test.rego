@@ -14,10 +14,11 @@ test_privileged_false if {
 }
 
 test_cap_add_all_any_spelling if {
-	count(mcp_cs_001.deny) == 2 with input as {"unit": {"name": "a"}, "service": {"cap_add": [{"value": "ALL", "loc": l}, {"value": "cap_all", "loc": l}, {"value": "NET_BIND_SERVICE", "loc": l}], "devices": []}}
+	count(mcp_cs_001.deny) == 2 with input as {"unit": {"name": "a"}, "service": {"cap_add": [{"value": "ALL", "loc": l}, {"value": "cap_all", "loc": object.union(l, {"line": 5})}, {"value": "NET_BIND_SERVICE", "loc": l}], "devices": []}}
 }
 
 test_raw_device if {
-	some r in mcp_cs_001.deny with input as {"unit": {"name": "a"}, "service": {"cap_add": [], "devices": [{"host": "/dev/sda", "value": "/dev/sda:/dev/sda", "loc": l}]}}
+	rs := mcp_cs_001.deny with input as {"unit": {"name": "a"}, "service": {"cap_add": [], "devices": [{"host": "/dev/sda", "value": "/dev/sda:/dev/sda", "loc": l}]}}
+	some r in rs
 	r.loc == l
 }

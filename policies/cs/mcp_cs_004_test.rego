@@ -10,7 +10,8 @@ test_missing_limit if {
 }
 
 test_reservation_only_mentioned if {
-	some r in mcp_cs_004.deny with input as {"unit": {"name": "a"}, "effective": {"memory_limit": {"set": false, "reservation_only": true, "loc": l}}}
+	rs := mcp_cs_004.deny with input as {"unit": {"name": "a"}, "effective": {"memory_limit": {"set": false, "reservation_only": true, "loc": l}}}
+	some r in rs
 	contains(r.msg, "reservation")
 }
 

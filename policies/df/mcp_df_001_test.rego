@@ -10,7 +10,8 @@ test_user_root_denied if {
 }
 
 test_missing_user_denied_at_target if {
-	some r in mcp_df_001.deny with input as {"kind": "dockerfile", "dockerfile": {"target": {"name": "app"}, "user": {"root": true, "source": "default", "stage": "app", "loc": loc}}}
+	rs := mcp_df_001.deny with input as {"kind": "dockerfile", "dockerfile": {"target": {"name": "app"}, "user": {"root": true, "source": "default", "stage": "app", "loc": loc}}}
+	some r in rs
 	r.loc == loc
 	contains(r.msg, "no USER")
 }

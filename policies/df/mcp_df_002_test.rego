@@ -10,7 +10,8 @@ test_missing_healthcheck_denied if {
 }
 
 test_healthcheck_none_denied if {
-	some r in mcp_df_002.deny with input as {"dockerfile": {"target": {"name": "app"}, "healthcheck": {"present": false, "none": true, "loc": loc}}}
+	rs := mcp_df_002.deny with input as {"dockerfile": {"target": {"name": "app"}, "healthcheck": {"present": false, "none": true, "loc": loc}}}
+	some r in rs
 	contains(r.msg, "NONE")
 }
 

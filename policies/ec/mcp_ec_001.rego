@@ -29,7 +29,7 @@ deny contains r if {
 	u := input.effective.user
 	u.root
 	not u.indeterminate
-	r := result.with_evidence(message(u), u, {"user": u.value, "source": u.source})
+	r := result.with_evidence(message(u), u, {"user": object.get(u, "value", null), "source": u.source})
 }
 
 message(u) := sprintf("service %q runs as root: compose `user: %s`", [input.unit.name, u.value]) if u.source == "compose"

@@ -8,7 +8,8 @@ cl := {"file": "compose.yaml", "line": 5, "col": 5, "end_line": 5, "end_col": 15
 dl := {"file": "Dockerfile", "line": 9, "col": 1, "end_line": 9, "end_col": 9}
 
 test_compose_root_over_dockerfile_user if {
-	some r in mcp_ec_001.deny with input as {"unit": {"name": "web"}, "effective": {"user": {"root": true, "value": "root", "source": "compose", "loc": cl, "from": [dl]}}}
+	rs := mcp_ec_001.deny with input as {"unit": {"name": "web"}, "effective": {"user": {"root": true, "value": "root", "source": "compose", "loc": cl, "from": [dl]}}}
+	some r in rs
 	r.loc == cl
 	r.related == [dl]
 	contains(r.msg, "compose `user: root`")

@@ -6,7 +6,8 @@ import rego.v1
 cl := {"file": "compose.yaml", "line": 7, "col": 7, "end_line": 7, "end_col": 20}
 
 test_disabled_healthcheck_denied if {
-	some r in mcp_ec_002.deny with input as {"unit": {"name": "s"}, "service": {}, "effective": {"healthcheck": {"present": false, "source": "compose", "reason": "`healthcheck.disable: true` cancels the image HEALTHCHECK", "loc": cl}}}
+	rs := mcp_ec_002.deny with input as {"unit": {"name": "s"}, "service": {}, "effective": {"healthcheck": {"present": false, "source": "compose", "reason": "`healthcheck.disable: true` cancels the image HEALTHCHECK", "loc": cl}}}
+	some r in rs
 	r.loc == cl
 	contains(r.msg, "disable")
 }

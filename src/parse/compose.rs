@@ -63,7 +63,11 @@ impl CNode {
     }
     pub fn entry(&self, key: &str) -> Option<(&CKey, &CNode)> {
         match &self.v {
-            CVal::Map(m) => m.iter().rev().find(|(k, _)| k.name == key).map(|(k, v)| (k, v)),
+            CVal::Map(m) => m
+                .iter()
+                .rev()
+                .find(|(k, _)| k.name == key)
+                .map(|(k, v)| (k, v)),
             _ => None,
         }
     }
@@ -127,7 +131,9 @@ impl CNode {
             CVal::Null => J::Null,
             CVal::Bool(b) => J::Bool(*b),
             CVal::Int(i) => J::from(*i),
-            CVal::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            CVal::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             CVal::Str(s) => J::String(s.clone()),
             CVal::Seq(s) => J::Array(s.iter().map(CNode::to_json).collect()),
             CVal::Map(m) => {
@@ -185,8 +191,7 @@ pub fn load(
     env: &InterpEnv,
     limits: &YamlLimits,
 ) -> Result<ComposeFile, (String, Option<Loc>)> {
-    let root = yaml::load(src, limits)
-        .map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
+    let root = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let mut errors = Vec::new();
     let root = convert(src, &root, env, &mut errors, 0);
     Ok(ComposeFile {
@@ -267,7 +272,10 @@ fn convert_inner(
                         CVal::Str(i.value)
                     }
                     Err(e) => {
-                        errors.push((format!("invalid interpolation: {}", e.message), out.loc.clone()));
+                        errors.push((
+                            format!("invalid interpolation: {}", e.message),
+                            out.loc.clone(),
+                        ));
                         CVal::Str(s.clone())
                     }
                 }
@@ -337,7 +345,10 @@ pub fn merge(base: &CNode, over: &CNode, key: &str) -> Option<CNode> {
             if KEYED_SEQUENCES.contains(&key) || key == "environment" || key == "labels" {
                 for o in os {
                     let ok = seq_key(key, o);
-                    match out.iter().position(|b| ok.is_some() && seq_key(key, b) == ok) {
+                    match out
+                        .iter()
+                        .position(|b| ok.is_some() && seq_key(key, b) == ok)
+                    {
                         Some(p) => out[p] = o.clone(),
                         None => out.push(o.clone()),
                     }
@@ -357,7 +368,9 @@ pub fn merge(base: &CNode, over: &CNode, key: &str) -> Option<CNode> {
 /// The identity of an element of a keyed sequence.
 fn seq_key(key: &str, n: &CNode) -> Option<String> {
     match key {
-        "environment" | "labels" => n.text().map(|t| t.split('=').next().unwrap_or("").to_string()),
+        "environment" | "labels" => n
+            .text()
+            .map(|t| t.split('=').next().unwrap_or("").to_string()),
         "ports" => n
             .text()
             .map(|t| t.rsplit(':').next().unwrap_or("").to_string())
@@ -406,8 +419,18 @@ mod tests {
 
     #[test]
     fn dollar_dollar_is_literal() {
-        let f = load_str("services:\n  a:\n    command: echo $$HOME\n", &InterpEnv::default());
-        let c = f.root.get("services").unwrap().get("a").unwrap().get("command").unwrap();
+        let f = load_str(
+            "services:\n  a:\n    command: echo $$HOME\n",
+            &InterpEnv::default(),
+        );
+        let c = f
+            .root
+            .get("services")
+            .unwrap()
+            .get("a")
+            .unwrap()
+            .get("command")
+            .unwrap();
         assert_eq!(c.text().unwrap(), "echo $HOME");
         assert!(c.vars.is_empty());
     }
@@ -426,11 +449,33 @@ mod tests {
         let m = merge(&b.root, &o.root, "").unwrap();
         assert_eq!(m.get("user").unwrap().text().unwrap(), "root");
         assert_eq!(m.get("user").unwrap().loc.file, "compose.yaml");
-        let ports: Vec<_> = m.get("ports").unwrap().seq().iter().filter_map(CNode::text).collect();
+        let ports: Vec<_> = m
+            .get("ports")
+            .unwrap()
+            .seq()
+            .iter()
+            .filter_map(CNode::text)
+            .collect();
         assert_eq!(ports, vec!["8080:80", "443:443"]);
         assert_eq!(m.get("command").unwrap().seq().len(), 1);
-        assert_eq!(m.get("environment").unwrap().get("A").unwrap().text().unwrap(), "1");
-        assert_eq!(m.get("environment").unwrap().get("B").unwrap().text().unwrap(), "3");
+        assert_eq!(
+            m.get("environment")
+                .unwrap()
+                .get("A")
+                .unwrap()
+                .text()
+                .unwrap(),
+            "1"
+        );
+        assert_eq!(
+            m.get("environment")
+                .unwrap()
+                .get("B")
+                .unwrap()
+                .text()
+                .unwrap(),
+            "3"
+        );
         assert_eq!(m.get("read_only").unwrap().truthy(), Some(true));
     }
 }

@@ -6,8 +6,24 @@ use crate::source::{SourceFile, Span};
 use serde::Serialize;
 
 const KNOWN: &[&str] = &[
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN",
-    "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
 ];
 /// Instructions whose arguments may be a JSON array.
 const JSON_FORM: &[&str] = &["ADD", "CMD", "COPY", "ENTRYPOINT", "RUN", "SHELL", "VOLUME"];
@@ -145,7 +161,10 @@ impl Instruction {
     }
 
     fn word(&self, start: usize, end: usize, text: String) -> Word {
-        Word { text, span: self.map(start, end) }
+        Word {
+            text,
+            span: self.map(start, end),
+        }
     }
 
     /// The logical text of the arguments (after flags).
@@ -156,7 +175,10 @@ impl Instruction {
     /// Shell-form words, split on whitespace honouring quotes and the escape character;
     /// quotes removed; each with its source span.
     pub fn words(&self, _src: &SourceFile) -> Vec<Word> {
-        self.split_words(self.args_at).into_iter().map(|(w, _)| w).collect()
+        self.split_words(self.args_at)
+            .into_iter()
+            .map(|(w, _)| w)
+            .collect()
     }
 
     /// Words from logical offset `from`, with the raw (quoted) text of each.
@@ -213,18 +235,29 @@ impl Instruction {
     /// `ENV`/`LABEL`/`ARG` pairs: `K=V K2="v 2"`, or the legacy `ENV K V w` form.
     pub fn key_values(&self, _src: &SourceFile) -> Vec<KeyValue> {
         let words = self.split_words(self.args_at);
-        let Some((first, first_raw)) = words.first() else { return Vec::new() };
-        let legacy = !first_raw.contains('=') && matches!(self.keyword.as_str(), "ENV" | "LABEL") && words.len() > 1;
+        let Some((first, first_raw)) = words.first() else {
+            return Vec::new();
+        };
+        let legacy = !first_raw.contains('=')
+            && matches!(self.keyword.as_str(), "ENV" | "LABEL")
+            && words.len() > 1;
         if legacy {
             // Value: the rest of the line after the key, as written (quotes removed).
             let key = first.clone();
-            let rest_start = self.logical[..].find(first_raw.as_str()).map(|p| p + first_raw.len()).unwrap_or(self.logical.len());
+            let rest_start = self.logical[..]
+                .find(first_raw.as_str())
+                .map(|p| p + first_raw.len())
+                .unwrap_or(self.logical.len());
             let rest_start = rest_start.max(self.args_at);
             let rest = self.logical[rest_start..].trim();
-            let lead = self.logical[rest_start..].len() - self.logical[rest_start..].trim_start().len();
+            let lead =
+                self.logical[rest_start..].len() - self.logical[rest_start..].trim_start().len();
             let vstart = rest_start + lead;
             let value = self.word(vstart, vstart + rest.len(), unquote(rest));
-            return vec![KeyValue { key, value: Some(value) }];
+            return vec![KeyValue {
+                key,
+                value: Some(value),
+            }];
         }
         words
             .into_iter()
@@ -235,11 +268,23 @@ impl Instruction {
                         Some((_, v)) => (key_text, v.to_string()),
                         None => (key_text, String::new()),
                     };
-                    let key = Word { text: k_text, span: Span::new(w.span.start, (w.span.start + eq).min(w.span.end)) };
-                    let value = Word { text: v_text, span: Span::new((w.span.start + eq + 1).min(w.span.end), w.span.end) };
-                    KeyValue { key, value: Some(value) }
+                    let key = Word {
+                        text: k_text,
+                        span: Span::new(w.span.start, (w.span.start + eq).min(w.span.end)),
+                    };
+                    let value = Word {
+                        text: v_text,
+                        span: Span::new((w.span.start + eq + 1).min(w.span.end), w.span.end),
+                    };
+                    KeyValue {
+                        key,
+                        value: Some(value),
+                    }
                 }
-                None => KeyValue { key: w, value: None },
+                None => KeyValue {
+                    key: w,
+                    value: None,
+                },
             })
             .collect()
     }
@@ -247,7 +292,9 @@ impl Instruction {
 
 fn unquote(s: &str) -> String {
     let t = s.trim();
-    if t.len() >= 2 && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\''))) {
+    if t.len() >= 2
+        && ((t.starts_with('"') && t.ends_with('"')) || (t.starts_with('\'') && t.ends_with('\'')))
+    {
         t[1..t.len() - 1].to_string()
     } else {
         t.to_string()
@@ -337,7 +384,11 @@ fn lines(text: &str) -> Vec<(usize, usize, usize)> {
     while i < b.len() {
         match b[i] {
             b'\n' => {
-                let end = if i > start && b[i - 1] == b'\r' { i - 1 } else { i };
+                let end = if i > start && b[i - 1] == b'\r' {
+                    i - 1
+                } else {
+                    i
+                };
                 out.push((start, end, i + 1));
                 start = i + 1;
             }
@@ -359,7 +410,11 @@ fn parse_directive(line: &str) -> Option<(String, String)> {
     let rest = line.trim().strip_prefix('#')?;
     let (name, value) = rest.split_once('=')?;
     let name = name.trim();
-    if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+    {
         return None;
     }
     Some((name.to_ascii_lowercase(), value.trim().to_string()))
@@ -385,7 +440,9 @@ fn heredoc_markers(s: &str) -> Vec<(String, bool, bool)> {
                 _ => None,
             };
             let ws = j;
-            while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'.' || b[j] == b'-') {
+            while j < b.len()
+                && (b[j].is_ascii_alphanumeric() || b[j] == b'_' || b[j] == b'.' || b[j] == b'-')
+            {
                 j += 1;
             }
             if j > ws {
@@ -410,9 +467,17 @@ fn heredoc_markers(s: &str) -> Vec<(String, bool, bool)> {
 pub fn parse(src: &SourceFile) -> Dockerfile {
     let text: &str = &src.text;
     let text_off = if text.starts_with('\u{feff}') { 3 } else { 0 };
-    let phys: Vec<(usize, usize, usize)> =
-        lines(&text[text_off..]).into_iter().map(|(a, b, c)| (a + text_off, b + text_off, c + text_off)).collect();
-    let mut df = Dockerfile { escape: '\\', directives: vec![], instructions: vec![], comments: vec![], errors: vec![] };
+    let phys: Vec<(usize, usize, usize)> = lines(&text[text_off..])
+        .into_iter()
+        .map(|(a, b, c)| (a + text_off, b + text_off, c + text_off))
+        .collect();
+    let mut df = Dockerfile {
+        escape: '\\',
+        directives: vec![],
+        instructions: vec![],
+        comments: vec![],
+        errors: vec![],
+    };
 
     // Parser directives: only at the very top.
     let mut li = 0;
@@ -431,7 +496,11 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
                         }),
                     }
                 }
-                df.directives.push(Directive { name, value, span: Span::new(a, e) });
+                df.directives.push(Directive {
+                    name,
+                    value,
+                    span: Span::new(a, e),
+                });
                 li += 1;
             }
             _ => break,
@@ -448,7 +517,10 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
             continue;
         }
         if let Some(c) = trimmed.strip_prefix('#') {
-            df.comments.push(Comment { text: c.trim().to_string(), span: Span::new(a + lead, e) });
+            df.comments.push(Comment {
+                text: c.trim().to_string(),
+                span: Span::new(a + lead, e),
+            });
             li += 1;
             continue;
         }
@@ -463,8 +535,16 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
             let piece = &text[cur.0..cur.1];
             let t = piece.trim_end();
             let continued = t.ends_with(esc);
-            let content = if continued { &t[..t.len() - esc.len_utf8()] } else { piece };
-            segments.push(Segment { logical: logical.len(), src: cur.0, len: content.len() });
+            let content = if continued {
+                &t[..t.len() - esc.len_utf8()]
+            } else {
+                piece
+            };
+            segments.push(Segment {
+                logical: logical.len(),
+                src: cur.0,
+                len: content.len(),
+            });
             logical.push_str(content);
             end = cur.1;
             if !continued {
@@ -481,7 +561,10 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
                     continue;
                 }
                 if let Some(c) = lt.strip_prefix('#') {
-                    df.comments.push(Comment { text: c.trim().to_string(), span: Span::new(na + (l.len() - lt.len()), ne) });
+                    df.comments.push(Comment {
+                        text: c.trim().to_string(),
+                        span: Span::new(na + (l.len() - lt.len()), ne),
+                    });
                     li += 1;
                     continue;
                 }
@@ -495,7 +578,10 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
             }
         }
         // Keyword and the rest.
-        let kw_len = logical.bytes().take_while(|c| !c.is_ascii_whitespace()).count();
+        let kw_len = logical
+            .bytes()
+            .take_while(|c| !c.is_ascii_whitespace())
+            .count();
         let keyword = logical[..kw_len].to_ascii_uppercase();
         let keyword_span = Span::new(start, start + kw_len.min(segments[0].len));
         let mut inst = Instruction {
@@ -537,11 +623,20 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
                     });
                 }
                 let body_end = inst.span.end.max(body_start);
-                inst.heredocs.push(Heredoc { delimiter: delim, strip_tabs: strip, quoted, body, span: Span::new(body_start, body_end) });
+                inst.heredocs.push(Heredoc {
+                    delimiter: delim,
+                    strip_tabs: strip,
+                    quoted,
+                    body,
+                    span: Span::new(body_start, body_end),
+                });
             }
         }
         if !KNOWN.contains(&keyword.as_str()) {
-            df.errors.push(ParseError { message: format!("unknown instruction `{}`", &inst.logical[..kw_len]), span: keyword_span });
+            df.errors.push(ParseError {
+                message: format!("unknown instruction `{}`", &inst.logical[..kw_len]),
+                span: keyword_span,
+            });
             continue;
         }
         // Flags.
@@ -555,7 +650,11 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
                 if !inst.logical[pos..].starts_with("--") {
                     break;
                 }
-                let fend = pos + lb[pos..].iter().take_while(|c| !c.is_ascii_whitespace()).count();
+                let fend = pos
+                    + lb[pos..]
+                        .iter()
+                        .take_while(|c| !c.is_ascii_whitespace())
+                        .count();
                 let body = &inst.logical[pos + 2..fend];
                 let (name, value) = match body.split_once('=') {
                     Some((n, v)) => (n.to_string(), Some(v.to_string())),
@@ -574,12 +673,20 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
         if pos >= rest_end {
             inst.args = Arguments::None;
             if keyword != "HEALTHCHECK" || inst.flags.is_empty() {
-                df.errors.push(ParseError { message: format!("{keyword} requires at least one argument"), span: inst.span });
+                df.errors.push(ParseError {
+                    message: format!("{keyword} requires at least one argument"),
+                    span: inst.span,
+                });
             }
         } else if JSON_FORM.contains(&keyword.as_str()) && lb[pos] == b'[' {
             match json_array(&inst.logical[..rest_end], pos) {
                 Some(items) => {
-                    inst.args = Arguments::Exec(items.into_iter().map(|(s, e, t)| inst.word(s, e, t)).collect());
+                    inst.args = Arguments::Exec(
+                        items
+                            .into_iter()
+                            .map(|(s, e, t)| inst.word(s, e, t))
+                            .collect(),
+                    );
                 }
                 None => {
                     let t = inst.logical[pos..rest_end].to_string();
@@ -594,7 +701,10 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
     }
     if !df.instructions.iter().any(|i| i.keyword == "FROM") && !df.instructions.is_empty() {
         let first = df.instructions[0].span;
-        df.errors.push(ParseError { message: "no FROM instruction: the file defines no build stage".into(), span: first });
+        df.errors.push(ParseError {
+            message: "no FROM instruction: the file defines no build stage".into(),
+            span: first,
+        });
     }
     df
 }
@@ -602,17 +712,30 @@ pub fn parse(src: &SourceFile) -> Dockerfile {
 impl Dockerfile {
     /// Build stages, in order.
     pub fn stages(&self) -> Vec<Stage> {
-        let froms: Vec<usize> = self.instructions.iter().enumerate().filter(|(_, i)| i.keyword == "FROM").map(|(n, _)| n).collect();
+        let froms: Vec<usize> = self
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.keyword == "FROM")
+            .map(|(n, _)| n)
+            .collect();
         let mut out = Vec::new();
         for (si, &fi) in froms.iter().enumerate() {
             let inst = &self.instructions[fi];
             let words = inst.split_words(inst.args_at);
-            let Some((base, _)) = words.first() else { continue };
+            let Some((base, _)) = words.first() else {
+                continue;
+            };
             let name = match words.get(1) {
-                Some((w, _)) if w.text.eq_ignore_ascii_case("as") => words.get(2).map(|(w, _)| w.clone()),
+                Some((w, _)) if w.text.eq_ignore_ascii_case("as") => {
+                    words.get(2).map(|(w, _)| w.clone())
+                }
                 _ => None,
             };
-            let end = froms.get(si + 1).copied().unwrap_or(self.instructions.len());
+            let end = froms
+                .get(si + 1)
+                .copied()
+                .unwrap_or(self.instructions.len());
             out.push(Stage {
                 index: out.len(),
                 name,
@@ -627,7 +750,11 @@ impl Dockerfile {
 
     /// `ARG` instructions before the first `FROM`.
     pub fn global_args(&self) -> Vec<&Instruction> {
-        self.instructions.iter().take_while(|i| i.keyword != "FROM").filter(|i| i.keyword == "ARG").collect()
+        self.instructions
+            .iter()
+            .take_while(|i| i.keyword != "FROM")
+            .filter(|i| i.keyword == "ARG")
+            .collect()
     }
 }
 
@@ -639,10 +766,18 @@ pub fn healthcheck(inst: &Instruction) -> Option<Healthcheck> {
     let words = inst.split_words(inst.args_at);
     let (first, _) = words.first()?;
     if first.text.eq_ignore_ascii_case("NONE") {
-        return Some(Healthcheck { none: true, options: inst.flags.clone(), cmd: Arguments::None });
+        return Some(Healthcheck {
+            none: true,
+            options: inst.flags.clone(),
+            cmd: Arguments::None,
+        });
     }
     if !first.text.eq_ignore_ascii_case("CMD") {
-        return Some(Healthcheck { none: false, options: inst.flags.clone(), cmd: Arguments::None });
+        return Some(Healthcheck {
+            none: false,
+            options: inst.flags.clone(),
+            cmd: Arguments::None,
+        });
     }
     let lb = inst.logical.as_bytes();
     let mut pos = inst.args_at + 3;
@@ -654,13 +789,22 @@ pub fn healthcheck(inst: &Instruction) -> Option<Healthcheck> {
         Arguments::None
     } else if lb[pos] == b'[' {
         match json_array(&inst.logical[..end], pos) {
-            Some(items) => Arguments::Exec(items.into_iter().map(|(s, e, t)| inst.word(s, e, t)).collect()),
+            Some(items) => Arguments::Exec(
+                items
+                    .into_iter()
+                    .map(|(s, e, t)| inst.word(s, e, t))
+                    .collect(),
+            ),
             None => Arguments::Shell(inst.word(pos, end, inst.logical[pos..end].to_string())),
         }
     } else {
         Arguments::Shell(inst.word(pos, end, inst.logical[pos..end].to_string()))
     };
-    Some(Healthcheck { none: false, options: inst.flags.clone(), cmd })
+    Some(Healthcheck {
+        none: false,
+        options: inst.flags.clone(),
+        cmd,
+    })
 }
 
 #[cfg(test)]
@@ -690,7 +834,12 @@ mod tests {
         assert_eq!(df.escape, '`');
         assert_eq!(df.directives.len(), 2);
         assert_eq!(kws(&df), vec!["FROM", "RUN"]);
-        assert_eq!(shell(&df.instructions[1]).split_whitespace().collect::<Vec<_>>(), vec!["dir", "c:\\"]);
+        assert_eq!(
+            shell(&df.instructions[1])
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            vec!["dir", "c:\\"]
+        );
         assert!(df.errors.is_empty(), "{:?}", df.errors);
     }
 
@@ -709,7 +858,11 @@ mod tests {
         let run = &df.instructions[1];
         assert!(shell(run).contains("apt-get install"));
         // A word on the continuation line maps to its exact place.
-        let w = run.words(&src).into_iter().find(|w| w.text == "curl").unwrap();
+        let w = run
+            .words(&src)
+            .into_iter()
+            .find(|w| w.text == "curl")
+            .unwrap();
         let l = src.loc(w.span);
         assert_eq!((l.line, l.col, l.end_col), (5, 22, 26));
         assert_eq!(src.loc(run.span).end_line, 5);
@@ -724,7 +877,11 @@ mod tests {
         assert_eq!(src.loc(df.instructions[1].span).line, 2);
         let (_, df) = p("FROM a:1\rUSER mcp\r");
         assert_eq!(kws(&df), vec!["FROM", "USER"]);
-        let src = SourceFile::from_bytes(std::path::Path::new("D"), "D".into(), b"\xEF\xBB\xBFFROM a:1\n");
+        let src = SourceFile::from_bytes(
+            std::path::Path::new("D"),
+            "D".into(),
+            b"\xEF\xBB\xBFFROM a:1\n",
+        );
         assert_eq!(kws(&parse(&src)), vec!["FROM"]);
         let (_, df) = p("");
         assert!(df.instructions.is_empty() && df.errors.is_empty());
@@ -790,11 +947,17 @@ mod tests {
         let st = df.stages();
         assert_eq!(st[0].name.as_ref().unwrap().text, "build");
         assert_eq!(st[0].base.text, "golang:1.22");
-        assert_eq!(st[0].platform.as_ref().unwrap().value.as_deref(), Some("${BUILDPLATFORM}"));
+        assert_eq!(
+            st[0].platform.as_ref().unwrap().value.as_deref(),
+            Some("${BUILDPLATFORM}")
+        );
         let run = &df.instructions[1];
         assert_eq!(run.flags.len(), 2);
         assert_eq!(run.flags[0].name, "mount");
-        assert_eq!(src.slice(run.flags[1].span), "--mount=type=cache,target=/root/.cache");
+        assert_eq!(
+            src.slice(run.flags[1].span),
+            "--mount=type=cache,target=/root/.cache"
+        );
         assert_eq!(shell(run), "go build");
         assert_eq!(df.instructions[2].flags[0].value.as_deref(), Some("build"));
         assert_eq!(df.instructions[3].flags[0].name, "chmod");
@@ -829,7 +992,9 @@ mod tests {
         assert!(!h.none);
         assert_eq!(h.options.len(), 2);
         assert!(matches!(&h.cmd, Arguments::Shell(w) if w.text == "curl -f http://x || exit 1"));
-        assert!(matches!(healthcheck(&df.instructions[3]).unwrap().cmd, Arguments::Exec(v) if v.len() == 2));
+        assert!(
+            matches!(healthcheck(&df.instructions[3]).unwrap().cmd, Arguments::Exec(v) if v.len() == 2)
+        );
     }
 
     #[test]
@@ -838,7 +1003,10 @@ mod tests {
         let kv = df.instructions[1].key_values(&src);
         assert_eq!(kv[1].key.text, "B");
         assert_eq!(kv[1].value.as_ref().unwrap().text, "two words");
-        assert_eq!(src.slice(kv[1].value.as_ref().unwrap().span), "\"two words\"");
+        assert_eq!(
+            src.slice(kv[1].value.as_ref().unwrap().span),
+            "\"two words\""
+        );
         let kv = df.instructions[2].key_values(&src);
         assert_eq!(kv[0].key.text, "LEGACY");
         assert_eq!(kv[0].value.as_ref().unwrap().text, "some value here");
@@ -846,7 +1014,14 @@ mod tests {
         assert_eq!(kv[0].value.as_ref().unwrap().text, "io.github.a/b");
         assert_eq!(kv[1].value.as_ref().unwrap().text, "y z");
         assert!(df.instructions[4].key_values(&src)[0].value.is_none());
-        assert_eq!(df.instructions[5].key_values(&src)[0].value.as_ref().unwrap().text, "1001");
+        assert_eq!(
+            df.instructions[5].key_values(&src)[0]
+                .value
+                .as_ref()
+                .unwrap()
+                .text,
+            "1001"
+        );
     }
 
     #[test]
@@ -860,7 +1035,16 @@ mod tests {
 
     #[test]
     fn hostile_shapes_do_not_panic() {
-        for t in ["\\", "RUN \\\n\\\n\\", "FROM a\nRUN <<", "FROM a\nRUN <<'", "FROM a\nCMD [\"\\u12\"]", "é\\\né", "FROM a\nENV", "FROM a\nHEALTHCHECK"] {
+        for t in [
+            "\\",
+            "RUN \\\n\\\n\\",
+            "FROM a\nRUN <<",
+            "FROM a\nRUN <<'",
+            "FROM a\nCMD [\"\\u12\"]",
+            "é\\\né",
+            "FROM a\nENV",
+            "FROM a\nHEALTHCHECK",
+        ] {
             let src = SourceFile::from_str("D", t);
             let df = parse(&src);
             for i in &df.instructions {
@@ -868,7 +1052,12 @@ mod tests {
                 let _ = i.key_values(&src);
                 let _ = healthcheck(i);
                 for s in [i.span, i.keyword_span] {
-                    assert!(s.end <= t.len() && t.is_char_boundary(s.start) && t.is_char_boundary(s.end), "{t:?}");
+                    assert!(
+                        s.end <= t.len()
+                            && t.is_char_boundary(s.start)
+                            && t.is_char_boundary(s.end),
+                        "{t:?}"
+                    );
                 }
             }
             let _ = df.stages();

@@ -63,7 +63,12 @@ impl Parser<'_> {
     /// Interpolate `s[pos..]` until end of input (depth 0) or an unmatched `}` (nested).
     /// Returns the text and the position after the closing `}` (or the end).
     /// `record` is false inside branches that are not taken.
-    fn text(&mut self, mut pos: usize, depth: usize, record: bool) -> Result<(String, usize), InterpError> {
+    fn text(
+        &mut self,
+        mut pos: usize,
+        depth: usize,
+        record: bool,
+    ) -> Result<(String, usize), InterpError> {
         let b = self.s.as_bytes();
         let mut out = String::new();
         let mut lit_start = pos;
@@ -84,13 +89,21 @@ impl Parser<'_> {
             }
         }
         if depth > 0 {
-            return Err(InterpError { message: "unterminated `${`: missing `}`".into(), offset: pos });
+            return Err(InterpError {
+                message: "unterminated `${`: missing `}`".into(),
+                offset: pos,
+            });
         }
         out.push_str(&self.s[lit_start..]);
         Ok((out, pos))
     }
 
-    fn dollar(&mut self, start: usize, depth: usize, record: bool) -> Result<(String, usize), InterpError> {
+    fn dollar(
+        &mut self,
+        start: usize,
+        depth: usize,
+        record: bool,
+    ) -> Result<(String, usize), InterpError> {
         let b = self.s.as_bytes();
         let pos = start + 1;
         match b.get(pos) {
@@ -102,7 +115,11 @@ impl Parser<'_> {
                 if record {
                     self.vars.push(VarUse {
                         name: name.into(),
-                        origin: if v.is_some() { VarOrigin::Set } else { VarOrigin::Unset },
+                        origin: if v.is_some() {
+                            VarOrigin::Set
+                        } else {
+                            VarOrigin::Unset
+                        },
                         offset: start,
                         len: end - start,
                         message: None,
@@ -115,7 +132,12 @@ impl Parser<'_> {
         }
     }
 
-    fn braced(&mut self, start: usize, depth: usize, record: bool) -> Result<(String, usize), InterpError> {
+    fn braced(
+        &mut self,
+        start: usize,
+        depth: usize,
+        record: bool,
+    ) -> Result<(String, usize), InterpError> {
         if depth >= self.max_depth {
             return Err(InterpError {
                 message: format!("interpolation nested deeper than {} levels", self.max_depth),
@@ -127,7 +149,10 @@ impl Parser<'_> {
         let name_end = name_start + b[name_start..].iter().take_while(|&&c| is_name(c)).count();
         let name = &self.s[name_start..name_end];
         if name.is_empty() || !is_name_start(name.as_bytes()[0]) {
-            return Err(InterpError { message: "invalid variable name after `${`".into(), offset: start });
+            return Err(InterpError {
+                message: "invalid variable name after `${`".into(),
+                offset: start,
+            });
         }
         let value = (self.lookup)(name);
         let op_start = name_end;
@@ -138,22 +163,37 @@ impl Parser<'_> {
                 Some(b'?') => (":?", op_start + 2),
                 Some(b'+') => (":+", op_start + 2),
                 _ => {
-                    return Err(InterpError { message: format!("invalid modifier in `${{{name}:…}}`"), offset: op_start })
+                    return Err(InterpError {
+                        message: format!("invalid modifier in `${{{name}:…}}`"),
+                        offset: op_start,
+                    })
                 }
             },
             Some(b'-') => ("-", op_start + 1),
             Some(b'?') => ("?", op_start + 1),
             Some(b'+') => ("+", op_start + 1),
-            None => return Err(InterpError { message: "unterminated `${`: missing `}`".into(), offset: start }),
+            None => {
+                return Err(InterpError {
+                    message: "unterminated `${`: missing `}`".into(),
+                    offset: start,
+                })
+            }
             Some(_) => {
-                return Err(InterpError { message: format!("invalid character in variable name `{name}`"), offset: op_start })
+                return Err(InterpError {
+                    message: format!("invalid character in variable name `{name}`"),
+                    offset: op_start,
+                })
             }
         };
         if op.is_empty() {
             if record {
                 self.vars.push(VarUse {
                     name: name.into(),
-                    origin: if value.is_some() { VarOrigin::Set } else { VarOrigin::Unset },
+                    origin: if value.is_some() {
+                        VarOrigin::Set
+                    } else {
+                        VarOrigin::Unset
+                    },
                     offset: start,
                     len: op_start + 1 - start,
                     message: None,
@@ -181,17 +221,36 @@ impl Parser<'_> {
             ":?" | "?" if use_arg => (String::new(), VarOrigin::Required, Some(arg)),
             _ => (value.clone().unwrap_or_default(), VarOrigin::Set, None),
         };
-        let origin = if matches!(op, ":+" | "+") && !use_arg && !set { VarOrigin::Default } else { origin };
+        let origin = if matches!(op, ":+" | "+") && !use_arg && !set {
+            VarOrigin::Default
+        } else {
+            origin
+        };
         if record {
-            self.vars.push(VarUse { name: name.into(), origin, offset: start, len: end - start, message });
+            self.vars.push(VarUse {
+                name: name.into(),
+                origin,
+                offset: start,
+                len: end - start,
+                message,
+            });
         }
         Ok((result, end))
     }
 }
 
 /// Interpolate `input`, reading variables through `lookup`.
-pub fn interpolate(input: &str, lookup: &dyn Fn(&str) -> Option<String>, max_depth: usize) -> Result<Interpolated, InterpError> {
-    let mut p = Parser { s: input, lookup, max_depth: max_depth.max(1), vars: Vec::new() };
+pub fn interpolate(
+    input: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    max_depth: usize,
+) -> Result<Interpolated, InterpError> {
+    let mut p = Parser {
+        s: input,
+        lookup,
+        max_depth: max_depth.max(1),
+        vars: Vec::new(),
+    };
     let (value, _) = p.text(0, 0, true)?;
     let mut vars = p.vars;
     vars.sort_by_key(|v| v.offset);
@@ -235,7 +294,13 @@ pub fn parse_dotenv(text: &str) -> (Vec<DotEnvEntry>, Vec<(usize, String)>) {
             continue;
         };
         let lookup_entries = entries.clone();
-        let lookup = move |n: &str| lookup_entries.iter().rev().find(|e| e.key == n).map(|e| e.value.clone());
+        let lookup = move |n: &str| {
+            lookup_entries
+                .iter()
+                .rev()
+                .find(|e| e.key == n)
+                .map(|e| e.value.clone())
+        };
         let value = if let Some(body) = rest.strip_prefix('\'') {
             // Single quotes: literal, may span lines.
             let mut acc = body.to_string();
@@ -269,7 +334,10 @@ pub fn parse_dotenv(text: &str) -> (Vec<DotEnvEntry>, Vec<(usize, String)>) {
                     acc
                 }
             };
-            let unescaped = inner.replace("\\n", "\n").replace("\\\"", "\"").replace("\\\\", "\\");
+            let unescaped = inner
+                .replace("\\n", "\n")
+                .replace("\\\"", "\"")
+                .replace("\\\\", "\\");
             match interpolate(&unescaped, &lookup, 16) {
                 Ok(v) => v.value,
                 Err(_) => unescaped,
@@ -285,7 +353,11 @@ pub fn parse_dotenv(text: &str) -> (Vec<DotEnvEntry>, Vec<(usize, String)>) {
                 Err(_) => v.to_string(),
             }
         };
-        entries.push(DotEnvEntry { key: key.to_string(), value, line: line_no });
+        entries.push(DotEnvEntry {
+            key: key.to_string(),
+            value,
+            line: line_no,
+        });
     }
     (entries, errors)
 }

@@ -28,7 +28,10 @@ pub struct Metadata {
 
 impl Metadata {
     pub fn doc_json(&self) -> serde_json::Value {
-        self.root.as_ref().map(CNode::to_json).unwrap_or(serde_json::Value::Null)
+        self.root
+            .as_ref()
+            .map(CNode::to_json)
+            .unwrap_or(serde_json::Value::Null)
     }
 }
 
@@ -41,11 +44,18 @@ fn text_at(n: &CNode, path: &[&str]) -> Option<String> {
 }
 
 /// Parse a metadata file of the given format.
-pub fn parse(src: &SourceFile, format: &'static str, limits: &YamlLimits) -> Result<Metadata, (String, Option<Loc>)> {
+pub fn parse(
+    src: &SourceFile,
+    format: &'static str,
+    limits: &YamlLimits,
+) -> Result<Metadata, (String, Option<Loc>)> {
     let y = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let root = convert_plain(src, &y);
     if !matches!(root.v, super::compose::CVal::Map(_)) {
-        return Err((format!("{format} must be a mapping at the top level"), Some(root.loc.clone())));
+        return Err((
+            format!("{format} must be a mapping at the top level"),
+            Some(root.loc.clone()),
+        ));
     }
     let mut images = Vec::new();
     let mut transport = None;
@@ -68,7 +78,8 @@ pub fn parse(src: &SourceFile, format: &'static str, limits: &YamlLimits) -> Res
                 } else if snake {
                     naming = Some("snake_case");
                 }
-                let rtype = text_at(p, &["registryType"]).or_else(|| text_at(p, &["registry_type"]));
+                let rtype =
+                    text_at(p, &["registryType"]).or_else(|| text_at(p, &["registry_type"]));
                 if rtype.as_deref() == Some("oci") {
                     images.extend(text_at(p, &["identifier"]));
                 }
@@ -109,12 +120,20 @@ mod tests {
             "server.json",
             r#"{"name":"io.github.a/k","packages":[{"registry_type":"npm","identifier":"k","transport":{"type":"stdio"}}]}"#,
         );
-        assert_eq!(parse(&snake, "registry-server", &YamlLimits::default()).unwrap().naming, Some("snake_case"));
+        assert_eq!(
+            parse(&snake, "registry-server", &YamlLimits::default())
+                .unwrap()
+                .naming,
+            Some("snake_case")
+        );
     }
 
     #[test]
     fn manifest_and_errors() {
-        let m = SourceFile::from_str("mcp-manifest.json", "{\"schemaVersion\":\"1\",\"name\":\"github\",\"transport\":\"stdio\"}");
+        let m = SourceFile::from_str(
+            "mcp-manifest.json",
+            "{\"schemaVersion\":\"1\",\"name\":\"github\",\"transport\":\"stdio\"}",
+        );
         let m = parse(&m, "mcp-manifest", &YamlLimits::default()).unwrap();
         assert_eq!(m.name.as_deref(), Some("github"));
         let bad = SourceFile::from_str("server.json", "{\"name\": \n");

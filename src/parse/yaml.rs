@@ -22,7 +22,11 @@ pub struct YamlLimits {
 
 impl Default for YamlLimits {
     fn default() -> Self {
-        YamlLimits { max_depth: 128, max_nodes: 2_000_000, max_bytes: 64 * 1024 * 1024 }
+        YamlLimits {
+            max_depth: 128,
+            max_nodes: 2_000_000,
+            max_bytes: 64 * 1024 * 1024,
+        }
     }
 }
 
@@ -87,13 +91,19 @@ impl<'de> Deserialize<'de> for Raw {
                 Ok(Raw::Int(v))
             }
             fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
-                Ok(i64::try_from(v).map(Raw::Int).unwrap_or(Raw::Float(v as f64)))
+                Ok(i64::try_from(v)
+                    .map(Raw::Int)
+                    .unwrap_or(Raw::Float(v as f64)))
             }
             fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
-                Ok(i64::try_from(v).map(Raw::Int).unwrap_or(Raw::Float(v as f64)))
+                Ok(i64::try_from(v)
+                    .map(Raw::Int)
+                    .unwrap_or(Raw::Float(v as f64)))
             }
             fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
-                Ok(i64::try_from(v).map(Raw::Int).unwrap_or(Raw::Float(v as f64)))
+                Ok(i64::try_from(v)
+                    .map(Raw::Int)
+                    .unwrap_or(Raw::Float(v as f64)))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
                 Ok(Raw::Float(v))
@@ -159,7 +169,7 @@ fn span_of(src: &SourceFile, loc: &serde_saphyr::Location) -> Option<Span> {
     }
 }
 
-fn convert(src: &SourceFile, n: Spanned<Raw>, depth: usize) -> YNode {
+fn convert(src: &SourceFile, n: Spanned<Raw>) -> YNode {
     let span = span_of(src, &n.referenced).unwrap_or_default();
     let defined = span_of(src, &n.defined).filter(|d| d.start != span.start);
     let (value, end) = match n.value {
@@ -169,9 +179,17 @@ fn convert(src: &SourceFile, n: Spanned<Raw>, depth: usize) -> YNode {
         Raw::Float(f) => (YValue::Float(f), span.end),
         Raw::Str(s) => (YValue::Str(s), span.end),
         Raw::Seq(items) => {
-            let items: Vec<YNode> = items.into_iter().map(|x| convert(src, x, depth + 1)).collect();
+            let items: Vec<YNode> = items
+                .into_iter()
+                .map(|x| convert(src, x))
+                .collect();
             // Collections have an empty span from serde-saphyr: cover their written items.
-            let end = items.iter().filter(|x| x.defined.is_none()).map(|x| x.span.end).max().unwrap_or(span.end);
+            let end = items
+                .iter()
+                .filter(|x| x.defined.is_none())
+                .map(|x| x.span.end)
+                .max()
+                .unwrap_or(span.end);
             (YValue::Seq(items), end)
         }
         Raw::Map(entries) => {
@@ -180,7 +198,14 @@ fn convert(src: &SourceFile, n: Spanned<Raw>, depth: usize) -> YNode {
                 .map(|(k, v)| {
                     let ks = span_of(src, &k.referenced).unwrap_or_default();
                     let kd = span_of(src, &k.defined).filter(|d| d.start != ks.start);
-                    (YKey { text: k.value, span: ks, defined: kd }, convert(src, v, depth + 1))
+                    (
+                        YKey {
+                            text: k.value,
+                            span: ks,
+                            defined: kd,
+                        },
+                        convert(src, v),
+                    )
                 })
                 .collect();
             let end = entries
@@ -192,7 +217,12 @@ fn convert(src: &SourceFile, n: Spanned<Raw>, depth: usize) -> YNode {
             (YValue::Map(entries), end)
         }
     };
-    YNode { value, span: Span::new(span.start, end.max(span.start)), defined, tag: None }
+    YNode {
+        value,
+        span: Span::new(span.start, end.max(span.start)),
+        defined,
+        tag: None,
+    }
 }
 
 fn error(src: &SourceFile, e: serde_saphyr::Error) -> YamlError {
@@ -214,7 +244,10 @@ fn error(src: &SourceFile, e: serde_saphyr::Error) -> YamlError {
 
 fn check_size(src: &SourceFile, limits: &YamlLimits) -> Result<(), YamlError> {
     if src.text.len() > limits.max_bytes {
-        return Err(YamlError { message: format!("file is larger than {} bytes", limits.max_bytes), span: None });
+        return Err(YamlError {
+            message: format!("file is larger than {} bytes", limits.max_bytes),
+            span: None,
+        });
     }
     Ok(())
 }
@@ -223,26 +256,41 @@ fn check_size(src: &SourceFile, limits: &YamlLimits) -> Result<(), YamlError> {
 pub fn load(src: &SourceFile, limits: &YamlLimits) -> Result<YNode, YamlError> {
     check_size(src, limits)?;
     if src.text.trim().is_empty() {
-        return Ok(YNode { value: YValue::Null, span: Span::default(), defined: None, tag: None });
+        return Ok(YNode {
+            value: YValue::Null,
+            span: Span::default(),
+            defined: None,
+            tag: None,
+        });
     }
-    let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(&src.text, options(limits)).map_err(|e| error(src, e))?;
-    Ok(convert(src, raw, 0))
+    let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(&src.text, options(limits))
+        .map_err(|e| error(src, e))?;
+    Ok(convert(src, raw))
 }
 
 /// Load every document of a multi-document file (Kubernetes manifests).
 pub fn load_all(src: &SourceFile, limits: &YamlLimits) -> Result<Vec<YNode>, YamlError> {
     check_size(src, limits)?;
     let raws: Vec<Spanned<Raw>> =
-        serde_saphyr::from_multiple_with_options(&src.text, options(limits)).map_err(|e| error(src, e))?;
-    Ok(raws.into_iter().map(|r| convert(src, r, 0)).collect())
+        serde_saphyr::from_multiple_with_options(&src.text, options(limits))
+            .map_err(|e| error(src, e))?;
+    Ok(raws.into_iter().map(|r| convert(src, r)).collect())
 }
 
 impl YNode {
     pub fn get(&self, key: &str) -> Option<&YNode> {
-        self.as_map()?.iter().rev().find(|(k, _)| k.text == key).map(|(_, v)| v)
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.text == key)
+            .map(|(_, v)| v)
     }
     pub fn key(&self, key: &str) -> Option<&YKey> {
-        self.as_map()?.iter().rev().find(|(k, _)| k.text == key).map(|(k, _)| k)
+        self.as_map()?
+            .iter()
+            .rev()
+            .find(|(k, _)| k.text == key)
+            .map(|(k, _)| k)
     }
     pub fn as_str(&self) -> Option<&str> {
         match &self.value {
@@ -278,10 +326,16 @@ impl YNode {
             YValue::Null => J::Null,
             YValue::Bool(b) => J::Bool(*b),
             YValue::Int(i) => J::from(*i),
-            YValue::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            YValue::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             YValue::Str(s) => J::String(s.clone()),
             YValue::Seq(s) => J::Array(s.iter().map(YNode::to_json).collect()),
-            YValue::Map(m) => J::Object(m.iter().map(|(k, v)| (k.text.clone(), v.to_json())).collect()),
+            YValue::Map(m) => J::Object(
+                m.iter()
+                    .map(|(k, v)| (k.text.clone(), v.to_json()))
+                    .collect(),
+            ),
         }
     }
 }
@@ -298,14 +352,18 @@ mod tests {
 
     #[test]
     fn key_and_value_spans() {
-        let (src, n) = load_str("services:\n  web:\n    image: 'nginx:1'\n    privileged: yes\n").unwrap();
+        let (src, n) =
+            load_str("services:\n  web:\n    image: 'nginx:1'\n    privileged: yes\n").unwrap();
         let web = n.get("services").unwrap().get("web").unwrap();
         let img = web.get("image").unwrap();
         assert_eq!(src.slice(img.span), "'nginx:1'");
         let k = web.key("privileged").unwrap();
         let l = src.loc(k.span);
         assert_eq!((l.line, l.col, l.end_col), (4, 5, 15));
-        assert!(matches!(web.get("privileged").unwrap().value, YValue::Bool(true)));
+        assert!(matches!(
+            web.get("privileged").unwrap().value,
+            YValue::Bool(true)
+        ));
         // A mapping covers its written entries.
         assert_eq!(src.loc(web.span).end_line, 4);
     }
@@ -315,7 +373,14 @@ mod tests {
         let text = "x: &c\n  restart: always\n  networks: [a]\ns:\n  <<: *c\n  networks: [b]\nt:\n  <<: [*c]\n";
         let (src, n) = load_str(text).unwrap();
         let s = n.get("s").unwrap();
-        let nets: Vec<_> = s.get("networks").unwrap().as_seq().unwrap().iter().filter_map(|x| x.as_str()).collect();
+        let nets: Vec<_> = s
+            .get("networks")
+            .unwrap()
+            .as_seq()
+            .unwrap()
+            .iter()
+            .filter_map(|x| x.as_str())
+            .collect();
         assert_eq!(nets, vec!["b"], "a key in the mapping beats the merged one");
         let r = s.get("restart").unwrap();
         assert_eq!(r.as_str(), Some("always"));
@@ -326,7 +391,9 @@ mod tests {
 
     #[test]
     fn json_and_multi_document() {
-        let (_, n) = load_str("{\"name\": \"io.github.a/b\", \"packages\": [{\"registryType\": \"oci\"}]}").unwrap();
+        let (_, n) =
+            load_str("{\"name\": \"io.github.a/b\", \"packages\": [{\"registryType\": \"oci\"}]}")
+                .unwrap();
         assert_eq!(n.get("name").unwrap().as_str(), Some("io.github.a/b"));
         let src = SourceFile::from_str("k.yaml", "kind: A\n---\nkind: B\n");
         let docs = load_all(&src, &YamlLimits::default()).unwrap();
@@ -344,7 +411,12 @@ mod tests {
 
     /// Run on a thread with the stack size the scanner's workers use.
     fn with_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-        std::thread::Builder::new().stack_size(crate::WORKER_STACK).spawn(f).unwrap().join().unwrap()
+        std::thread::Builder::new()
+            .stack_size(crate::WORKER_STACK)
+            .spawn(f)
+            .unwrap()
+            .join()
+            .unwrap()
     }
 
     #[test]
@@ -363,6 +435,9 @@ mod tests {
     #[test]
     fn empty_document_is_null() {
         assert!(matches!(load_str("").unwrap().1.value, YValue::Null));
-        assert!(matches!(load_str("# only a comment\n").unwrap().1.value, YValue::Null));
+        assert!(matches!(
+            load_str("# only a comment\n").unwrap().1.value,
+            YValue::Null
+        ));
     }
 }

@@ -33,7 +33,8 @@ pub fn render(r: &ScanResult) -> String {
             "discovery": r.discovery_errors.iter().map(|(p, e)| json!({"path": p, "message": e})).collect::<Vec<_>>(),
         },
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }

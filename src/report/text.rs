@@ -5,7 +5,10 @@ use crate::catalog::Severity;
 use crate::finding::Finding;
 use crate::source::Loc;
 use crate::ScanResult;
-use miette::{Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -18,7 +21,12 @@ struct Window {
 }
 
 impl SourceCode for Window {
-    fn read_span<'a>(&'a self, span: &SourceSpan, before: usize, after: usize) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
@@ -51,9 +59,6 @@ impl fmt::Display for Diag<'_> {
 impl std::error::Error for Diag<'_> {}
 
 impl Diagnostic for Diag<'_> {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new(format!("{} ({})", self.f.rule, self.f.severity)))
-    }
     fn severity(&self) -> Option<miette::Severity> {
         Some(match self.f.severity {
             Severity::Critical | Severity::High => miette::Severity::Error,
@@ -66,7 +71,13 @@ impl Diagnostic for Diag<'_> {
         for r in &self.related {
             h.push_str(&format!("\nprovenance: {r}"));
         }
-        if self.f.units.len() > 1 || self.f.location.as_ref().is_some_and(|l| !self.f.units[0].starts_with(&l.file)) {
+        if self.f.units.len() > 1
+            || self
+                .f
+                .location
+                .as_ref()
+                .is_some_and(|l| !self.f.units[0].starts_with(&l.file))
+        {
             h.push_str(&format!("\nunit: {}", self.f.units.join(", ")));
         }
         Some(Box::new(h))
@@ -76,19 +87,31 @@ impl Diagnostic for Diag<'_> {
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(self.f.title.clone()), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(self.f.title.clone()),
+            span,
+        ))))
     }
 }
 
-fn window_for(files: &mut HashMap<String, Option<String>>, loc: &Loc) -> Option<(Window, SourceSpan)> {
+fn window_for(
+    files: &mut HashMap<String, Option<String>>,
+    loc: &Loc,
+) -> Option<(Window, SourceSpan)> {
     let text = files
         .entry(loc.file.clone())
-        .or_insert_with(|| std::fs::read(&loc.file).ok().map(|b| {
-            let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-            String::from_utf8_lossy(b).into_owned()
-        }))
+        .or_insert_with(|| {
+            std::fs::read(&loc.file).ok().map(|b| {
+                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
+                String::from_utf8_lossy(b).into_owned()
+            })
+        })
         .as_ref()?;
-    if loc.end > text.len() || loc.start > loc.end || !text.is_char_boundary(loc.start) || !text.is_char_boundary(loc.end) {
+    if loc.end > text.len()
+        || loc.start > loc.end
+        || !text.is_char_boundary(loc.start)
+        || !text.is_char_boundary(loc.end)
+    {
         return None;
     }
     // Lines [line-3, end_line+1] (1-based) around the span.
@@ -119,7 +142,14 @@ fn window_for(files: &mut HashMap<String, Option<String>>, loc: &Loc) -> Option<
         }
         s = s.min(e);
     }
-    Some((Window { name: loc.file.clone(), text: w_text, first_line: first - 1 }, SourceSpan::new(s.into(), e - s)))
+    Some((
+        Window {
+            name: loc.file.clone(),
+            text: w_text,
+            first_line: first - 1,
+        },
+        SourceSpan::new(s.into(), e - s),
+    ))
 }
 
 fn fmt_loc(l: &Loc) -> String {
@@ -128,8 +158,14 @@ fn fmt_loc(l: &Loc) -> String {
 
 /// Render findings (unsuppressed ones) and a summary.
 pub fn render(r: &ScanResult, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_links(false).with_context_lines(1);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_context_lines(1);
     let mut files: HashMap<String, Option<String>> = HashMap::new();
     let mut out = String::new();
     for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
@@ -138,21 +174,39 @@ pub fn render(r: &ScanResult, color: bool) -> String {
             None => (None, None),
         };
         if let Some(l) = &f.location {
-            out.push_str(&format!("{}: {} [{}]\n", fmt_loc(l), f.severity, f.rule));
+            out.push_str(&format!(
+                "{}: {} [{}] {}\n",
+                fmt_loc(l),
+                f.severity,
+                f.rule,
+                f.title
+            ));
         }
-        let d = Diag { f, window, span, related: f.related.iter().map(fmt_loc).collect() };
+        let d = Diag {
+            f,
+            window,
+            span,
+            related: f.related.iter().map(fmt_loc).collect(),
+        };
         if handler.render_report(&mut out, &d).is_err() {
             out.push_str(&format!("{} {}\n", f.rule, f.message));
         }
         out.push('\n');
     }
     for e in &r.eval_errors {
-        out.push_str(&format!("error: rule {} failed on {}: {}\n", e.rule, e.unit, e.message));
+        out.push_str(&format!(
+            "error: rule {} failed on {}: {}\n",
+            e.rule, e.unit, e.message
+        ));
     }
     for (p, e) in &r.discovery_errors {
         out.push_str(&format!("error: {p}: {e}\n"));
     }
-    let active: Vec<&Finding> = r.findings.iter().filter(|f| f.suppressed.is_none()).collect();
+    let active: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
     let count = |s: Severity| active.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
         "{} findings ({} critical, {} high, {} medium, {} low, {} info), {} superseded, in {} units from {} files\n",

@@ -88,7 +88,11 @@ pub struct Unit {
 const SERVER_IMAGE_PATTERNS: &[&str] = &["mcp/*", "*mcp-server*", "*-mcp", "*-mcp:*", "*-mcp@*"];
 const HUB_IMAGE_PATTERNS: &[&str] = &["docker/mcp-gateway*", "*mcp-gateway*", "*mcp-hub*"];
 
-fn lookup_dockerfile<'a>(parsed: &'a Parsed, extra: &'a BTreeMap<PathBuf, ParsedDockerfile>, path: &Path) -> Option<&'a ParsedDockerfile> {
+fn lookup_dockerfile<'a>(
+    parsed: &'a Parsed,
+    extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
+    path: &Path,
+) -> Option<&'a ParsedDockerfile> {
     let norm = normalize(path);
     parsed.dockerfiles.get(&norm).or_else(|| extra.get(&norm))
 }
@@ -125,18 +129,52 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
         let target = b.target.as_ref().map(|t| t.value.clone());
         if let Some(inline) = &b.dockerfile_inline {
             let display = format!("{compose_file}:{} (dockerfile_inline)", inline.loc.line);
-            let src = Arc::new(SourceFile::new(PathBuf::from(&display), display, Arc::from(inline.value.as_str())));
+            let src = Arc::new(SourceFile::new(
+                PathBuf::from(&display),
+                display,
+                Arc::from(inline.value.as_str()),
+            ));
             let df = dockerfile::parse(&src);
-            return Binding { path: None, inline: Some((src, df)), target, opaque_reason: None, via: "build.dockerfile_inline" };
+            return Binding {
+                path: None,
+                inline: Some((src, df)),
+                target,
+                opaque_reason: None,
+                via: "build.dockerfile_inline",
+            };
         }
-        let ctx = b.context.as_ref().map(|c| c.value.clone()).unwrap_or_else(|| ".".into());
+        let ctx = b
+            .context
+            .as_ref()
+            .map(|c| c.value.clone())
+            .unwrap_or_else(|| ".".into());
         if ctx.contains("://") || ctx.starts_with("git@") {
-            return Binding { path: None, inline: None, target, opaque_reason: Some(format!("build context {ctx:?} is remote")), via: "build" };
+            return Binding {
+                path: None,
+                inline: None,
+                target,
+                opaque_reason: Some(format!("build context {ctx:?} is remote")),
+                via: "build",
+            };
         }
-        let df_name = b.dockerfile.as_ref().map(|d| d.value.clone()).unwrap_or_else(|| "Dockerfile".into());
+        let df_name = b
+            .dockerfile
+            .as_ref()
+            .map(|d| d.value.clone())
+            .unwrap_or_else(|| "Dockerfile".into());
         let ctx_dir = compose_dir.join(&ctx);
-        let path = if Path::new(&df_name).is_absolute() { PathBuf::from(&df_name) } else { ctx_dir.join(&df_name) };
-        return Binding { path: Some(normalize(&path)), inline: None, target, opaque_reason: None, via: "build" };
+        let path = if Path::new(&df_name).is_absolute() {
+            PathBuf::from(&df_name)
+        } else {
+            ctx_dir.join(&df_name)
+        };
+        return Binding {
+            path: Some(normalize(&path)),
+            inline: None,
+            target,
+            opaque_reason: None,
+            via: "build",
+        };
     }
     if let Some(img) = &svc.image {
         for m in &config.image_map {
@@ -155,16 +193,28 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
             path: None,
             inline: None,
             target: None,
-            opaque_reason: Some(format!("image {:?} is not built here and no `image_map` entry maps it to a Dockerfile", img.value)),
+            opaque_reason: Some(format!(
+                "image {:?} is not built here and no `image_map` entry maps it to a Dockerfile",
+                img.value
+            )),
             via: "none",
         };
     }
-    Binding { path: None, inline: None, target: None, opaque_reason: Some("service has neither `build` nor `image`".into()), via: "none" }
+    Binding {
+        path: None,
+        inline: None,
+        target: None,
+        opaque_reason: Some("service has neither `build` nor `image`".into()),
+        via: "none",
+    }
 }
 
 fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Role {
     let image = svc.image.as_ref().map(|i| i.value.as_str()).unwrap_or("");
-    let name_or_image = |pats: &[String]| pats.iter().any(|p| p == &svc.name || (!image.is_empty() && match_image(p, image).is_some()));
+    let name_or_image = |pats: &[String]| {
+        pats.iter()
+            .any(|p| p == &svc.name || (!image.is_empty() && match_image(p, image).is_some()))
+    };
     if name_or_image(&config.hubs) {
         return Role::Hub;
     }
@@ -175,12 +225,23 @@ fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Rol
             }
         }
     }
-    if !image.is_empty() && HUB_IMAGE_PATTERNS.iter().any(|p| match_image(p, image).is_some()) {
+    if !image.is_empty()
+        && HUB_IMAGE_PATTERNS
+            .iter()
+            .any(|p| match_image(p, image).is_some())
+    {
         return Role::Hub;
     }
     if name_or_image(&config.servers)
-        || config.label_aliases.server.iter().any(|k| svc.labels.contains_key(k))
-        || (!image.is_empty() && SERVER_IMAGE_PATTERNS.iter().any(|p| match_image(p, image).is_some()))
+        || config
+            .label_aliases
+            .server
+            .iter()
+            .any(|k| svc.labels.contains_key(k))
+        || (!image.is_empty()
+            && SERVER_IMAGE_PATTERNS
+                .iter()
+                .any(|p| match_image(p, image).is_some()))
         || view.is_some_and(|v| v.labels.contains_key("io.modelcontextprotocol.server.name"))
     {
         return Role::McpServer;
@@ -205,12 +266,22 @@ fn unresolved_names(v: &Val) -> String {
 }
 
 /// The effective user, healthcheck and memory limit of a service.
-fn effective(svc: &Service, view: Option<&DockerfileView>, opaque: Option<&str>, indet: &mut Vec<Value>) -> Value {
+fn effective(
+    svc: &Service,
+    view: Option<&DockerfileView>,
+    opaque: Option<&str>,
+    indet: &mut Vec<Value>,
+) -> Value {
     // --- user
     let user = if let Some(u) = &svc.user {
         let (uid, root) = stage::user_is_root(&u.value);
         if u.indeterminate {
-            indet.push(indeterminate("user", &["MCP-EC-001"], unresolved_names(u), &u.loc));
+            indet.push(indeterminate(
+                "user",
+                &["MCP-EC-001"],
+                unresolved_names(u),
+                &u.loc,
+            ));
         }
         let mut from: Vec<Loc> = u.defined.iter().cloned().collect();
         if let Some(v) = view {
@@ -221,17 +292,33 @@ fn effective(svc: &Service, view: Option<&DockerfileView>, opaque: Option<&str>,
                "overrides": view.map(|v| v.user.value.clone())})
     } else if let Some(v) = view {
         if v.user.indeterminate {
-            indet.push(indeterminate("user", &["MCP-EC-001"], format!("`USER {}` does not resolve in stage {:?}", v.user.value, v.user.stage), &v.user.loc));
+            indet.push(indeterminate(
+                "user",
+                &["MCP-EC-001"],
+                format!(
+                    "`USER {}` does not resolve in stage {:?}",
+                    v.user.value, v.user.stage
+                ),
+                &v.user.loc,
+            ));
         }
         let source = match v.user.source {
             "USER" => "dockerfile",
             other => other,
         };
+        // Provenance: earlier USER lines, then the service that runs the image.
+        let mut from = v.user.from.clone();
+        from.push(svc.loc.clone());
         json!({"value": v.user.resolved, "uid": v.user.uid, "root": v.user.root, "indeterminate": v.user.indeterminate,
-               "source": source, "stage": v.user.stage, "loc": loc_json(&v.user.loc), "from": v.user.from})
+               "source": source, "stage": v.user.stage, "loc": loc_json(&v.user.loc), "from": from})
     } else {
         let reason = opaque.unwrap_or("no Dockerfile").to_string();
-        indet.push(indeterminate("user", &["MCP-EC-001"], format!("the image's USER is unknown: {reason}"), &svc.loc));
+        indet.push(indeterminate(
+            "user",
+            &["MCP-EC-001"],
+            format!("the image's USER is unknown: {reason}"),
+            &svc.loc,
+        ));
         json!({"root": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
     };
 
@@ -239,43 +326,79 @@ fn effective(svc: &Service, view: Option<&DockerfileView>, opaque: Option<&str>,
     let image_hc = view.map(|v| &v.healthcheck);
     let hc = match &svc.healthcheck {
         Some(h) if h.disable.as_ref().is_some_and(|d| d.value) => {
-            let d = h.disable.as_ref().map(|d| d.loc.clone()).unwrap_or(h.loc.clone());
+            let d = h
+                .disable
+                .as_ref()
+                .map(|d| d.loc.clone())
+                .unwrap_or(h.loc.clone());
             json!({"present": false, "source": "compose", "reason": "`healthcheck.disable: true` turns the health check off",
                    "loc": loc_json(&d), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
         }
         Some(h) if h.test_none => {
-            let l = h.test.as_ref().map(|t| t.loc.clone()).unwrap_or(h.loc.clone());
+            let l = h
+                .test
+                .as_ref()
+                .map(|t| t.loc.clone())
+                .unwrap_or(h.loc.clone());
             json!({"present": false, "source": "compose", "reason": "`healthcheck.test: [\"NONE\"]` turns the health check off",
                    "loc": loc_json(&l), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
         }
         Some(h) if h.test.is_some() => {
-            let t = h.test.as_ref().map(|t| t.loc.clone()).unwrap_or(h.loc.clone());
+            let t = h
+                .test
+                .as_ref()
+                .map(|t| t.loc.clone())
+                .unwrap_or(h.loc.clone());
             json!({"present": true, "source": "compose", "loc": loc_json(&t), "from": []})
         }
         Some(h) => match image_hc {
-            Some(ih) if ih.present => json!({"present": true, "source": "dockerfile", "loc": loc_json(&ih.loc), "from": [h.loc]}),
-            Some(ih) => json!({"present": false, "source": "compose", "reason": "the Compose healthcheck sets timings only and the image has no HEALTHCHECK test to inherit",
-                               "loc": loc_json(&h.loc), "from": [ih.loc]}),
+            Some(ih) if ih.present => {
+                json!({"present": true, "source": "dockerfile", "loc": loc_json(&ih.loc), "from": [h.loc]})
+            }
+            Some(ih) => {
+                json!({"present": false, "source": "compose", "reason": "the Compose healthcheck sets timings only and the image has no HEALTHCHECK test to inherit",
+                               "loc": loc_json(&h.loc), "from": [ih.loc]})
+            }
             None => {
-                indet.push(indeterminate("healthcheck", &["MCP-EC-002"], format!("timing-only healthcheck on an image whose HEALTHCHECK is unknown: {}", opaque.unwrap_or("")), &h.loc));
+                indet.push(indeterminate(
+                    "healthcheck",
+                    &["MCP-EC-002"],
+                    format!(
+                        "timing-only healthcheck on an image whose HEALTHCHECK is unknown: {}",
+                        opaque.unwrap_or("")
+                    ),
+                    &h.loc,
+                ));
                 json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&h.loc), "from": []})
             }
         },
-        None => match image_hc {
-            Some(ih) if ih.present => json!({"present": true, "source": "dockerfile", "stage": ih.stage, "loc": loc_json(&ih.loc), "from": []}),
-            Some(ih) => {
-                let reason = if ih.none {
-                    format!("`HEALTHCHECK NONE` in Dockerfile stage {:?} and no Compose healthcheck", ih.stage)
-                } else {
-                    "neither the Compose service nor its Dockerfile target stage defines a healthcheck".to_string()
-                };
-                json!({"present": false, "source": "none", "reason": reason, "loc": loc_json(&svc.loc), "from": [ih.loc]})
+        None => {
+            match image_hc {
+                Some(ih) if ih.present => {
+                    json!({"present": true, "source": "dockerfile", "stage": ih.stage, "loc": loc_json(&ih.loc), "from": []})
+                }
+                Some(ih) => {
+                    let reason = if ih.none {
+                        format!("`HEALTHCHECK NONE` in Dockerfile stage {:?} and no Compose healthcheck", ih.stage)
+                    } else {
+                        "neither the Compose service nor its Dockerfile target stage defines a healthcheck".to_string()
+                    };
+                    json!({"present": false, "source": "none", "reason": reason, "loc": loc_json(&svc.loc), "from": [ih.loc]})
+                }
+                None => {
+                    indet.push(indeterminate(
+                        "healthcheck",
+                        &["MCP-EC-002"],
+                        format!(
+                            "the image's HEALTHCHECK is unknown: {}",
+                            opaque.unwrap_or("")
+                        ),
+                        &svc.loc,
+                    ));
+                    json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
+                }
             }
-            None => {
-                indet.push(indeterminate("healthcheck", &["MCP-EC-002"], format!("the image's HEALTHCHECK is unknown: {}", opaque.unwrap_or("")), &svc.loc));
-                json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
-            }
-        },
+        }
     };
 
     // --- memory limit
@@ -283,20 +406,31 @@ fn effective(svc: &Service, view: Option<&DockerfileView>, opaque: Option<&str>,
     let memory = match mem {
         Some(m) => {
             if m.indeterminate {
-                indet.push(indeterminate("memory limit", &["MCP-CS-004"], unresolved_names(m), &m.loc));
+                indet.push(indeterminate(
+                    "memory limit",
+                    &["MCP-CS-004"],
+                    unresolved_names(m),
+                    &m.loc,
+                ));
             }
             let bytes = parse_memory(&m.value);
             let from: Vec<Loc> = m.defined.iter().cloned().collect();
             json!({"set": true, "value": m.value, "bytes": bytes.map(|b| b as f64), "valid": bytes.is_some_and(|b| b > 0),
                    "indeterminate": m.indeterminate, "vars": m.vars, "loc": loc_json(&m.loc), "from": from})
         }
-        None => json!({"set": false, "reservation_only": svc.memory_reservation.is_some(), "loc": loc_json(&svc.loc), "from": []}),
+        None => {
+            json!({"set": false, "reservation_only": svc.memory_reservation.is_some(), "loc": loc_json(&svc.loc), "from": []})
+        }
     };
     json!({"user": user, "healthcheck": hc, "memory_limit": memory})
 }
 
 /// Builds every unit from the parsed files.
-pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::YamlLimits) -> (Vec<Unit>, Vec<FileErrors>) {
+pub fn units(
+    parsed: &Parsed,
+    config: &Config,
+    limits: &crate::parse::yaml::YamlLimits,
+) -> (Vec<Unit>, Vec<FileErrors>) {
     let _ = limits;
     let mut out = Vec::new();
     let mut extra_errors = Vec::new();
@@ -316,7 +450,9 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
         for s in &services {
             if let Some(d) = s.node.get("depends_on") {
                 for (k, v) in d.map() {
-                    if v.get("condition").and_then(CNode::text).as_deref() == Some("service_completed_successfully") {
+                    if v.get("condition").and_then(CNode::text).as_deref()
+                        == Some("service_completed_successfully")
+                    {
                         completed.insert(k.name.clone());
                     }
                 }
@@ -332,7 +468,12 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
             let build_args: BTreeMap<String, String> = svc
                 .build
                 .as_ref()
-                .map(|b| b.args.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect())
+                .map(|b| {
+                    b.args
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.value.clone()))
+                        .collect()
+                })
                 .unwrap_or_default();
             let mut opaque = b.opaque_reason.clone();
             let mut dockerfile_path: Option<String> = None;
@@ -342,13 +483,24 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                 } else if let Some(p) = &b.path {
                     if lookup_dockerfile(parsed, &extra, p).is_none() && p.is_file() {
                         if let Ok(bytes) = std::fs::read(p) {
-                            let src = Arc::new(SourceFile::from_bytes(p, p.display().to_string(), &bytes));
+                            let src = Arc::new(SourceFile::from_bytes(
+                                p,
+                                p.display().to_string(),
+                                &bytes,
+                            ));
                             let df = dockerfile::parse(&src);
                             if !df.errors.is_empty() {
                                 extra_errors.push(FileErrors {
                                     file: src.display.clone(),
                                     format: "dockerfile",
-                                    errors: df.errors.iter().map(|e| ErrorAt { message: e.message.clone(), loc: src.loc(e.span) }).collect(),
+                                    errors: df
+                                        .errors
+                                        .iter()
+                                        .map(|e| ErrorAt {
+                                            message: e.message.clone(),
+                                            loc: src.loc(e.span),
+                                        })
+                                        .collect(),
                                 });
                             }
                             extra.insert(p.clone(), ParsedDockerfile { src, df });
@@ -360,7 +512,11 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                             Some((&pd.src, &pd.df))
                         }
                         None => {
-                            opaque = Some(format!("Dockerfile {} (via {}) does not exist", p.display(), b.via));
+                            opaque = Some(format!(
+                                "Dockerfile {} (via {}) does not exist",
+                                p.display(),
+                                b.via
+                            ));
                             None
                         }
                     }
@@ -373,7 +529,10 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                         match stage::resolve(src, df, b.target.as_deref(), &build_args) {
                             Ok(v) => Some(v),
                             Err(stage::TargetError::UnknownTarget(t)) => {
-                                opaque = Some(format!("build target {t:?} is not a stage of {}", src.display));
+                                opaque = Some(format!(
+                                    "build target {t:?} is not a stage of {}",
+                                    src.display
+                                ));
                                 None
                             }
                             Err(stage::TargetError::NoStages) => {
@@ -387,7 +546,12 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
             };
             if let Some(img) = &svc.image {
                 if img.indeterminate {
-                    indet.push(indeterminate("image", &["MCP-SC-001"], unresolved_names(img), &img.loc));
+                    indet.push(indeterminate(
+                        "image",
+                        &["MCP-SC-001"],
+                        unresolved_names(img),
+                        &img.loc,
+                    ));
                 }
             }
             let role = role_of(&svc, view.as_ref(), config);
@@ -397,7 +561,11 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                 .and_then(|d| Path::new(d).parent().map(Path::to_path_buf))
                 .and_then(|dir| parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
                 .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json()}));
-            let variant_suffix = proj.variant.as_ref().map(|v| format!("@{v}")).unwrap_or_default();
+            let variant_suffix = proj
+                .variant
+                .as_ref()
+                .map(|v| format!("@{v}"))
+                .unwrap_or_default();
             let id = format!("{}#{}{}", file_names[0], svc.name, variant_suffix);
             let input = json!({
                 "kind": "compose_service",
@@ -410,7 +578,13 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                 "indeterminate": indet,
                 "raw": ms.node.to_json(),
             });
-            out.push(Unit { id, name: svc.name.clone(), kind: "compose_service", role, input });
+            out.push(Unit {
+                id,
+                name: svc.name.clone(),
+                kind: "compose_service",
+                role,
+                input,
+            });
         }
     }
 
@@ -423,10 +597,23 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
             Ok(view) => {
                 let mut indet = Vec::new();
                 if view.user.indeterminate {
-                    indet.push(indeterminate("user", &["MCP-DF-001"], format!("`USER {}` does not resolve in stage {:?}", view.user.value, view.user.stage), &view.user.loc));
+                    indet.push(indeterminate(
+                        "user",
+                        &["MCP-DF-001"],
+                        format!(
+                            "`USER {}` does not resolve in stage {:?}",
+                            view.user.value, view.user.stage
+                        ),
+                        &view.user.loc,
+                    ));
                 }
                 for f in view.from.iter().filter(|f| f.indeterminate) {
-                    indet.push(indeterminate("base image", &["MCP-SC-001"], format!("`FROM {}` does not resolve", f.image), &f.loc));
+                    indet.push(indeterminate(
+                        "base image",
+                        &["MCP-SC-001"],
+                        format!("`FROM {}` does not resolve", f.image),
+                        &f.loc,
+                    ));
                 }
                 let id = pd.src.display.clone();
                 let input = json!({
@@ -435,14 +622,23 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
                     "dockerfile": view,
                     "indeterminate": indet,
                 });
-                out.push(Unit { id: id.clone(), name: id, kind: "dockerfile", role: Role::StandaloneDockerfile, input });
+                out.push(Unit {
+                    id: id.clone(),
+                    name: id,
+                    kind: "dockerfile",
+                    role: Role::StandaloneDockerfile,
+                    input,
+                });
             }
             Err(_) => {
                 if pd.df.errors.is_empty() {
                     extra_errors.push(FileErrors {
                         file: pd.src.display.clone(),
                         format: "dockerfile",
-                        errors: vec![ErrorAt { message: "no FROM instruction: the file defines no build stage".into(), loc: pd.src.loc(crate::source::Span::new(0, 0)) }],
+                        errors: vec![ErrorAt {
+                            message: "no FROM instruction: the file defines no build stage".into(),
+                            loc: pd.src.loc(crate::source::Span::new(0, 0)),
+                        }],
                     });
                 }
             }
@@ -451,7 +647,13 @@ pub fn units(parsed: &Parsed, config: &Config, limits: &crate::parse::yaml::Yaml
 
     for (_, m) in &parsed.metadata {
         let input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
-        out.push(Unit { id: m.file.clone(), name: m.name.clone().unwrap_or_else(|| m.file.clone()), kind: "mcp_metadata", role: Role::MetadataFile, input });
+        out.push(Unit {
+            id: m.file.clone(),
+            name: m.name.clone().unwrap_or_else(|| m.file.clone()),
+            kind: "mcp_metadata",
+            role: Role::MetadataFile,
+            input,
+        });
     }
     (out, extra_errors)
 }

@@ -5,7 +5,12 @@ use crate::parse::compose::{merge, CKey, CNode, CVal, ComposeFile};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-const BASES: &[&str] = &["compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+const BASES: &[&str] = &[
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
 const OVERRIDES: &[&str] = &[
     "compose.override.yaml",
     "compose.override.yml",
@@ -39,7 +44,11 @@ pub fn projects(paths: &[PathBuf]) -> Vec<Project> {
     let mut by_dir: BTreeMap<PathBuf, Vec<(usize, String)>> = BTreeMap::new();
     for (i, p) in paths.iter().enumerate() {
         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         by_dir.entry(dir).or_default().push((i, name));
     }
     let mut out = Vec::new();
@@ -49,7 +58,11 @@ pub fn projects(paths: &[PathBuf]) -> Vec<Project> {
             .find_map(|b| files.iter().find(|(_, n)| n == b).map(|(i, _)| *i));
         let Some(base) = base else {
             for (i, _) in files {
-                out.push(Project { dir: dir.clone(), files: vec![i], variant: None });
+                out.push(Project {
+                    dir: dir.clone(),
+                    files: vec![i],
+                    variant: None,
+                });
             }
             continue;
         };
@@ -62,14 +75,30 @@ pub fn projects(paths: &[PathBuf]) -> Vec<Project> {
                 default.push(*i);
             } else if BASES.contains(&n.as_str()) {
                 // A second base spelling in the same directory: scanned on its own.
-                out.push(Project { dir: dir.clone(), files: vec![*i], variant: None });
+                out.push(Project {
+                    dir: dir.clone(),
+                    files: vec![*i],
+                    variant: None,
+                });
             } else if let Some(v) = variant_name(n) {
-                out.push(Project { dir: dir.clone(), files: vec![base, *i], variant: Some(v) });
+                out.push(Project {
+                    dir: dir.clone(),
+                    files: vec![base, *i],
+                    variant: Some(v),
+                });
             } else {
-                out.push(Project { dir: dir.clone(), files: vec![*i], variant: None });
+                out.push(Project {
+                    dir: dir.clone(),
+                    files: vec![*i],
+                    variant: None,
+                });
             }
         }
-        out.push(Project { dir, files: default, variant: None });
+        out.push(Project {
+            dir,
+            files: default,
+            variant: None,
+        });
     }
     out.sort_by(|a, b| a.files.cmp(&b.files));
     out
@@ -102,11 +131,18 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
                     None => {
                         if v.tag.as_deref() != Some("!reset") {
                             let node = if matches!(v.v, CVal::Null) {
-                                CNode { v: CVal::Map(vec![]), ..v.clone() }
+                                CNode {
+                                    v: CVal::Map(vec![]),
+                                    ..v.clone()
+                                }
                             } else {
                                 v.clone()
                             };
-                            services.push(MergedService { key: k.clone(), node, file: fi });
+                            services.push(MergedService {
+                                key: k.clone(),
+                                node,
+                                file: fi,
+                            });
                         }
                     }
                 }
@@ -150,7 +186,10 @@ mod tests {
             p("c/stack.yml"),
         ];
         let ps = projects(&files);
-        let shapes: Vec<_> = ps.iter().map(|p| (p.files.clone(), p.variant.clone())).collect();
+        let shapes: Vec<_> = ps
+            .iter()
+            .map(|p| (p.files.clone(), p.variant.clone()))
+            .collect();
         assert!(shapes.contains(&(vec![0, 1], None)));
         assert!(shapes.contains(&(vec![0, 2], Some("prod".into()))));
         assert!(shapes.contains(&(vec![3], None)));

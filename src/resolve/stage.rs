@@ -8,7 +8,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Base images known to run as a non-root user by default.
-const NONROOT_BASES: &[&str] = &["gcr.io/distroless/*:nonroot", "gcr.io/distroless/*:*-nonroot", "*:nonroot", "*:*-nonroot", "cgr.dev/chainguard/*"];
+const NONROOT_BASES: &[&str] = &[
+    "gcr.io/distroless/*:nonroot",
+    "gcr.io/distroless/*:*-nonroot",
+    "*:nonroot",
+    "*:*-nonroot",
+    "cgr.dev/chainguard/*",
+];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct StageRef {
@@ -95,7 +101,7 @@ fn stage_name(s: &Stage) -> String {
     s.name
         .as_ref()
         .map(|w| w.text.to_ascii_lowercase())
-        .unwrap_or_else(|| s.index.to_string())
+        .unwrap_or_else(|| format!("#{}", s.index))
 }
 
 /// Expand `$V`/`${V}`/modifiers with a scope; unresolved when a variable is unset.
@@ -122,7 +128,9 @@ fn glob_match(pattern: &str, text: &str) -> bool {
     let mut rest = text;
     for (i, p) in parts.iter().enumerate() {
         if i == 0 {
-            let Some(r) = rest.strip_prefix(p) else { return false };
+            let Some(r) = rest.strip_prefix(p) else {
+                return false;
+            };
             rest = r;
         } else if i == parts.len() - 1 {
             return rest.ends_with(p);
@@ -142,8 +150,17 @@ pub fn is_nonroot_base(image: &str) -> bool {
 
 /// The uid part of a USER value, and whether it is root.
 pub fn user_is_root(value: &str) -> (String, bool) {
-    let uid = value.split(':').next().unwrap_or("").trim().trim_matches('"').to_string();
-    let root = uid == "root" || (!uid.is_empty() && uid.bytes().all(|b| b.is_ascii_digit()) && uid.bytes().all(|b| b == b'0'));
+    let uid = value
+        .split(':')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_matches('"')
+        .to_string();
+    let root = uid == "root"
+        || (!uid.is_empty()
+            && uid.bytes().all(|b| b.is_ascii_digit())
+            && uid.bytes().all(|b| b == b'0'));
     (uid, root)
 }
 
@@ -198,7 +215,14 @@ pub fn resolve(
         } else {
             "external"
         };
-        from_refs.push((i, s.base.text.clone(), resolved, kind, unresolved, src.loc(s.base.span)));
+        from_refs.push((
+            i,
+            s.base.text.clone(),
+            resolved,
+            kind,
+            unresolved,
+            src.loc(s.base.span),
+        ));
     }
     let mut chain = vec![target_idx];
     while let Some(p) = parent[*chain.last().unwrap_or(&0)] {
@@ -227,8 +251,10 @@ pub fn resolve(
         let s = &stages[si];
         let mut args: BTreeMap<String, String> = BTreeMap::new();
         for inst in &ins[s.body.clone()] {
-            let mut scope: BTreeMap<String, String> =
-                env.iter().map(|(k, v)| (k.clone(), v.value.clone())).collect();
+            let mut scope: BTreeMap<String, String> = env
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect();
             scope.extend(args.iter().map(|(k, v)| (k.clone(), v.clone())));
             match inst.keyword.as_str() {
                 "ARG" => {
@@ -245,20 +271,42 @@ pub fn resolve(
                 }
                 "ENV" => {
                     for kv in inst.key_values(src) {
-                        let v = kv.value.as_ref().map(|v| expand(&v.text, &scope).0).unwrap_or_default();
-                        env.insert(kv.key.text.clone(), Valued { value: v, loc: src.loc(inst.span) });
+                        let v = kv
+                            .value
+                            .as_ref()
+                            .map(|v| expand(&v.text, &scope).0)
+                            .unwrap_or_default();
+                        env.insert(
+                            kv.key.text.clone(),
+                            Valued {
+                                value: v,
+                                loc: src.loc(inst.span),
+                            },
+                        );
                     }
                 }
                 "LABEL" => {
                     for kv in inst.key_values(src) {
-                        let v = kv.value.as_ref().map(|v| expand(&v.text, &scope).0).unwrap_or_default();
-                        labels.insert(kv.key.text.clone(), Valued { value: v, loc: src.loc(inst.span) });
+                        let v = kv
+                            .value
+                            .as_ref()
+                            .map(|v| expand(&v.text, &scope).0)
+                            .unwrap_or_default();
+                        labels.insert(
+                            kv.key.text.clone(),
+                            Valued {
+                                value: v,
+                                loc: src.loc(inst.span),
+                            },
+                        );
                     }
                 }
                 "USER" => {
                     let written = match &inst.args {
                         Arguments::Shell(w) => w.text.trim().to_string(),
-                        Arguments::Exec(ws) => ws.first().map(|w| w.text.clone()).unwrap_or_default(),
+                        Arguments::Exec(ws) => {
+                            ws.first().map(|w| w.text.clone()).unwrap_or_default()
+                        }
                         Arguments::None => String::new(),
                     };
                     let (resolved, unresolved) = expand(&written, &scope);
@@ -270,7 +318,12 @@ pub fn resolve(
                     if let Some(h) = dockerfile::healthcheck(inst) {
                         let test = match &h.cmd {
                             Arguments::Shell(w) => Some(w.text.clone()),
-                            Arguments::Exec(ws) => Some(ws.iter().map(|w| w.text.as_str()).collect::<Vec<_>>().join(" ")),
+                            Arguments::Exec(ws) => Some(
+                                ws.iter()
+                                    .map(|w| w.text.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(" "),
+                            ),
                             Arguments::None => None,
                         };
                         health = Some((h.none, test, si, inst));
@@ -375,7 +428,10 @@ mod tests {
     fn view(text: &str, target: Option<&str>, args: &[(&str, &str)]) -> DockerfileView {
         let src = SourceFile::from_str("Dockerfile", text);
         let df = dockerfile::parse(&src);
-        let args = args.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let args = args
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         resolve(&src, &df, target, &args).unwrap()
     }
 
@@ -396,7 +452,11 @@ mod tests {
 
     #[test]
     fn user_in_non_ancestor_stage_does_not_count() {
-        let v = view("FROM python:3.12 AS build\nUSER app\nFROM python:3.12-slim\nCOPY --from=build /a /a\n", None, &[]);
+        let v = view(
+            "FROM python:3.12 AS build\nUSER app\nFROM python:3.12-slim\nCOPY --from=build /a /a\n",
+            None,
+            &[],
+        );
         assert!(v.user.root);
         assert_eq!(v.user.source, "default");
         assert_eq!(v.user.loc.line, 3);
@@ -404,7 +464,8 @@ mod tests {
 
     #[test]
     fn build_target_selects_stage() {
-        let text = "FROM node:20 AS proxy-image\nRUN x\nFROM node:20 AS reviewer-image\nUSER agent\n";
+        let text =
+            "FROM node:20 AS proxy-image\nRUN x\nFROM node:20 AS reviewer-image\nUSER agent\n";
         assert!(view(text, Some("proxy-image"), &[]).user.root);
         assert!(!view(text, Some("REVIEWER-IMAGE"), &[]).user.root);
         assert!(!view(text, None, &[]).user.root);
@@ -419,7 +480,11 @@ mod tests {
         let v = view("ARG UID=1001\nFROM alpine:3.20\nUSER ${UID}\n", None, &[]);
         assert!(v.user.indeterminate);
         assert!(!v.user.root);
-        let v = view("FROM alpine:3.20\nARG UID=1001\nUSER ${UID:-0}\n", None, &[]);
+        let v = view(
+            "FROM alpine:3.20\nARG UID=1001\nUSER ${UID:-0}\n",
+            None,
+            &[],
+        );
         assert_eq!(v.user.resolved, "1001");
     }
 
@@ -437,18 +502,33 @@ mod tests {
     fn healthcheck_none_resets_and_from_refs() {
         let v = view(
             "ARG BASE=node:latest\nFROM ${BASE} AS base\nHEALTHCHECK CMD true\nFROM base\nHEALTHCHECK NONE\nFROM scratch AS out\n",
-            Some("1"),
+            Some("#1"),
             &[],
         );
         assert!(!v.healthcheck.present);
         assert!(v.healthcheck.none);
-        let kinds: Vec<_> = v.from.iter().map(|f| (f.kind, f.resolved.as_str())).collect();
-        assert_eq!(kinds, vec![("external", "node:latest"), ("stage", "base"), ("scratch", "scratch")]);
+        let kinds: Vec<_> = v
+            .from
+            .iter()
+            .map(|f| (f.kind, f.resolved.as_str()))
+            .collect();
+        assert_eq!(
+            kinds,
+            vec![
+                ("external", "node:latest"),
+                ("stage", "base"),
+                ("scratch", "scratch")
+            ]
+        );
     }
 
     #[test]
     fn nonroot_base_allowlist() {
-        let v = view("FROM gcr.io/distroless/static:nonroot\nCOPY a /a\n", None, &[]);
+        let v = view(
+            "FROM gcr.io/distroless/static:nonroot\nCOPY a /a\n",
+            None,
+            &[],
+        );
         assert!(!v.user.root);
         assert_eq!(v.user.source, "base-image");
         assert!(is_nonroot_base("cgr.dev/chainguard/node:latest"));

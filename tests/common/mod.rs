@@ -36,7 +36,11 @@ pub fn finding_lines(r: &ScanResult, base: &Path) -> String {
             ),
             None => "-".into(),
         };
-        let sup = if f.suppressed.is_some() { " [superseded]" } else { "" };
+        let sup = if f.suppressed.is_some() {
+            " [superseded]"
+        } else {
+            ""
+        };
         out.push_str(&format!("{} {}{} {}\n", f.rule, loc, sup, f.message));
     }
     out
