@@ -24,5 +24,5 @@ import rego.v1
 
 deny contains r if {
 	some i in input.indeterminate
-	r := result.with_evidence(sprintf("%s is indeterminate: %s", [i.control, i.reason]), i, {"control": i.control, "rules": i.rules})
+	r := result.with_evidence(sprintf("indeterminate %s: %s", [i.control, i.reason]), i, {"control": i.control, "rules": i.rules})
 }

@@ -147,6 +147,7 @@ impl<'de> Deserialize<'de> for Raw {
 
 fn options(limits: &YamlLimits) -> serde_saphyr::Options {
     serde_saphyr::options! {
+        with_snippet: false,
         budget: serde_saphyr::budget! {
             enforce_alias_anchor_ratio: false,
             max_depth: limits.max_depth,
@@ -179,10 +180,7 @@ fn convert(src: &SourceFile, n: Spanned<Raw>) -> YNode {
         Raw::Float(f) => (YValue::Float(f), span.end),
         Raw::Str(s) => (YValue::Str(s), span.end),
         Raw::Seq(items) => {
-            let items: Vec<YNode> = items
-                .into_iter()
-                .map(|x| convert(src, x))
-                .collect();
+            let items: Vec<YNode> = items.into_iter().map(|x| convert(src, x)).collect();
             // Collections have an empty span from serde-saphyr: cover their written items.
             let end = items
                 .iter()

@@ -425,6 +425,40 @@ fn effective(
     json!({"user": user, "healthcheck": hc, "memory_limit": memory})
 }
 
+/// One indeterminate entry per place and reason: an opaque image makes both USER and
+/// HEALTHCHECK unknown, which is one fact for the reader.
+fn merge_same_place(entries: Vec<Value>) -> Vec<Value> {
+    let mut out: Vec<Value> = Vec::new();
+    for e in entries {
+        let reason_tail = |v: &Value| {
+            v["reason"]
+                .as_str()
+                .and_then(|r| r.split_once(": ").map(|x| x.1.to_string()))
+        };
+        let found = out.iter_mut().find(|o| {
+            o["loc"] == e["loc"] && reason_tail(o).is_some() && reason_tail(o) == reason_tail(&e)
+        });
+        match found {
+            Some(o) => {
+                let control = format!(
+                    "{} and {}",
+                    o["control"].as_str().unwrap_or(""),
+                    e["control"].as_str().unwrap_or("")
+                );
+                let mut rules: Vec<Value> = o["rules"].as_array().cloned().unwrap_or_default();
+                rules.extend(e["rules"].as_array().cloned().unwrap_or_default());
+                o["control"] = Value::String(control.clone());
+                o["rules"] = Value::Array(rules);
+                if let Some(tail) = reason_tail(o) {
+                    o["reason"] = Value::String(tail);
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    out
+}
+
 /// Builds every unit from the parsed files.
 pub fn units(
     parsed: &Parsed,
@@ -556,6 +590,7 @@ pub fn units(
             }
             let role = role_of(&svc, view.as_ref(), config);
             let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
+            let indet = merge_same_place(indet);
             let manifest = dockerfile_path
                 .as_ref()
                 .and_then(|d| Path::new(d).parent().map(Path::to_path_buf))
