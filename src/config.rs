@@ -30,7 +30,7 @@ pub struct RuleSetting {
     pub severity: Option<Severity>,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     #[serde(default)]
@@ -52,6 +52,20 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     #[serde(default)]
     pub fail_on: Option<Severity>,
+    #[serde(default)]
+    pub min_score: Option<f64>,
+    /// Image registries / prefixes images may come from (MCP-SC-002); empty = not checked.
+    #[serde(default)]
+    pub allowed_registries: Vec<String>,
+    /// Server classes that are high risk (MCP-EC-003).
+    #[serde(default = "default_high_risk")]
+    pub high_risk_classes: Vec<String>,
+    /// Require `@sha256:` digests on every image (MCP-SC-001).
+    #[serde(default)]
+    pub require_digest: bool,
+    /// Service names or images of socket proxies allowed to mount the runtime socket.
+    #[serde(default)]
+    pub socket_proxies: Vec<String>,
     /// Directory of the config file (paths in it are relative to it).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -77,11 +91,24 @@ impl Default for LabelAliases {
     }
 }
 
+fn default_high_risk() -> Vec<String> {
+    ["shell", "docker", "database", "filesystem", "browser"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect()
+}
+
 fn default_server_labels() -> Vec<String> {
     vec!["mcp.server".into(), "com.mcp.type".into()]
 }
 fn default_role_labels() -> Vec<String> {
     vec!["mcp.role".into(), "com.mcp.role".into()]
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        serde_saphyr::from_str("{}").expect("empty config is valid")
+    }
 }
 
 impl Config {

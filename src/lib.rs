@@ -12,6 +12,7 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod resolve;
+pub mod secrets;
 pub mod source;
 
 use catalog::Severity;

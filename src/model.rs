@@ -2,6 +2,7 @@
 //! shape, every value with its location. It serialises into the Rego input.
 
 use crate::parse::compose::{CKey, CNode, CVal, Var};
+use crate::secrets::{self, SecretInfo};
 use crate::source::Loc;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +19,20 @@ pub struct Val {
     /// The anchor site, when the value came through `<<: *anchor` or an alias.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defined: Option<Loc>,
+    /// Set when the value is (or is named like) a secret; `value` is then redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<SecretInfo>,
+}
+
+/// Classify a named value and redact it when it is a secret.
+pub fn protect(name: &str, mut v: Val) -> Val {
+    if let Some(info) = secrets::classify(name, &v.value) {
+        if info.credential || info.kind != "reference" {
+            v.value = secrets::redact(&v.value);
+        }
+        v.secret = Some(info);
+    }
+    v
 }
 
 impl Val {
@@ -28,6 +43,7 @@ impl Val {
             indeterminate: n.vars.iter().any(Var::unresolved),
             vars: n.vars.clone(),
             defined: n.defined.clone(),
+            secret: None,
         })
     }
     /// A value at the location of a key (e.g. a list item `K=V` split into key and value).
@@ -38,6 +54,7 @@ impl Val {
             indeterminate: n.vars.iter().any(Var::unresolved),
             vars: n.vars.clone(),
             defined: n.defined.clone(),
+            secret: None,
         }
     }
 }
@@ -95,6 +112,13 @@ pub struct Network {
 }
 
 #[derive(Clone, Debug, Serialize)]
+pub struct Logging {
+    pub driver: Option<Val>,
+    pub options: BTreeMap<String, Val>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
 pub struct Healthcheck {
     /// The test as one string (`CMD curl -f …`), when given.
     pub test: Option<Val>,
@@ -134,6 +158,22 @@ pub struct Service {
     pub network_mode: Option<Val>,
     pub restart: Option<Val>,
     pub command: Option<Val>,
+    pub entrypoint: Option<Val>,
+    /// Credential-shaped strings found in `command` / `entrypoint`.
+    pub command_secrets: Vec<&'static str>,
+    pub tmpfs: Vec<Val>,
+    pub pids_limit: Option<Val>,
+    pub cpu_shares: Option<Val>,
+    pub cpu_quota: Option<Val>,
+    pub init: Option<BoolVal>,
+    pub pid: Option<Val>,
+    pub ipc: Option<Val>,
+    pub uts: Option<Val>,
+    pub userns_mode: Option<Val>,
+    pub logging: Option<Logging>,
+    /// Docker secrets granted to the service (`secrets:` short or long syntax).
+    pub secrets: Vec<Val>,
+    pub container_name: Option<Val>,
     /// Run to completion (`restart: "no"` and another service waits for its success).
     pub one_shot: bool,
 }
@@ -190,6 +230,7 @@ pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
                         vars: vec![],
                         indeterminate: false,
                         defined: None,
+                        secret: None,
                     },
                     _ => Val::of(v).unwrap_or_else(|| Val::with(String::new(), v)),
                 };
@@ -199,6 +240,15 @@ pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
         _ => {}
     }
     out
+}
+
+fn protect_map(m: BTreeMap<String, Val>) -> BTreeMap<String, Val> {
+    m.into_iter()
+        .map(|(k, v)| {
+            let v = protect(&k, v);
+            (k, v)
+        })
+        .collect()
 }
 
 fn parse_port(text: &str) -> (Option<String>, Option<String>, String, String) {
@@ -391,9 +441,40 @@ fn build(n: Option<&CNode>) -> Option<Build> {
         dockerfile: val_at(n, &["dockerfile"]),
         dockerfile_inline: val_at(n, &["dockerfile_inline"]),
         target: val_at(n, &["target"]),
-        args: key_value_map(n.get("args")),
+        args: protect_map(key_value_map(n.get("args"))),
         loc: n.loc.clone(),
     })
+}
+
+/// `command`/`entrypoint`: a string, or a list joined with spaces. Secrets in it are redacted.
+fn joined(n: Option<&CNode>) -> Option<Val> {
+    let c = n?;
+    let mut v = match &c.v {
+        CVal::Seq(items) => Val::with(
+            items
+                .iter()
+                .filter_map(CNode::text)
+                .collect::<Vec<_>>()
+                .join(" "),
+            c,
+        ),
+        _ => Val::of(c)?,
+    };
+    if !secrets::find_in_text(&v.value).is_empty() {
+        v.value = v
+            .value
+            .split(' ')
+            .map(|w| {
+                if secrets::find_in_text(w).is_empty() {
+                    w.to_string()
+                } else {
+                    secrets::redact(w)
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    Some(v)
 }
 
 impl Service {
@@ -437,7 +518,7 @@ impl Service {
             cpus_deploy: res.and_then(|r| val_at(r, &["limits", "cpus"])),
             healthcheck: healthcheck(n.get("healthcheck")),
             labels: key_value_map(n.get("labels")),
-            environment: key_value_map(n.get("environment")),
+            environment: protect_map(key_value_map(n.get("environment"))),
             env_file: match n.get("env_file") {
                 Some(e) if matches!(e.v, CVal::Seq(_)) => e
                     .seq()
@@ -451,17 +532,54 @@ impl Service {
             networks: networks(n.get("networks")),
             network_mode: val_at(n, &["network_mode"]),
             restart: val_at(n, &["restart"]),
-            command: n.get("command").and_then(|c| match &c.v {
-                CVal::Seq(items) => Some(Val::with(
-                    items
-                        .iter()
-                        .filter_map(CNode::text)
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    c,
-                )),
-                _ => Val::of(c),
+            command: joined(n.get("command")),
+            entrypoint: joined(n.get("entrypoint")),
+            command_secrets: {
+                let mut v = Vec::new();
+                for c in [n.get("command"), n.get("entrypoint")]
+                    .into_iter()
+                    .flatten()
+                {
+                    let mut text = String::new();
+                    c.walk(&mut |x| {
+                        if let Some(t) = x.text() {
+                            text.push_str(&t);
+                            text.push(' ');
+                        }
+                    });
+                    for k in secrets::find_in_text(&text) {
+                        if !v.contains(&k) {
+                            v.push(k);
+                        }
+                    }
+                }
+                v
+            },
+            tmpfs: list_vals(n.get("tmpfs")),
+            pids_limit: val_at(n, &["pids_limit"])
+                .or_else(|| res.and_then(|r| val_at(r, &["limits", "pids"]))),
+            cpu_shares: val_at(n, &["cpu_shares"]),
+            cpu_quota: val_at(n, &["cpu_quota"]),
+            init: bool_at(n, "init"),
+            pid: val_at(n, &["pid"]),
+            ipc: val_at(n, &["ipc"]),
+            uts: val_at(n, &["uts"]),
+            userns_mode: val_at(n, &["userns_mode"]),
+            logging: n.get("logging").map(|l| Logging {
+                driver: val_at(l, &["driver"]),
+                options: key_value_map(l.get("options")),
+                loc: l.loc.clone(),
             }),
+            secrets: n
+                .get("secrets")
+                .map(|s| {
+                    s.seq()
+                        .iter()
+                        .filter_map(|i| Val::of(i).or_else(|| i.get("source").and_then(Val::of)))
+                        .collect()
+                })
+                .unwrap_or_default(),
+            container_name: val_at(n, &["container_name"]),
             one_shot: false,
         }
     }
@@ -519,7 +637,9 @@ mod tests {
         assert_eq!(nets, vec!["c"]);
         assert_eq!(s1.environment["LOG"].value, "info");
         assert_eq!(s1.environment["GOV"].value, "false");
-        assert_eq!(s1.environment["TOKEN"].value, "x");
+        // A secret-named value is classified and redacted.
+        assert_eq!(s1.environment["TOKEN"].secret.as_ref().unwrap().kind, "literal");
+        assert!(!s1.environment["TOKEN"].value.contains('x') || s1.environment["TOKEN"].value.contains("redacted"));
     }
 
     #[test]

@@ -459,6 +459,137 @@ fn merge_same_place(entries: Vec<Value>) -> Vec<Value> {
     out
 }
 
+/// Project-wide facts a service rule may need: networks (internal or not), top-level
+/// secrets, and which services are hubs.
+fn project_info(
+    files: &[&ComposeFile],
+    services: &[project::MergedService],
+    networks: &BTreeMap<String, CNode>,
+    config: &Config,
+) -> Value {
+    let nets: serde_json::Map<String, Value> = networks
+        .iter()
+        .map(|(name, n)| {
+            let internal = n.get("internal").and_then(CNode::truthy).unwrap_or(false);
+            let external = n
+                .get("external")
+                .is_some_and(|e| e.truthy().unwrap_or(true));
+            (
+                name.clone(),
+                json!({"internal": internal, "external": external, "loc": loc_json(&n.loc)}),
+            )
+        })
+        .collect();
+    let mut secrets = serde_json::Map::new();
+    for f in files {
+        if let Some(sec) = f.root.get("secrets") {
+            for (k, v) in sec.map() {
+                secrets.insert(
+                    k.name.clone(),
+                    json!({"file": v.get("file").and_then(CNode::text), "environment": v.get("environment").and_then(CNode::text),
+                           "external": v.get("external").and_then(CNode::truthy).unwrap_or(false), "loc": loc_json(&k.loc)}),
+                );
+            }
+        }
+    }
+    let hubs: Vec<String> = services
+        .iter()
+        .filter(|m| role_of(&Service::from_node(&m.key, &m.node), None, config) == Role::Hub)
+        .map(|m| m.key.name.clone())
+        .collect();
+    let names: Vec<&str> = services.iter().map(|m| m.key.name.as_str()).collect();
+    json!({"networks": nets, "secrets": secrets, "hubs": hubs, "services": names})
+}
+
+/// The settings policies may read.
+fn config_json(config: &Config) -> Value {
+    json!({"allowed_registries": config.allowed_registries, "high_risk_classes": config.high_risk_classes,
+           "require_digest": config.require_digest, "socket_proxies": config.socket_proxies})
+}
+
+/// `env_file:` contents: the container environment they add (never interpolation input).
+fn env_files(svc: &Service, compose_dir: &Path) -> Value {
+    let mut out = Vec::new();
+    for f in &svc.env_file {
+        let path = normalize(&compose_dir.join(&f.value));
+        let display = path.display().to_string();
+        let Ok(bytes) = std::fs::read(&path) else {
+            out.push(
+                json!({"file": display, "exists": false, "loc": loc_json(&f.loc), "entries": []}),
+            );
+            continue;
+        };
+        let src = SourceFile::from_bytes(&path, display.clone(), &bytes);
+        let (entries, _) = crate::parse::interpolate::parse_dotenv(&src.text);
+        let entries: Vec<Value> = entries
+            .into_iter()
+            .map(|e| {
+                let loc = src.loc(src.line_span(e.line));
+                let v = crate::model::protect(
+                    &e.key,
+                    Val {
+                        value: e.value,
+                        loc,
+                        vars: vec![],
+                        indeterminate: false,
+                        defined: None,
+                        secret: None,
+                    },
+                );
+                json!({"key": e.key, "value": v.value, "secret": v.secret, "loc": loc_json(&v.loc)})
+            })
+            .collect();
+        out.push(
+            json!({"file": display, "exists": true, "loc": loc_json(&f.loc), "entries": entries}),
+        );
+    }
+    Value::Array(out)
+}
+
+/// Redact secret values in the raw Compose view (`environment`, `build.args`).
+fn redact_raw(mut raw: Value) -> Value {
+    fn fix(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k == "loc" || k == "key_locs" {
+                        continue;
+                    }
+                    if let Value::String(s) = x {
+                        if let Some(i) = crate::secrets::classify(k, s) {
+                            if i.credential || i.kind != "reference" {
+                                *s = crate::secrets::redact(s);
+                            }
+                        }
+                    } else {
+                        fix(x);
+                    }
+                }
+            }
+            Value::Array(a) => {
+                for x in a.iter_mut() {
+                    if let Value::String(s) = x {
+                        if let Some((k, val)) = s.split_once('=') {
+                            if let Some(i) = crate::secrets::classify(k, val) {
+                                if i.credential || i.kind != "reference" {
+                                    *s = format!("{k}={}", crate::secrets::redact(val));
+                                }
+                            }
+                        } else if !crate::secrets::find_in_text(s).is_empty() {
+                            *s = crate::secrets::redact(s);
+                        }
+                    } else {
+                        fix(x);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    fix(&mut raw);
+    raw
+}
+
 /// Builds every unit from the parsed files.
 pub fn units(
     parsed: &Parsed,
@@ -477,8 +608,14 @@ pub fn units(
         let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
         let first = &parsed.composes[proj.files[0]];
         let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
-        let (services, _networks) = project::merge_project(&files);
+        let (services, networks) = project::merge_project(&files);
         let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+        let project_json = project_info(&files, &services, &networks, config);
+        let base_services: Vec<project::MergedService> = if files.len() > 1 {
+            project::merge_project(&files[..1]).0
+        } else {
+            Vec::new()
+        };
         // Which services are waited on for successful completion (one-shot jobs).
         let mut completed: BTreeSet<String> = BTreeSet::new();
         for s in &services {
@@ -611,7 +748,14 @@ pub fn units(
                 "dockerfile": view,
                 "manifest": manifest,
                 "indeterminate": indet,
-                "raw": ms.node.to_json(),
+                "raw": redact_raw(ms.node.to_json()),
+                "project": project_json,
+                "base_service": base_services
+                    .iter()
+                    .find(|b| b.key.name == svc.name)
+                    .map(|b| Service::from_node(&b.key, &b.node)),
+                "env_files": env_files(&svc, &compose_dir),
+                "config": config_json(config),
             });
             out.push(Unit {
                 id,

@@ -71,6 +71,132 @@ pub struct HealthView {
 pub struct Valued {
     pub value: String,
     pub loc: Loc,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<crate::secrets::SecretInfo>,
+}
+
+impl Valued {
+    fn named(name: &str, value: String, loc: Loc) -> Valued {
+        let secret = crate::secrets::classify(name, &value);
+        let value = match &secret {
+            Some(i) if i.credential || i.kind != "reference" => crate::secrets::redact(&value),
+            _ => value,
+        };
+        Valued { value, loc, secret }
+    }
+}
+
+/// One instruction of the file, for rules that read commands (RUN, ADD, COPY…).
+#[derive(Clone, Debug, Serialize)]
+pub struct InstView {
+    pub keyword: String,
+    /// Arguments after flags, continuations joined (credentials redacted).
+    pub text: String,
+    /// `exec` (JSON array), `shell`, or `none`.
+    pub form: &'static str,
+    /// Exec-form words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<String>,
+    pub flags: Vec<FlagView>,
+    /// Heredoc bodies (RUN <<EOF), credentials redacted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub heredocs: Vec<String>,
+    pub stage: String,
+    pub in_chain: bool,
+    /// Credential-shaped strings found in the arguments.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secrets: Vec<&'static str>,
+    pub loc: Loc,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FlagView {
+    pub name: String,
+    pub value: Option<String>,
+}
+
+/// ARG declarations (global ones with `stage: ""`).
+#[derive(Clone, Debug, Serialize)]
+pub struct ArgView {
+    pub name: String,
+    pub default: Option<Valued>,
+    pub stage: String,
+    pub in_chain: bool,
+    pub loc: Loc,
+}
+
+/// Effective ENTRYPOINT or CMD of the target stage.
+#[derive(Clone, Debug, Serialize)]
+pub struct CmdView {
+    pub form: &'static str,
+    pub value: String,
+    pub words: Vec<String>,
+    pub stage: String,
+    pub loc: Loc,
+}
+
+fn redact_text(t: &str) -> (String, Vec<&'static str>) {
+    let found = crate::secrets::find_in_text(t);
+    if found.is_empty() {
+        return (t.to_string(), found);
+    }
+    let red = t
+        .split(' ')
+        .map(|w| {
+            if crate::secrets::find_in_text(w).is_empty() {
+                w.to_string()
+            } else {
+                crate::secrets::redact(w)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    (red, found)
+}
+
+fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile) -> InstView {
+    let (form, words, text) = match &inst.args {
+        Arguments::Exec(ws) => (
+            "exec",
+            ws.iter().map(|w| w.text.clone()).collect::<Vec<_>>(),
+            ws.iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        Arguments::Shell(w) => ("shell", vec![], w.text.clone()),
+        Arguments::None => ("none", vec![], String::new()),
+    };
+    let (text, mut secrets) = redact_text(&text);
+    let words = words.iter().map(|w| redact_text(w).0).collect();
+    let heredocs = inst
+        .heredocs
+        .iter()
+        .map(|h| {
+            let (t, found) = redact_text(&h.body);
+            secrets.extend(found);
+            t
+        })
+        .collect();
+    InstView {
+        keyword: inst.keyword.clone(),
+        text,
+        form,
+        words,
+        flags: inst
+            .flags
+            .iter()
+            .map(|f| FlagView {
+                name: f.name.clone(),
+                value: f.value.clone(),
+            })
+            .collect(),
+        heredocs,
+        stage,
+        in_chain,
+        secrets,
+        loc: src.loc(inst.span),
+    }
 }
 
 /// The Dockerfile part of a Rego input document.
@@ -88,6 +214,11 @@ pub struct DockerfileView {
     pub env: BTreeMap<String, Valued>,
     /// Base image at the root of the chain (`scratch` included).
     pub base_image: String,
+    /// Every instruction of the file (`in_chain` marks the target's ancestry).
+    pub instructions: Vec<InstView>,
+    pub args: Vec<ArgView>,
+    pub entrypoint: Option<CmdView>,
+    pub cmd: Option<CmdView>,
 }
 
 /// Why a target could not be selected.
@@ -247,6 +378,8 @@ pub fn resolve(
     let mut user: Option<(String, String, bool, usize, &Instruction)> = None;
     let mut users_seen: Vec<Loc> = Vec::new();
     let mut health: Option<(bool, Option<String>, usize, &Instruction)> = None;
+    let mut entrypoint: Option<CmdView> = None;
+    let mut cmd: Option<CmdView> = None;
     for &si in &chain {
         let s = &stages[si];
         let mut args: BTreeMap<String, String> = BTreeMap::new();
@@ -278,10 +411,7 @@ pub fn resolve(
                             .unwrap_or_default();
                         env.insert(
                             kv.key.text.clone(),
-                            Valued {
-                                value: v,
-                                loc: src.loc(inst.span),
-                            },
+                            Valued::named(&kv.key.text, v, src.loc(inst.span)),
                         );
                     }
                 }
@@ -297,6 +427,7 @@ pub fn resolve(
                             Valued {
                                 value: v,
                                 loc: src.loc(inst.span),
+                                secret: None,
                             },
                         );
                     }
@@ -313,6 +444,25 @@ pub fn resolve(
                     users_seen.push(src.loc(inst.span));
                     let empty = written.is_empty();
                     user = Some((written, resolved, unresolved || empty, si, inst));
+                }
+                "ENTRYPOINT" | "CMD" => {
+                    let v = inst_view(inst, names[si].clone(), true, src);
+                    let c = CmdView {
+                        form: v.form,
+                        value: v.text,
+                        words: v.words,
+                        stage: names[si].clone(),
+                        loc: v.loc,
+                    };
+                    if inst.keyword == "ENTRYPOINT" {
+                        entrypoint = Some(c);
+                        // Setting ENTRYPOINT resets an inherited CMD.
+                        if cmd.as_ref().is_some_and(|c| c.stage != names[si]) {
+                            cmd = None;
+                        }
+                    } else {
+                        cmd = Some(c);
+                    }
                 }
                 "HEALTHCHECK" => {
                     if let Some(h) = dockerfile::healthcheck(inst) {
@@ -407,7 +557,46 @@ pub fn resolve(
             loc,
         })
         .collect();
+    let stage_of = |idx: usize| {
+        stages
+            .iter()
+            .position(|s| s.body.contains(&idx) || s.from == idx)
+    };
+    let instructions: Vec<InstView> = ins
+        .iter()
+        .enumerate()
+        .map(|(idx, inst)| {
+            let (stage, in_chain) = match stage_of(idx) {
+                Some(si) => (names[si].clone(), chain.contains(&si)),
+                None => (String::new(), false),
+            };
+            inst_view(inst, stage, in_chain, src)
+        })
+        .collect();
+    let mut args = Vec::new();
+    for (idx, inst) in ins.iter().enumerate().filter(|(_, i)| i.keyword == "ARG") {
+        let (stage, in_chain) = match stage_of(idx) {
+            Some(si) => (names[si].clone(), chain.contains(&si)),
+            None => (String::new(), true),
+        };
+        for kv in inst.key_values(src) {
+            args.push(ArgView {
+                default: kv
+                    .value
+                    .as_ref()
+                    .map(|v| Valued::named(&kv.key.text, v.text.clone(), src.loc(v.span))),
+                name: kv.key.text.clone(),
+                stage: stage.clone(),
+                in_chain,
+                loc: src.loc(inst.span),
+            });
+        }
+    }
     Ok(DockerfileView {
+        instructions,
+        args,
+        entrypoint,
+        cmd,
         file: src.display.clone(),
         target: stage_ref(target_idx),
         stages: (0..stages.len()).map(stage_ref).collect(),

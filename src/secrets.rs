@@ -1,0 +1,330 @@
+//! Secret detection and redaction. Values that look like credentials (or sit under a
+//! secret-looking name) are classified here, and only their redacted form reaches the
+//! Rego input and every output.
+
+use serde::Serialize;
+
+/// What is known about a value that may be a secret.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SecretInfo {
+    /// `github-token`, `aws-access-key`, `slack-token`, `openai-key`, `private-key`,
+    /// `high-entropy`, `placeholder`, `literal` (a secret-named key with a plain value),
+    /// `reference` (the value is a variable, file or secret reference, not a secret).
+    pub kind: &'static str,
+    /// The variable name suggests a secret (`*_TOKEN`, `*_KEY`, `*SECRET*`, `*PASSWORD*`…).
+    pub name_suggests: bool,
+    /// The value is a placeholder such as `your_vault_token_here` or `changeme`.
+    pub placeholder: bool,
+    /// The value is a real-looking credential by its shape alone.
+    pub credential: bool,
+}
+
+/// Names that carry secrets.
+pub fn name_suggests_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    if n.ends_with("_FILE")
+        || n.ends_with("_PATH")
+        || n.ends_with("_URL") && !n.contains("PASSWORD")
+    {
+        return false;
+    }
+    const PARTS: &[&str] = &[
+        "SECRET",
+        "PASSWORD",
+        "PASSWD",
+        "PASSPHRASE",
+        "CREDENTIAL",
+        "PRIVATE_KEY",
+        "API_KEY",
+        "APIKEY",
+        "ACCESS_KEY",
+    ];
+    PARTS.iter().any(|p| n.contains(p))
+        || n.ends_with("_TOKEN")
+        || n == "TOKEN"
+        || n.ends_with("_KEY")
+        || n.ends_with("_PAT")
+        || n.starts_with("TOKEN_")
+}
+
+const PLACEHOLDERS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changethis",
+    "password",
+    "secret",
+    "example",
+    "placeholder",
+    "dummy",
+    "xxx",
+    "todo",
+    "replace_me",
+    "replaceme",
+    "your_",
+    "your-",
+    "<",
+    "insert",
+    "redacted",
+    "test",
+    "fake",
+    "sample",
+    "default",
+];
+
+fn is_placeholder(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    PLACEHOLDERS.iter().any(|p| l.contains(p))
+        || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
+}
+
+fn charset_ok(s: &str, extra: &str) -> bool {
+    s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+}
+
+/// A real-looking credential by shape.
+fn credential_kind(v: &str) -> Option<&'static str> {
+    let v = v.trim();
+    for p in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] {
+        if let Some(rest) = v.strip_prefix(p) {
+            if rest.len() >= 30 && charset_ok(rest, "") {
+                return Some("github-token");
+            }
+        }
+    }
+    if let Some(rest) = v.strip_prefix("github_pat_") {
+        if rest.len() >= 40 && charset_ok(rest, "_") {
+            return Some("github-token");
+        }
+    }
+    if (v.starts_with("AKIA") || v.starts_with("ASIA"))
+        && v.len() == 20
+        && charset_ok(v, "")
+        && v[4..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    {
+        return Some("aws-access-key");
+    }
+    for p in ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"] {
+        if let Some(rest) = v.strip_prefix(p) {
+            if rest.len() >= 10 && charset_ok(rest, "-") {
+                return Some("slack-token");
+            }
+        }
+    }
+    if let Some(rest) = v.strip_prefix("sk-") {
+        let rest = rest
+            .strip_prefix("proj-")
+            .or_else(|| rest.strip_prefix("ant-"))
+            .unwrap_or(rest);
+        if rest.len() >= 20 && charset_ok(rest, "-_") {
+            return Some("openai-key");
+        }
+    }
+    if v.contains("-----BEGIN") && v.contains("PRIVATE KEY") {
+        return Some("private-key");
+    }
+    None
+}
+
+/// Shannon entropy in bits per character.
+fn entropy(s: &str) -> f64 {
+    let mut counts = [0usize; 256];
+    for b in s.bytes() {
+        counts[b as usize] += 1;
+    }
+    let n = s.len() as f64;
+    counts
+        .iter()
+        .filter(|&&c| c > 0)
+        .map(|&c| {
+            let p = c as f64 / n;
+            -p * p.log2()
+        })
+        .sum()
+}
+
+/// Classify `value` found under `name` (name may be empty for free text).
+pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
+    let name_suggests = !name.is_empty() && name_suggests_secret(name);
+    let v = value.trim();
+    if let Some(kind) = credential_kind(v) {
+        return Some(SecretInfo {
+            kind,
+            name_suggests,
+            placeholder: false,
+            credential: true,
+        });
+    }
+    if !name_suggests {
+        return None;
+    }
+    if v.is_empty() {
+        return None;
+    }
+    if v.starts_with("/run/secrets/")
+        || v.starts_with("${")
+        || v.starts_with('$')
+        || v.starts_with("vault:")
+        || v.starts_with("op://")
+        || v.starts_with("arn:aws:secretsmanager")
+    {
+        return Some(SecretInfo {
+            kind: "reference",
+            name_suggests,
+            placeholder: false,
+            credential: false,
+        });
+    }
+    if is_placeholder(v) {
+        return Some(SecretInfo {
+            kind: "placeholder",
+            name_suggests,
+            placeholder: true,
+            credential: false,
+        });
+    }
+    let kind = if v.len() >= 16 && entropy(v) >= 3.5 {
+        "high-entropy"
+    } else {
+        "literal"
+    };
+    Some(SecretInfo {
+        kind,
+        name_suggests,
+        placeholder: false,
+        credential: false,
+    })
+}
+
+/// Find credentials inside free text (commands, RUN lines).
+pub fn find_in_text(text: &str) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    for w in text
+        .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ',' | ';' | '(' | ')'))
+    {
+        if let Some(k) = credential_kind(w) {
+            if !out.contains(&k) {
+                out.push(k);
+            }
+        }
+    }
+    if text.contains("-----BEGIN") && text.contains("PRIVATE KEY") && !out.contains(&"private-key")
+    {
+        out.push("private-key");
+    }
+    out
+}
+
+/// The redacted form of a secret value: its first characters when they name the
+/// credential type, and its length — never the secret itself.
+pub fn redact(value: &str) -> String {
+    let n = value.chars().count();
+    if n == 0 {
+        return String::new();
+    }
+    let prefix: String = [
+        "ghp_",
+        "gho_",
+        "ghs_",
+        "ghu_",
+        "ghr_",
+        "github_pat_",
+        "AKIA",
+        "ASIA",
+        "xoxb-",
+        "xoxp-",
+        "sk-proj-",
+        "sk-ant-",
+        "sk-",
+    ]
+    .iter()
+    .find(|p| value.starts_with(*p))
+    .map(|p| p.to_string())
+    .unwrap_or_default();
+    format!("{prefix}****({n} chars, redacted)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_by_shape() {
+        assert_eq!(
+            classify("X", "ghp_0123456789abcdefghijABCDEFGHIJklmnop")
+                .unwrap()
+                .kind,
+            "github-token"
+        );
+        assert_eq!(
+            classify("", "AKIAIOSFODNN7EXAMPLE").unwrap().kind,
+            "aws-access-key"
+        );
+        assert_eq!(
+            classify("", "xoxb-1234567890-abcdefghij").unwrap().kind,
+            "slack-token"
+        );
+        assert_eq!(
+            classify("", "sk-proj-abcdefghijklmnopqrstuvwxyz012345")
+                .unwrap()
+                .kind,
+            "openai-key"
+        );
+        assert_eq!(
+            classify("K", "-----BEGIN RSA PRIVATE KEY-----\nabc")
+                .unwrap()
+                .kind,
+            "private-key"
+        );
+        assert!(classify("LOG_LEVEL", "info").is_none());
+    }
+
+    #[test]
+    fn names_placeholders_and_references() {
+        assert!(name_suggests_secret("GITHUB_TOKEN"));
+        assert!(name_suggests_secret("POSTGRES_PASSWORD"));
+        assert!(name_suggests_secret("api_key"));
+        assert!(!name_suggests_secret("GF_SECURITY_ADMIN_PASSWORD_FILE"));
+        assert!(!name_suggests_secret("LOG_LEVEL"));
+        assert!(
+            classify("VAULT_TOKEN", "your_vault_token_here")
+                .unwrap()
+                .placeholder
+        );
+        assert_eq!(
+            classify("DB_PASSWORD", "/run/secrets/db").unwrap().kind,
+            "reference"
+        );
+        assert_eq!(classify("DB_PASSWORD", "hunter2").unwrap().kind, "literal");
+        assert_eq!(
+            classify("SIGNING_KEY", "q8Z2m1LxV0pR7tYw3nB9")
+                .unwrap()
+                .kind,
+            "high-entropy"
+        );
+        assert!(classify("DB_PASSWORD", "").is_none());
+    }
+
+    #[test]
+    fn redaction_never_contains_the_value() {
+        let v = "ghp_0123456789abcdefghijABCDEFGHIJklmnop";
+        let r = redact(v);
+        assert!(!r.contains("0123456789"));
+        assert!(r.starts_with("ghp_****"));
+        assert_eq!(redact("hunter2"), "****(7 chars, redacted)");
+    }
+
+    #[test]
+    fn text_search() {
+        assert_eq!(
+            find_in_text(
+                "curl -H 'Authorization: token ghp_0123456789abcdefghijABCDEFGHIJklmnop' x"
+            ),
+            vec!["github-token"]
+        );
+        assert!(find_in_text("echo hello").is_empty());
+    }
+}
