@@ -74,6 +74,9 @@ pub struct RuleMeta {
     pub package: String,
     /// Where the policy came from (`policies/df/mcp_df_001.rego` or a user path).
     pub source: String,
+    /// The package defines `applicable`: when it is not true for a unit, the rule is
+    /// not applicable there (not scored, not reported).
+    pub has_applicable: bool,
 }
 
 impl RuleMeta {
@@ -167,6 +170,9 @@ pub fn parse_metadata(source_name: &str, src: &str) -> Result<Option<RuleMeta>, 
         references: raw.custom.references,
         package,
         source: source_name.to_string(),
+        has_applicable: src
+            .lines()
+            .any(|l| l.starts_with("applicable ") || l.starts_with("applicable if")),
     }))
 }
 

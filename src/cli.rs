@@ -36,6 +36,31 @@ pub enum Command {
         #[command(subcommand)]
         command: PolicyCommand,
     },
+    /// List the rules (from each policy's METADATA).
+    Rules {
+        /// `text` or `json`.
+        #[arg(long, default_value = "text")]
+        format: String,
+        /// Also load the policies of this directory (repeatable).
+        #[arg(long = "policy")]
+        policies: Vec<PathBuf>,
+        /// Write the rule documentation pages into DIR (e.g. `docs/rules`).
+        #[arg(long, value_name = "DIR")]
+        write_docs: Option<PathBuf>,
+    },
+    /// Explain a rule: what it checks, why, how to fix it, and examples.
+    Explain {
+        /// Rule ID, e.g. MCP-EC-001.
+        id: String,
+        #[arg(long = "policy")]
+        policies: Vec<PathBuf>,
+    },
+    /// Write a commented starter `.mcp-audit.yaml` in the current directory.
+    Init {
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -57,6 +82,15 @@ pub struct ScanArgs {
     /// Never colour the text output.
     #[arg(long)]
     pub no_color: bool,
+    /// Fail (exit 1) when the project score is below N (0–100).
+    #[arg(long, value_name = "N")]
+    pub min_score: Option<f64>,
+    /// Count indeterminate controls (unresolved variables, opaque images) as failures.
+    #[arg(long)]
+    pub strict: bool,
+    /// Also score supporting services (databases, monitoring…).
+    #[arg(long)]
+    pub include_supporting: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -127,8 +161,11 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         }
         outputs.push((name, path));
     }
-    let s = settings(a.paths, a.config, a.policies)?;
+    let mut s = settings(a.paths, a.config, a.policies)?;
+    s.strict = a.strict;
+    s.include_supporting = a.include_supporting;
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
+    let min_score = a.min_score.or(s.config.min_score);
     let result = crate::scan(&s)?;
     let color = !a.no_color
         && std::env::var_os("NO_COLOR").is_none()
@@ -143,7 +180,15 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     if !result.eval_errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
-    Ok(if result.failing(fail_on) > 0 {
+    let below = min_score.is_some_and(|m| result.project.project_score < m);
+    if below {
+        eprintln!(
+            "project score {:.1} is below --min-score {:.1}",
+            result.project.project_score,
+            min_score.unwrap_or_default()
+        );
+    }
+    Ok(if result.failing(fail_on) > 0 || below {
         EXIT_FINDINGS
     } else {
         EXIT_OK
@@ -201,9 +246,67 @@ fn run_policy_test(dirs: Vec<PathBuf>, no_embedded: bool) -> Result<i32> {
     Ok(if failed > 0 { EXIT_FINDINGS } else { EXIT_OK })
 }
 
+/// Where the rule fixtures are, for examples: `./fixtures` or the source tree's.
+fn fixtures_dir() -> PathBuf {
+    let local = PathBuf::from("fixtures");
+    if local.join("stacks").is_dir() {
+        return local;
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+fn run_rules(format: &str, policies: Vec<PathBuf>, write_docs: Option<PathBuf>) -> Result<i32> {
+    let set = engine::PolicySet::load(&policies)?;
+    if let Some(dir) = write_docs {
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        for (name, text) in crate::docs::generate(set.rules(), &fixtures_dir()) {
+            std::fs::write(dir.join(&name), text)
+                .with_context(|| format!("cannot write {name}"))?;
+        }
+        return Ok(EXIT_OK);
+    }
+    let text = match format {
+        "json" => format!("{}\n", serde_json::to_string_pretty(set.rules())?),
+        "text" => crate::docs::rules_table(set.rules()),
+        other => bail!("unknown format `{other}` (expected text or json)"),
+    };
+    write_out(None, &text)?;
+    Ok(EXIT_OK)
+}
+
+fn run_explain(id: &str, policies: Vec<PathBuf>) -> Result<i32> {
+    let set = engine::PolicySet::load(&policies)?;
+    let Some(rule) = set.rules().iter().find(|r| r.id.eq_ignore_ascii_case(id)) else {
+        bail!("unknown rule `{id}` (see `mcp-audit rules`)");
+    };
+    write_out(None, &crate::docs::rule_page(rule, Some(&fixtures_dir())))?;
+    Ok(EXIT_OK)
+}
+
+/// The starter configuration written by `mcp-audit init`.
+pub const STARTER_CONFIG: &str = include_str!("starter-config.yaml");
+
+fn run_init(force: bool) -> Result<i32> {
+    let p = PathBuf::from(crate::config::CONFIG_NAMES[0]);
+    if p.exists() && !force {
+        bail!("{} already exists (use --force to overwrite)", p.display());
+    }
+    std::fs::write(&p, STARTER_CONFIG).with_context(|| format!("cannot write {}", p.display()))?;
+    eprintln!("wrote {}", p.display());
+    Ok(EXIT_OK)
+}
+
 /// Run a parsed command line; returns the process exit code.
 pub fn run(cli: Cli) -> Result<i32> {
     match cli.command {
+        Command::Rules {
+            format,
+            policies,
+            write_docs,
+        } => run_rules(&format, policies, write_docs),
+        Command::Explain { id, policies } => run_explain(&id, policies),
+        Command::Init { force } => run_init(force),
         Command::Scan(a) => run_scan(a),
         Command::Inspect(a) => run_inspect(a),
         Command::Policy {

@@ -81,6 +81,8 @@ pub struct PolicySet {
 /// A raw result of one rule on one input: the objects its `deny` set contained.
 pub struct RuleOutput {
     pub rule: usize,
+    /// False when the rule's `applicable` rule is not true for this input.
+    pub applicable: bool,
     pub results: Result<Vec<serde_json::Value>, String>,
 }
 
@@ -173,11 +175,28 @@ impl PolicySet {
             .copied()
             .filter(|&i| enabled(&self.rules[i]))
             .map(|i| {
+                let r = &self.rules[i];
+                let applicable = !r.has_applicable
+                    || matches!(
+                        worker.eval_rule(format!("data.{}.applicable", r.package)),
+                        Ok(regorus::Value::Bool(true))
+                    );
+                if !applicable {
+                    return RuleOutput {
+                        rule: i,
+                        applicable,
+                        results: Ok(Vec::new()),
+                    };
+                }
                 let results = worker
-                    .eval_rule(self.rules[i].deny_path())
+                    .eval_rule(r.deny_path())
                     .map_err(|e| e.to_string())
                     .and_then(|v| set_items(&v));
-                RuleOutput { rule: i, results }
+                RuleOutput {
+                    rule: i,
+                    applicable,
+                    results,
+                }
             })
             .collect()
     }

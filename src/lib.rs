@@ -6,12 +6,14 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod finding;
 pub mod model;
 pub mod parse;
 pub mod report;
 pub mod resolve;
+pub mod score;
 pub mod secrets;
 pub mod source;
 
@@ -53,6 +55,10 @@ pub struct Settings {
     /// Process environment used for Compose interpolation.
     pub env: std::collections::BTreeMap<String, String>,
     pub max_file_size: u64,
+    /// Indeterminate controls count as failures.
+    pub strict: bool,
+    /// Score supporting services (Postgres, Prometheus…) too.
+    pub include_supporting: bool,
 }
 
 impl Settings {
@@ -67,6 +73,8 @@ impl Settings {
             config,
             env: std::env::vars().collect(),
             max_file_size: 16 * 1024 * 1024,
+            strict: false,
+            include_supporting: false,
         }
     }
 }
@@ -78,8 +86,12 @@ pub struct UnitSummary {
     pub name: String,
     pub kind: &'static str,
     pub role: resolve::Role,
-    pub rules_evaluated: Vec<String>,
-    pub failed_rules: Vec<String>,
+    /// `mcp.governance.level` of the unit (label or manifest), when known.
+    pub governance_level: Option<String>,
+    pub verdicts: Vec<score::RuleVerdict>,
+    /// Present for scored units (MCP servers, hubs; supporting services on request).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<score::UnitScore>,
 }
 
 /// A policy that failed to evaluate on a unit.
@@ -96,6 +108,7 @@ pub struct ScanResult {
     pub files_scanned: usize,
     pub findings: Vec<Finding>,
     pub units: Vec<UnitSummary>,
+    pub project: score::ProjectScore,
     pub eval_errors: Vec<EvalError>,
     /// Paths that could not be walked or named an unknown file type.
     pub discovery_errors: Vec<(String, String)>,
@@ -285,13 +298,127 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     let policies = PolicySet::load(&settings.extra_policies)?;
     let (units, files_scanned, discovery_errors) = resolve_units(settings);
+    let opts = EvalOptions {
+        strict: settings.strict,
+        include_supporting: settings.include_supporting,
+    };
     Ok(evaluate(
         &policies,
         units,
         files_scanned,
         discovery_errors,
         &settings.config,
+        opts,
     ))
+}
+
+/// How verdicts become scores.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalOptions {
+    pub strict: bool,
+    pub include_supporting: bool,
+}
+
+/// The governance level a unit declares (label, Dockerfile label or manifest).
+fn governance_level(input: &serde_json::Value) -> Option<String> {
+    let s = |v: &serde_json::Value| v.as_str().map(str::to_ascii_lowercase);
+    s(&input["service"]["labels"]["mcp.governance.level"]["value"])
+        .or_else(|| s(&input["dockerfile"]["labels"]["mcp.governance.level"]["value"]))
+        .or_else(|| s(&input["manifest"]["doc"]["governance"]["level"]))
+        .filter(|l| !l.is_empty())
+}
+
+fn indeterminate_rules(input: &serde_json::Value) -> Vec<String> {
+    input["indeterminate"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .flat_map(|i| i["rules"].as_array().cloned().unwrap_or_default())
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Evaluate one unit: findings, a verdict per rule, and its score when it is scored.
+fn evaluate_unit(
+    policies: &PolicySet,
+    w: &mut regorus::Engine,
+    unit: &Unit,
+    config: &Config,
+    opts: EvalOptions,
+    enabled: &dyn Fn(&catalog::RuleMeta) -> bool,
+) -> (UnitSummary, Vec<Finding>, Vec<EvalError>) {
+    let outs = policies.evaluate(w, unit.kind, &unit.input, enabled);
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let indet = indeterminate_rules(&unit.input);
+    let mut verdicts = Vec::new();
+    for o in outs {
+        let mut rule = policies.rules()[o.rule].clone();
+        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
+            rule.severity = sev;
+        }
+        let superseded = rule.superseded_by.is_some() && unit.kind == "compose_service";
+        let mut active = 0;
+        match o.results {
+            Ok(results) => {
+                for r in &results {
+                    let f = finding::from_result(&rule, unit, r);
+                    if f.suppressed.is_none() {
+                        active += 1;
+                    }
+                    findings.push(f);
+                }
+            }
+            Err(message) => errors.push(EvalError {
+                rule: rule.id.clone(),
+                unit: unit.id.clone(),
+                message,
+            }),
+        }
+        let verdict = if superseded {
+            score::Verdict::Superseded
+        } else if !o.applicable {
+            score::Verdict::NotApplicable
+        } else if active > 0 {
+            score::Verdict::Fail
+        } else if indet.contains(&rule.id) {
+            score::Verdict::Indeterminate
+        } else {
+            score::Verdict::Pass
+        };
+        verdicts.push(score::RuleVerdict {
+            rule: rule.id.clone(),
+            severity: rule.severity,
+            verdict,
+            findings: active,
+        });
+    }
+    let level = governance_level(&unit.input);
+    let scored = matches!(unit.role, resolve::Role::McpServer | resolve::Role::Hub)
+        || (opts.include_supporting && unit.role == resolve::Role::SupportingService);
+    let score = scored.then(|| {
+        let gw = score::governance_weight(level.as_deref(), unit.role == resolve::Role::Hub);
+        score::unit_score(
+            &verdicts,
+            score::ScoreOptions {
+                strict: opts.strict,
+                ..Default::default()
+            },
+            gw,
+        )
+    });
+    let summary = UnitSummary {
+        id: unit.id.clone(),
+        name: unit.name.clone(),
+        kind: unit.kind,
+        role: unit.role,
+        governance_level: level,
+        verdicts,
+        score,
+    };
+    (summary, findings, errors)
 }
 
 /// Evaluate the units in parallel (one engine clone per worker).
@@ -301,6 +428,7 @@ pub fn evaluate(
     files_scanned: usize,
     discovery_errors: Vec<(String, String)>,
     config: &Config,
+    opts: EvalOptions,
 ) -> ScanResult {
     let enabled = |r: &catalog::RuleMeta| {
         config
@@ -314,45 +442,7 @@ pub fn evaluate(
             .par_iter()
             .map_init(
                 || policies.worker(),
-                |w, unit| {
-                    let outs = policies.evaluate(w, unit.kind, &unit.input, &enabled);
-                    let mut findings = Vec::new();
-                    let mut errors = Vec::new();
-                    let mut evaluated = Vec::new();
-                    let mut failed = Vec::new();
-                    for o in outs {
-                        let mut rule = policies.rules()[o.rule].clone();
-                        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
-                            rule.severity = sev;
-                        }
-                        evaluated.push(rule.id.clone());
-                        match o.results {
-                            Ok(results) => {
-                                for r in &results {
-                                    let f = finding::from_result(&rule, unit, r);
-                                    if f.suppressed.is_none() && !failed.contains(&rule.id) {
-                                        failed.push(rule.id.clone());
-                                    }
-                                    findings.push(f);
-                                }
-                            }
-                            Err(message) => errors.push(EvalError {
-                                rule: rule.id.clone(),
-                                unit: unit.id.clone(),
-                                message,
-                            }),
-                        }
-                    }
-                    let summary = UnitSummary {
-                        id: unit.id.clone(),
-                        name: unit.name.clone(),
-                        kind: unit.kind,
-                        role: unit.role,
-                        rules_evaluated: evaluated,
-                        failed_rules: failed,
-                    };
-                    (summary, findings, errors)
-                },
+                |w, unit| evaluate_unit(policies, w, unit, config, opts, &enabled),
             )
             .collect()
     });
@@ -365,7 +455,11 @@ pub fn evaluate(
         eval_errors.extend(e);
     }
     units_out.sort_by(|a, b| a.id.cmp(&b.id));
+    let scores: Vec<&score::UnitScore> =
+        units_out.iter().filter_map(|u| u.score.as_ref()).collect();
+    let project = score::project_score(&scores);
     ScanResult {
+        project,
         files_scanned,
         findings: finding::dedupe_and_sort(findings),
         units: units_out,

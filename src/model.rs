@@ -639,7 +639,10 @@ mod tests {
         assert_eq!(s1.environment["GOV"].value, "false");
         // A secret-named value is classified and redacted.
         assert!(s1.environment["TOKEN"].secret.as_ref().unwrap().placeholder);
-        assert!(!s1.environment["TOKEN"].value.contains('x') || s1.environment["TOKEN"].value.contains("redacted"));
+        assert!(
+            !s1.environment["TOKEN"].value.contains('x')
+                || s1.environment["TOKEN"].value.contains("redacted")
+        );
     }
 
     #[test]

@@ -213,3 +213,187 @@ fn user_policy_is_evaluated_in_scan() {
         .iter()
         .any(|f| f["rule"] == "MCP-XX-001"));
 }
+
+#[test]
+fn compliance_rate_and_min_score_gate() {
+    let out = bin()
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+        ])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let rate = v["compliance_rate"].as_f64().unwrap();
+    assert_eq!(rate, v["summary"]["compliance_rate"].as_f64().unwrap());
+    let score = v["summary"]["project_score"].as_f64().unwrap();
+    assert!((0.0..=100.0).contains(&score));
+    // Every scored unit carries its arithmetic.
+    for u in v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u.get("score").is_some())
+    {
+        let s = &u["score"];
+        let (p, e) = (
+            s["passed_weight"].as_f64().unwrap(),
+            s["evaluated_weight"].as_f64().unwrap(),
+        );
+        let expect = if s["capped"].as_bool().unwrap() {
+            (100.0 * p / e).min(40.0)
+        } else {
+            100.0 * p / e
+        };
+        assert!((s["score"].as_f64().unwrap() - expect).abs() < 0.06, "{s}");
+    }
+    bin()
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+            "--min-score",
+            "100",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --min-score"));
+    bin()
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+            "--min-score",
+            "0",
+        ])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn text_output_ends_with_a_score_table() {
+    let out = bin()
+        .args(["scan", "fixtures/stacks/001-central-hub", "--no-color"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("compliance rate"), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("#github-mcp") && l.contains("mcp-server")),
+        "{text}"
+    );
+}
+
+#[test]
+fn strict_counts_indeterminate_as_failure() {
+    let run = |strict: bool| {
+        let mut args = vec![
+            "scan",
+            "fixtures/MCP-EC-004/fail",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+        ];
+        if strict {
+            args.push("--strict");
+        }
+        let out = bin().args(&args).assert().get_output().stdout.clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        v["compliance_rate"].as_f64().unwrap()
+    };
+    assert_eq!(run(false), 100.0);
+    assert_eq!(run(true), 0.0);
+}
+
+#[test]
+fn rules_explain_and_init() {
+    bin()
+        .args(["rules"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("MCP-EC-001"));
+    let out = bin()
+        .args(["rules", "--format", "json"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "MCP-SC-001" && r["severity"] == "medium"));
+    bin()
+        .args(["explain", "MCP-EC-001"])
+        .assert()
+        .success()
+        .stdout(
+            predicate::str::contains("## How to fix").and(predicate::str::contains("## Examples")),
+        );
+    bin().args(["explain", "MCP-ZZ-999"]).assert().code(2);
+    let d = tempfile::tempdir().unwrap();
+    Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .current_dir(d.path())
+        .arg("init")
+        .assert()
+        .success();
+    let written = d.path().join(".mcp-audit.yaml");
+    assert!(written.is_file());
+    mcp_audit::config::Config::load(&written).expect("starter config is valid");
+    Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .current_dir(d.path())
+        .arg("init")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn config_errors_name_the_key_and_policy_errors_the_line() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join(".mcp-audit.yaml"),
+        "hubs: [a]\nimage_mapp: []\n",
+    )
+    .unwrap();
+    Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .current_dir(d.path())
+        .args(["scan", "."])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("image_mapp").and(predicate::str::contains("line 2")));
+    std::fs::remove_file(d.path().join(".mcp-audit.yaml")).unwrap();
+    std::fs::create_dir(d.path().join("pol")).unwrap();
+    std::fs::write(
+        d.path().join("pol/bad.rego"),
+        "package x\nimport rego.v1\ndeny contains r if {\n  r := \n}\n",
+    )
+    .unwrap();
+    Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .current_dir(d.path())
+        .args(["scan", "pol", "--policy", "pol"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.rego:4"));
+}

@@ -42,3 +42,30 @@ fn every_rule_has_a_test_file_and_fixtures() {
         }
     }
 }
+
+#[test]
+fn generated_rule_docs_are_up_to_date() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let set = mcp_audit::engine::PolicySet::load(&[]).unwrap();
+    let mut stale = Vec::new();
+    for (name, text) in mcp_audit::docs::generate(set.rules(), &root.join("fixtures")) {
+        let path = root.join("docs/rules").join(&name);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            stale.push(name);
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/rules is stale for {stale:?}: run `cargo run -- rules --write-docs docs/rules`"
+    );
+}
+
+#[test]
+fn readme_lists_every_rule() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let set = mcp_audit::engine::PolicySet::load(&[]).unwrap();
+    for r in set.rules() {
+        assert!(readme.contains(&r.id), "README does not list {}", r.id);
+    }
+}

@@ -152,6 +152,61 @@ fn window_for(
     ))
 }
 
+/// The per-unit score table that ends the text output.
+fn score_table(r: &ScanResult) -> String {
+    let rows: Vec<_> = r
+        .units
+        .iter()
+        .filter_map(|u| u.score.as_ref().map(|s| (u, s)))
+        .collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let name_w = rows
+        .iter()
+        .map(|(u, _)| u.id.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 60);
+    let mut out = format!(
+        "{:<name_w$}  {:<18}  {:>6}  {:<5}  {:>8}  {:<9}  top fixes\n",
+        "unit", "role", "score", "band", "coverage", "compliant"
+    );
+    for (u, s) in rows {
+        let id: String = if u.id.chars().count() > name_w {
+            let skip = u.id.chars().count() - name_w + 1;
+            format!("…{}", u.id.chars().skip(skip).collect::<String>())
+        } else {
+            u.id.clone()
+        };
+        let fixes: Vec<String> = s
+            .failed
+            .iter()
+            .take(3)
+            .map(|l| format!("{} (+{})", l.rule, l.points))
+            .collect();
+        out.push_str(&format!(
+            "{:<name_w$}  {:<18}  {:>6.1}  {:<5}  {:>7.1}%  {:<9}  {}\n",
+            id,
+            u.role.as_str(),
+            s.score,
+            s.band,
+            s.coverage,
+            if s.compliant { "yes" } else { "no" },
+            fixes.join(", ")
+        ));
+    }
+    out.push_str(&format!(
+        "compliance rate {:.1}% ({} of {} units compliant), project score {:.1} ({})\n",
+        r.project.compliance_rate,
+        r.project.compliant_units,
+        r.project.units,
+        r.project.project_score,
+        r.project.band
+    ));
+    out
+}
+
 fn fmt_loc(l: &Loc) -> String {
     format!("{}:{}:{}", l.file, l.line, l.col)
 }
@@ -202,6 +257,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     for (p, e) in &r.discovery_errors {
         out.push_str(&format!("error: {p}: {e}\n"));
     }
+    out.push_str(&score_table(r));
     let active: Vec<&Finding> = r
         .findings
         .iter()
