@@ -67,7 +67,8 @@ pub enum Command {
 pub struct ScanArgs {
     /// Files or directories to scan (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// Output format, repeatable: `text`, `json`, optionally `=FILE` (e.g. `json=out.json`).
+    /// Output format, repeatable: text, json, sarif, github, markdown, junit; optionally
+    /// `=FILE` (e.g. `sarif=out.sarif`).
     #[arg(long = "format", short = 'f', default_value = "text")]
     pub formats: Vec<String>,
     /// Fail (exit 1) on unsuppressed findings at or above this severity.
@@ -149,6 +150,9 @@ fn write_out(target: Option<&str>, text: &str) -> Result<()> {
     }
 }
 
+/// Output formats of `scan`.
+pub const FORMATS: &[&str] = &["text", "json", "sarif", "github", "markdown", "junit"];
+
 fn run_scan(a: ScanArgs) -> Result<i32> {
     let mut outputs = Vec::new();
     for f in &a.formats {
@@ -156,8 +160,11 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
             Some((n, p)) => (n.to_string(), Some(p.to_string())),
             None => (f.clone(), None),
         };
-        if !matches!(name.as_str(), "text" | "json") {
-            bail!("unknown format `{name}` (expected text or json)");
+        if !FORMATS.contains(&name.as_str()) {
+            bail!(
+                "unknown format `{name}` (expected one of {})",
+                FORMATS.join(", ")
+            );
         }
         outputs.push((name, path));
     }
@@ -167,12 +174,17 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
     let min_score = a.min_score.or(s.config.min_score);
     let result = crate::scan(&s)?;
+    let paths = report::paths::Paths::for_scan(&s.paths);
     let color = !a.no_color
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     for (name, path) in &outputs {
         let text = match name.as_str() {
             "json" => report::json::render(&result),
+            "sarif" => report::sarif::render(&result, &paths),
+            "github" => report::github::render(&result, &paths),
+            "markdown" => report::markdown::render(&result, &paths),
+            "junit" => report::junit::render(&result),
             _ => report::text::render(&result, color && path.is_none()),
         };
         write_out(path.as_deref(), &text)?;

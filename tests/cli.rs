@@ -397,3 +397,123 @@ fn config_errors_name_the_key_and_policy_errors_the_line() {
         .code(2)
         .stderr(predicate::str::contains("bad.rego:4"));
 }
+
+fn scan_format(dir: &std::path::Path, format: &str) -> String {
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(dir)
+        .args(["scan", ".", "--format", format, "--fail-on", "critical"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn every_format_renders_the_findings() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        "services:\n  web-mcp:\n    image: mcp/web:latest\n    mem_limit: 1g\n",
+    )
+    .unwrap();
+    let gh = scan_format(d.path(), "github");
+    assert!(
+        gh.contains(
+            "::warning file=compose.yaml,line=3,col=12,endLine=3,endColumn=26,title=MCP-SC-001"
+        ),
+        "{gh}"
+    );
+    let md = scan_format(d.path(), "markdown");
+    assert!(
+        md.contains("## mcp-audit") && md.contains("| `compose.yaml#web-mcp` | mcp-server |"),
+        "{md}"
+    );
+    let junit = scan_format(d.path(), "junit");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("name=\"MCP-SC-001\"><failure"),
+        "{junit}"
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&scan_format(d.path(), "sarif")).unwrap();
+    let run = &sarif["runs"][0];
+    assert_eq!(sarif["version"], "2.1.0");
+    let res = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "MCP-SC-001")
+        .unwrap();
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(
+        rules[res["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        "MCP-SC-001"
+    );
+    let loc = &res["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "compose.yaml");
+    assert_eq!(loc["artifactLocation"]["uriBaseId"], "SRCROOT");
+    assert_eq!(loc["region"]["startLine"], 3);
+    assert_eq!(loc["region"]["snippet"]["text"], "mcp/web:latest");
+    assert!(rules
+        .iter()
+        .all(|r| r["helpUri"].as_str().unwrap().ends_with(".md")
+            && r["help"]["markdown"].is_string()));
+}
+
+fn fingerprints(dir: &std::path::Path) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(&scan_format(dir, "sarif")).unwrap();
+    let mut fps: Vec<(String, String)> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["ruleId"].as_str().unwrap().to_string(),
+                r["partialFingerprints"]["mcpAudit/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        })
+        .collect();
+    fps.sort();
+    fps
+}
+
+#[test]
+fn fingerprints_survive_inserted_lines_and_change_with_the_value() {
+    let d = tempfile::tempdir().unwrap();
+    let compose = "services:\n  web-mcp:\n    image: mcp/web:latest\n  db:\n    image: postgres\n";
+    std::fs::write(d.path().join("compose.yaml"), compose).unwrap();
+    let before = fingerprints(d.path());
+    assert!(before.iter().filter(|(r, _)| r == "MCP-SC-001").count() == 2);
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        format!("# a comment\n\n# another\nname: demo\n{compose}"),
+    )
+    .unwrap();
+    assert_eq!(fingerprints(d.path()), before);
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        compose.replace("mcp/web:latest", "mcp/web"),
+    )
+    .unwrap();
+    let after = fingerprints(d.path());
+    let sc = |v: &Vec<(String, String)>| {
+        v.iter()
+            .filter(|(r, _)| r == "MCP-SC-001")
+            .map(|x| x.1.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_ne!(sc(&after), sc(&before));
+    assert_eq!(
+        sc(&after)
+            .iter()
+            .filter(|f| sc(&before).contains(f))
+            .count(),
+        1,
+        "the untouched finding keeps its fingerprint"
+    );
+}

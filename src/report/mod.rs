@@ -1,4 +1,10 @@
 //! Output formats. Each renders a finished [`ScanResult`](crate::ScanResult) to a string.
 
+pub mod fingerprint;
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod paths;
+pub mod sarif;
 pub mod text;

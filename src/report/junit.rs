@@ -1,0 +1,74 @@
+//! `--format junit`: one test case per unit × rule evaluated; failures carry the findings.
+
+use crate::score::Verdict;
+use crate::ScanResult;
+
+fn xml(s: &str) -> String {
+    s.chars()
+        .filter(|c| matches!(c, '\t' | '\n' | '\r') || *c >= ' ')
+        .collect::<String>()
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn render(r: &ScanResult) -> String {
+    let mut suites = String::new();
+    let (mut total, mut failures, mut skipped) = (0, 0, 0);
+    for u in &r.units {
+        let mut cases = String::new();
+        let (mut t, mut f, mut s) = (0, 0, 0);
+        for v in &u.verdicts {
+            t += 1;
+            let name = xml(&v.rule);
+            match v.verdict {
+                Verdict::Fail => {
+                    f += 1;
+                    let body: Vec<String> = r
+                        .findings
+                        .iter()
+                        .filter(|x| {
+                            x.rule == v.rule && x.suppressed.is_none() && x.units.contains(&u.id)
+                        })
+                        .map(|x| {
+                            let loc = x
+                                .location
+                                .as_ref()
+                                .map(|l| format!("{}:{}:{}", l.file, l.line, l.col))
+                                .unwrap_or_default();
+                            format!("{loc}: {}", x.message)
+                        })
+                        .collect();
+                    cases.push_str(&format!(
+                        "    <testcase classname=\"{}\" name=\"{name}\"><failure type=\"{}\" message=\"{}\">{}</failure></testcase>\n",
+                        xml(&u.id),
+                        v.severity,
+                        xml(body.first().map(String::as_str).unwrap_or("")),
+                        xml(&body.join("\n"))
+                    ));
+                }
+                Verdict::Pass => cases.push_str(&format!(
+                    "    <testcase classname=\"{}\" name=\"{name}\"/>\n",
+                    xml(&u.id)
+                )),
+                other => {
+                    s += 1;
+                    let why = match other {
+                        Verdict::Indeterminate => "indeterminate",
+                        Verdict::Superseded => "superseded",
+                        _ => "not applicable",
+                    };
+                    cases.push_str(&format!("    <testcase classname=\"{}\" name=\"{name}\"><skipped message=\"{why}\"/></testcase>\n", xml(&u.id)));
+                }
+            }
+        }
+        total += t;
+        failures += f;
+        skipped += s;
+        suites.push_str(&format!("  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" skipped=\"{s}\" errors=\"0\">\n{cases}  </testsuite>\n", xml(&u.id)));
+    }
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mcp-audit\" tests=\"{total}\" failures=\"{failures}\" skipped=\"{skipped}\" errors=\"0\">\n{suites}</testsuites>\n"
+    )
+}
