@@ -49,7 +49,7 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
     }
     if !active.is_empty() {
         let mut top = active.clone();
-        top.sort_by(|a, b| b.severity.cmp(&a.severity));
+        top.sort_by_key(|f| std::cmp::Reverse(f.severity));
         out.push_str(
             "### Top findings\n\n| Severity | Rule | Location | Message |\n|---|---|---|---|\n",
         );
