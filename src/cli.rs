@@ -174,7 +174,7 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
     let min_score = a.min_score.or(s.config.min_score);
     let result = crate::scan(&s)?;
-    let paths = report::paths::Paths::for_scan(&s.paths);
+    let paths = report::paths::Paths::with_root(s.root.clone());
     let color = !a.no_color
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());

@@ -59,11 +59,14 @@ pub struct Settings {
     pub strict: bool,
     /// Score supporting services (Postgres, Prometheus…) too.
     pub include_supporting: bool,
+    /// Output paths are relative to this (absolute) directory.
+    pub root: PathBuf,
 }
 
 impl Settings {
     pub fn new(paths: Vec<PathBuf>, config: Config) -> Settings {
         Settings {
+            root: report::paths::Paths::for_scan(&paths).root().to_path_buf(),
             paths,
             extra_policies: config
                 .policies
@@ -114,6 +117,9 @@ pub struct ScanResult {
     pub discovery_errors: Vec<(String, String)>,
     #[serde(skip)]
     pub rules: Vec<catalog::RuleMeta>,
+    /// Paths in findings are relative to this directory.
+    #[serde(skip)]
+    pub root: PathBuf,
 }
 
 impl ScanResult {
@@ -126,8 +132,22 @@ impl ScanResult {
     }
 }
 
-fn display_path(path: &Path) -> String {
-    let s = path.display().to_string();
+/// How a path is shown in every output: relative to the scan root (the repository
+/// root, see [`report::paths::Paths`]) with `/`, or as given when outside it.
+pub fn display_path(path: &Path, root: &Path) -> String {
+    let abs = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()
+            .map(|d| d.join(path))
+            .unwrap_or_else(|_| path.to_path_buf())
+    };
+    let abs = resolve::normalize(&abs);
+    let shown = match abs.strip_prefix(root) {
+        Ok(rel) if !root.as_os_str().is_empty() => rel.to_path_buf(),
+        _ => path.to_path_buf(),
+    };
+    let s = shown.to_string_lossy().replace('\\', "/");
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)
 }
 
@@ -139,7 +159,7 @@ enum ParseOut {
     Failed(FileErrors),
 }
 
-fn read_source(path: &Path, max: u64) -> Result<SourceFile, String> {
+fn read_source(path: &Path, max: u64, root: &Path) -> Result<SourceFile, String> {
     let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
     if !meta.is_file() {
         return Err("not a regular file".into());
@@ -151,16 +171,23 @@ fn read_source(path: &Path, max: u64) -> Result<SourceFile, String> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    Ok(SourceFile::from_bytes(path, display_path(path), &bytes))
+    Ok(SourceFile::from_bytes(
+        path,
+        display_path(path, root),
+        &bytes,
+    ))
 }
 
-fn dotenv_for(dir: &Path) -> std::collections::BTreeMap<String, (String, String)> {
+fn dotenv_for(dir: &Path, root: &Path) -> std::collections::BTreeMap<String, (String, String)> {
     let mut out = std::collections::BTreeMap::new();
     let p = dir.join(".env");
     if let Ok(text) = std::fs::read_to_string(&p) {
         let (entries, _errors) = parse::interpolate::parse_dotenv(&text);
         for e in entries {
-            out.insert(e.key, (e.value, format!("{}:{}", display_path(&p), e.line)));
+            out.insert(
+                e.key,
+                (e.value, format!("{}:{}", display_path(&p, root), e.line)),
+            );
         }
     }
     out
@@ -168,10 +195,10 @@ fn dotenv_for(dir: &Path) -> std::collections::BTreeMap<String, (String, String)
 
 fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimits) -> ParseOut {
     let format = kind.as_str();
-    let src = match read_source(path, settings.max_file_size) {
+    let src = match read_source(path, settings.max_file_size, &settings.root) {
         Ok(s) => s,
         Err(e) => {
-            let display = display_path(path);
+            let display = display_path(path, &settings.root);
             return ParseOut::Failed(FileErrors {
                 file: display.clone(),
                 format,
@@ -210,7 +237,7 @@ fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimi
             let dir = path.parent().unwrap_or(Path::new("."));
             let env = InterpEnv {
                 process: settings.env.clone(),
-                dotenv: dotenv_for(dir),
+                dotenv: dotenv_for(dir, &settings.root),
             };
             match compose::load(&src, &env, limits) {
                 Ok(c) => ParseOut::Compose(path.to_path_buf(), c),
@@ -283,13 +310,14 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
             ParseOut::Failed(fe) => parsed.file_errors.push(fe),
         }
     }
-    let (mut units, extra_errors) = resolve::units(&parsed, &settings.config, &limits);
+    let show = |p: &Path| display_path(p, &settings.root);
+    let (mut units, extra_errors) = resolve::units(&parsed, &settings.config, &show);
     for fe in parsed.file_errors.iter().chain(extra_errors.iter()) {
         units.push(resolve::error_unit(fe));
     }
     let errs = discovery_errors
         .into_iter()
-        .map(|(p, e)| (display_path(&p), e))
+        .map(|(p, e)| (display_path(&p, &settings.root), e))
         .collect();
     (units, files.len(), errs)
 }
@@ -302,14 +330,16 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
         strict: settings.strict,
         include_supporting: settings.include_supporting,
     };
-    Ok(evaluate(
+    let mut r = evaluate(
         &policies,
         units,
         files_scanned,
         discovery_errors,
         &settings.config,
         opts,
-    ))
+    );
+    r.root = settings.root.clone();
+    Ok(r)
 }
 
 /// How verdicts become scores.
@@ -466,5 +496,6 @@ pub fn evaluate(
         eval_errors,
         discovery_errors,
         rules: policies.rules().to_vec(),
+        root: PathBuf::new(),
     }
 }

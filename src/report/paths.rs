@@ -38,6 +38,10 @@ impl Paths {
     /// `file` relative to the root, with `/` separators (unchanged when outside the root).
     pub fn rel(&self, file: &str) -> String {
         let p = Path::new(file);
+        if p.is_relative() {
+            // Already relative to the root (see `display_path`).
+            return file.replace('\\', "/");
+        }
         let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
         let rel = abs
             .strip_prefix(&self.root)

@@ -134,10 +134,14 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
     s
 }
 
-fn snippet(sources: &mut HashMap<String, Option<String>>, loc: &Loc) -> Option<String> {
+fn snippet(
+    sources: &mut HashMap<String, Option<String>>,
+    root: &std::path::Path,
+    loc: &Loc,
+) -> Option<String> {
     let text = sources
         .entry(loc.file.clone())
-        .or_insert_with(|| std::fs::read_to_string(&loc.file).ok())
+        .or_insert_with(|| std::fs::read_to_string(root.join(&loc.file)).ok())
         .as_ref()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.get(loc.start..loc.end)
@@ -160,7 +164,7 @@ fn result_json(
         res["ruleIndex"] = json!(i);
     }
     if let Some(l) = &f.location {
-        let snip = snippet(sources, l);
+        let snip = snippet(sources, paths.root(), l);
         res["locations"] = json!([physical(paths, l, snip.as_deref())]);
         res["partialFingerprints"] = json!({"mcpAudit/v1": fingerprint::of(f, snip.as_deref().unwrap_or(""), &paths.rel(&l.file))});
     }
@@ -170,7 +174,7 @@ fn result_json(
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let mut v = physical(paths, l, snippet(sources, l).as_deref());
+                    let mut v = physical(paths, l, snippet(sources, paths.root(), l).as_deref());
                     v["id"] = json!(i + 1);
                     v["message"] = json!({"text": "provenance"});
                     v

@@ -96,12 +96,13 @@ impl Diagnostic for Diag<'_> {
 
 fn window_for(
     files: &mut HashMap<String, Option<String>>,
+    root: &std::path::Path,
     loc: &Loc,
 ) -> Option<(Window, SourceSpan)> {
     let text = files
         .entry(loc.file.clone())
         .or_insert_with(|| {
-            std::fs::read(&loc.file).ok().map(|b| {
+            std::fs::read(root.join(&loc.file)).ok().map(|b| {
                 let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
                 String::from_utf8_lossy(b).into_owned()
             })
@@ -224,7 +225,11 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     let mut files: HashMap<String, Option<String>> = HashMap::new();
     let mut out = String::new();
     for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
-        let (window, span) = match f.location.as_ref().and_then(|l| window_for(&mut files, l)) {
+        let (window, span) = match f
+            .location
+            .as_ref()
+            .and_then(|l| window_for(&mut files, &r.root, l))
+        {
             Some((w, s)) => (Some(w), Some(s)),
             None => (None, None),
         };

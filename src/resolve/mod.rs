@@ -508,11 +508,11 @@ fn config_json(config: &Config) -> Value {
 }
 
 /// `env_file:` contents: the container environment they add (never interpolation input).
-fn env_files(svc: &Service, compose_dir: &Path) -> Value {
+fn env_files(svc: &Service, compose_dir: &Path, show: &dyn Fn(&Path) -> String) -> Value {
     let mut out = Vec::new();
     for f in &svc.env_file {
         let path = normalize(&compose_dir.join(&f.value));
-        let display = path.display().to_string();
+        let display = show(&path);
         let Ok(bytes) = std::fs::read(&path) else {
             out.push(
                 json!({"file": display, "exists": false, "loc": loc_json(&f.loc), "entries": []}),
@@ -594,9 +594,8 @@ fn redact_raw(mut raw: Value) -> Value {
 pub fn units(
     parsed: &Parsed,
     config: &Config,
-    limits: &crate::parse::yaml::YamlLimits,
+    show: &dyn Fn(&Path) -> String,
 ) -> (Vec<Unit>, Vec<FileErrors>) {
-    let _ = limits;
     let mut out = Vec::new();
     let mut extra_errors = Vec::new();
     let mut bound: BTreeSet<PathBuf> = BTreeSet::new();
@@ -754,7 +753,7 @@ pub fn units(
                     .iter()
                     .find(|b| b.key.name == svc.name)
                     .map(|b| Service::from_node(&b.key, &b.node)),
-                "env_files": env_files(&svc, &compose_dir),
+                "env_files": env_files(&svc, &compose_dir, show),
                 "config": config_json(config),
             });
             out.push(Unit {

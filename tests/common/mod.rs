@@ -22,7 +22,17 @@ pub fn scan(path: &Path) -> ScanResult {
 /// One line per finding: `RULE file:line:col-end_line:end_col [superseded]`, paths
 /// relative to `base`.
 pub fn finding_lines(r: &ScanResult, base: &Path) -> String {
-    let base = format!("{}/", base.display());
+    // Paths are shown relative to the scan root (the repository root for fixtures).
+    let abs = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    let rel = abs
+        .strip_prefix(&r.root)
+        .map(|p| p.to_path_buf())
+        .unwrap_or(abs.clone());
+    let base = if rel.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("{}/", rel.display())
+    };
     let mut out = String::new();
     for f in &r.findings {
         let loc = match &f.location {
