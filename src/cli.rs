@@ -92,6 +92,23 @@ pub struct ScanArgs {
     /// Also score supporting services (databases, monitoring…).
     #[arg(long)]
     pub include_supporting: bool,
+    /// Report only findings that are not in this earlier SARIF or JSON output.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write the fingerprints of this run's findings (JSON) for a later `--baseline`.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+    /// Scan date for waiver expiry and lifecycle rules (default: today), `YYYY-MM-DD`.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub now: Option<String>,
+}
+
+fn parse_date(s: &str) -> Result<String, String> {
+    if crate::suppress::is_date(s) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("`{s}` is not a YYYY-MM-DD date"))
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -171,10 +188,32 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     let mut s = settings(a.paths, a.config, a.policies)?;
     s.strict = a.strict;
     s.include_supporting = a.include_supporting;
+    if let Some(now) = a.now {
+        s.today = now;
+    } else if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.parse::<i64>().ok())
+    {
+        s.today = crate::suppress::civil_date(epoch.div_euclid(86_400));
+    }
+    if let Some(b) = &a.baseline {
+        let text = std::fs::read_to_string(b)
+            .with_context(|| format!("cannot read baseline {}", b.display()))?;
+        s.baseline = Some(
+            crate::suppress::read_baseline(&text)
+                .map_err(|e| anyhow::anyhow!("baseline {}: {e}", b.display()))?,
+        );
+    }
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
     let min_score = a.min_score.or(s.config.min_score);
     let result = crate::scan(&s)?;
     let paths = report::paths::Paths::with_root(s.root.clone());
+    if let Some(path) = &a.write_baseline {
+        write_out(
+            Some(&path.to_string_lossy()),
+            &report::json::render(&result),
+        )?;
+    }
     let color = !a.no_color
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
@@ -209,8 +248,9 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
 
 fn run_inspect(a: InspectArgs) -> Result<i32> {
     let s = settings(a.paths, a.config, vec![])?;
-    let (units, _, errors) = crate::resolve_units(&s);
-    for (p, e) in &errors {
+    let resolved = crate::resolve_units(&s);
+    let units = resolved.units;
+    for (p, e) in &resolved.discovery_errors {
         eprintln!("error: {p}: {e}");
     }
     let docs: Vec<&serde_json::Value> = units.iter().map(|u| &u.input).collect();

@@ -21,6 +21,21 @@ pub struct ImageMapEntry {
     pub target: Option<String>,
 }
 
+/// A time-limited, justified exception: `{rule, path, service?, reason, expires}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Waiver {
+    pub rule: String,
+    /// Glob over the root-relative path of the finding (`**` crosses directories).
+    pub path: String,
+    #[serde(default)]
+    pub service: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`: the waiver no longer applies after that day (and is reported).
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetting {
@@ -66,6 +81,8 @@ pub struct Config {
     /// Service names or images of socket proxies allowed to mount the runtime socket.
     #[serde(default)]
     pub socket_proxies: Vec<String>,
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
     /// Directory of the config file (paths in it are relative to it).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -122,6 +139,7 @@ impl Config {
         };
         c.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         c.path = Some(path.to_path_buf());
+        c.validate()?;
         Ok(c)
     }
 
@@ -146,6 +164,65 @@ impl Config {
             base_dir: start,
             ..Config::default()
         })
+    }
+}
+
+impl Config {
+    /// The waivers with their locations in the config file, judged against `today`.
+    pub fn waivers_at(
+        &self,
+        today: &str,
+        show: &dyn Fn(&Path) -> String,
+    ) -> Vec<crate::suppress::WaiverAt> {
+        let mut locs = Vec::new();
+        if let Some(p) = &self.path {
+            if let Ok(bytes) = std::fs::read(p) {
+                let src = crate::source::SourceFile::from_bytes(p, show(p), &bytes);
+                if let Ok(root) =
+                    crate::parse::yaml::load(&src, &crate::parse::yaml::YamlLimits::default())
+                {
+                    if let Some(items) = root.get("waivers").and_then(|w| w.as_seq()) {
+                        locs = items.iter().map(|i| src.loc(i.span)).collect();
+                    }
+                }
+            }
+        }
+        self.waivers
+            .iter()
+            .enumerate()
+            .map(|(i, w)| crate::suppress::WaiverAt {
+                rule: w.rule.to_ascii_uppercase(),
+                path: w.path.clone(),
+                service: w.service.clone(),
+                reason: w.reason.clone(),
+                expired: w.expires.as_deref().is_some_and(|e| e < today),
+                expires: w.expires.clone(),
+                loc: locs.get(i).cloned().unwrap_or_else(|| crate::source::Loc {
+                    file: self.path.as_deref().map(show).unwrap_or_default(),
+                    line: 1,
+                    col: 1,
+                    end_line: 1,
+                    end_col: 1,
+                    start: 0,
+                    end: 0,
+                }),
+            })
+            .collect()
+    }
+
+    /// Check values serde cannot: dates.
+    pub fn validate(&self) -> Result<()> {
+        for w in &self.waivers {
+            if let Some(e) = &w.expires {
+                if !crate::suppress::is_date(e) {
+                    anyhow::bail!(
+                        "waiver for {}: `expires: {e}` is not a YYYY-MM-DD date",
+                        w.rule
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 }
 

@@ -8,7 +8,8 @@ use serde::Serialize;
 /// Why a finding does not count.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Suppression {
-    /// `superseded` (DF rule replaced by its EC rule on a bound service).
+    /// `superseded` (DF rule replaced by its EC rule on a bound service), `inline`
+    /// (`# mcp-audit ignore=`), `waiver` (config) or `baseline`.
     pub kind: &'static str,
     pub justification: String,
 }
@@ -28,6 +29,8 @@ pub struct Finding {
     pub evidence: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppressed: Option<Suppression>,
+    /// Stable identity across runs (see `report::fingerprint`).
+    pub fingerprint: String,
 }
 
 fn loc_from(v: &serde_json::Value) -> Option<Loc> {
@@ -84,6 +87,7 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
         help: rule.remediation.clone(),
         evidence: result.get("evidence").cloned(),
         suppressed,
+        fingerprint: String::new(),
     }
 }
 

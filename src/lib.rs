@@ -8,6 +8,7 @@ pub mod config;
 pub mod discover;
 pub mod docs;
 pub mod engine;
+pub mod evaluate;
 pub mod finding;
 pub mod model;
 pub mod parse;
@@ -16,6 +17,7 @@ pub mod resolve;
 pub mod score;
 pub mod secrets;
 pub mod source;
+pub mod suppress;
 
 use catalog::Severity;
 use config::Config;
@@ -35,7 +37,7 @@ use std::sync::Arc;
 /// nesting recurses in the deserializer, and debug builds use large frames.
 pub const WORKER_STACK: usize = 64 * 1024 * 1024;
 
-fn pool() -> &'static rayon::ThreadPool {
+pub(crate) fn pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
@@ -61,6 +63,10 @@ pub struct Settings {
     pub include_supporting: bool,
     /// Output paths are relative to this (absolute) directory.
     pub root: PathBuf,
+    /// The scan date (`YYYY-MM-DD`) for waiver expiry and lifecycle rules.
+    pub today: String,
+    /// Fingerprints of known findings (`--baseline`): reported as suppressed.
+    pub baseline: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Settings {
@@ -78,6 +84,8 @@ impl Settings {
             max_file_size: 16 * 1024 * 1024,
             strict: false,
             include_supporting: false,
+            today: suppress::today(),
+            baseline: None,
         }
     }
 }
@@ -193,30 +201,53 @@ fn dotenv_for(dir: &Path, root: &Path) -> std::collections::BTreeMap<String, (St
     out
 }
 
-fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimits) -> ParseOut {
-    let format = kind.as_str();
+/// Inline suppressions of one file: (display path, directives).
+pub type FileDirectives = (String, Vec<suppress::Directive>);
+
+fn parse_one(
+    path: &Path,
+    kind: FileKind,
+    settings: &Settings,
+    limits: &YamlLimits,
+) -> (ParseOut, Option<FileDirectives>) {
     let src = match read_source(path, settings.max_file_size, &settings.root) {
         Ok(s) => s,
-        Err(e) => {
-            let display = display_path(path, &settings.root);
-            return ParseOut::Failed(FileErrors {
-                file: display.clone(),
-                format,
-                errors: vec![ErrorAt {
-                    message: format!("cannot read file: {e}"),
-                    loc: source::Loc {
-                        file: display,
-                        line: 1,
-                        col: 1,
-                        end_line: 1,
-                        end_col: 1,
-                        start: 0,
-                        end: 0,
-                    },
-                }],
-            });
-        }
+        Err(e) => return (read_failure(path, kind, settings, e), None),
     };
+    let dirs = suppress::directives(&src);
+    let dirs = (!dirs.is_empty()).then(|| (src.display.clone(), dirs));
+    (parse_source(path, kind, settings, limits, src), dirs)
+}
+
+fn read_failure(path: &Path, kind: FileKind, settings: &Settings, e: String) -> ParseOut {
+    let display = display_path(path, &settings.root);
+    let loc = source::Loc {
+        file: display.clone(),
+        line: 1,
+        col: 1,
+        end_line: 1,
+        end_col: 1,
+        start: 0,
+        end: 0,
+    };
+    ParseOut::Failed(FileErrors {
+        file: display,
+        format: kind.as_str(),
+        errors: vec![ErrorAt {
+            message: format!("cannot read file: {e}"),
+            loc,
+        }],
+    })
+}
+
+fn parse_source(
+    path: &Path,
+    kind: FileKind,
+    settings: &Settings,
+    limits: &YamlLimits,
+    src: SourceFile,
+) -> ParseOut {
+    let format = kind.as_str();
     let fail = |src: &SourceFile, message: String, loc: Option<source::Loc>| {
         ParseOut::Failed(FileErrors {
             file: src.display.clone(),
@@ -258,18 +289,28 @@ fn parse_one(path: &Path, kind: FileKind, settings: &Settings, limits: &YamlLimi
     }
 }
 
+/// What discovery, parsing and resolution produced.
+pub struct Resolved {
+    pub units: Vec<Unit>,
+    pub files_scanned: usize,
+    pub discovery_errors: Vec<(String, String)>,
+    pub directives: Vec<FileDirectives>,
+}
+
 /// Discover and parse every file; resolve them into units.
-pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, String)>) {
+pub fn resolve_units(settings: &Settings) -> Resolved {
     let (files, discovery_errors) = discover::discover(&settings.paths, &settings.config.exclude);
     let limits = YamlLimits::default();
-    let outs: Vec<ParseOut> = pool().install(|| {
+    let outs: Vec<(ParseOut, Option<FileDirectives>)> = pool().install(|| {
         files
             .par_iter()
             .map(|d| parse_one(&d.path, d.kind, settings, &limits))
             .collect()
     });
     let mut parsed = Parsed::default();
-    for o in outs {
+    let mut directives = Vec::new();
+    for (o, d) in outs {
+        directives.extend(d);
         match o {
             ParseOut::Dockerfile(p, pd) => {
                 if !pd.df.errors.is_empty() {
@@ -315,187 +356,101 @@ pub fn resolve_units(settings: &Settings) -> (Vec<Unit>, usize, Vec<(String, Str
     for fe in parsed.file_errors.iter().chain(extra_errors.iter()) {
         units.push(resolve::error_unit(fe));
     }
-    let errs = discovery_errors
+    let discovery_errors = discovery_errors
         .into_iter()
         .map(|(p, e)| (display_path(&p, &settings.root), e))
         .collect();
-    (units, files.len(), errs)
+    Resolved {
+        units,
+        files_scanned: files.len(),
+        discovery_errors,
+        directives,
+    }
 }
 
-/// Run a whole scan.
+pub use evaluate::EvalOptions;
+
+/// Compute each finding's fingerprint from its rule, file, unit and flagged text.
+fn fingerprint_all(findings: &mut [Finding], root: &Path) {
+    let mut texts: std::collections::HashMap<String, Option<String>> =
+        std::collections::HashMap::new();
+    for f in findings.iter_mut() {
+        let snippet = f.location.as_ref().and_then(|l| {
+            let t = texts.entry(l.file.clone()).or_insert_with(|| {
+                std::fs::read(root.join(&l.file)).ok().map(|b| {
+                    String::from_utf8_lossy(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b))
+                        .into_owned()
+                })
+            });
+            t.as_ref()
+                .and_then(|t| t.get(l.start..l.end))
+                .map(str::to_string)
+        });
+        let file = f
+            .location
+            .as_ref()
+            .map(|l| l.file.clone())
+            .unwrap_or_default();
+        f.fingerprint = report::fingerprint::of(f, snippet.as_deref().unwrap_or(&f.message), &file);
+    }
+}
+
+/// Units of kind `suppressions`, one per file, for the MCP-AUD rules on suppressions.
+fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
+    let mut by_file: std::collections::BTreeMap<String, Vec<suppress::Usage>> =
+        std::collections::BTreeMap::new();
+    for u in usage {
+        by_file.entry(u.loc.file.clone()).or_default().push(u);
+    }
+    by_file
+        .into_iter()
+        .map(|(file, list)| Unit {
+            id: file.clone(),
+            name: file.clone(),
+            kind: "suppressions",
+            role: resolve::Role::SourceFile,
+            input: serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
+                                      "file": file, "suppressions": list}),
+        })
+        .collect()
+}
+
+/// Run a whole scan: parse → resolve → evaluate → suppress → score.
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     let policies = PolicySet::load(&settings.extra_policies)?;
-    let (units, files_scanned, discovery_errors) = resolve_units(settings);
+    let resolved = resolve_units(settings);
+    let (mut runs, mut findings, mut eval_errors) =
+        evaluate::run(&policies, &resolved.units, &settings.config);
+    fingerprint_all(&mut findings, &settings.root);
+    let show = |p: &Path| display_path(p, &settings.root);
+    let waivers = settings.config.waivers_at(&settings.today, &show);
+    let usage = suppress::apply(&mut findings, &resolved.directives, &waivers);
+    let aud_units = suppression_units(usage);
+    let (aud_runs, mut aud_findings, aud_errors) =
+        evaluate::run(&policies, &aud_units, &settings.config);
+    fingerprint_all(&mut aud_findings, &settings.root);
+    runs.extend(aud_runs);
+    findings.extend(aud_findings);
+    eval_errors.extend(aud_errors);
+    if let Some(b) = &settings.baseline {
+        suppress::apply_baseline(&mut findings, b);
+    }
+    let findings = finding::dedupe_and_sort(findings);
     let opts = EvalOptions {
         strict: settings.strict,
         include_supporting: settings.include_supporting,
     };
-    let mut r = evaluate(
-        &policies,
-        units,
-        files_scanned,
-        discovery_errors,
-        &settings.config,
-        opts,
-    );
-    r.root = settings.root.clone();
-    Ok(r)
-}
-
-/// How verdicts become scores.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct EvalOptions {
-    pub strict: bool,
-    pub include_supporting: bool,
-}
-
-/// The governance level a unit declares (label, Dockerfile label or manifest).
-fn governance_level(input: &serde_json::Value) -> Option<String> {
-    let s = |v: &serde_json::Value| v.as_str().map(str::to_ascii_lowercase);
-    s(&input["service"]["labels"]["mcp.governance.level"]["value"])
-        .or_else(|| s(&input["dockerfile"]["labels"]["mcp.governance.level"]["value"]))
-        .or_else(|| s(&input["manifest"]["doc"]["governance"]["level"]))
-        .filter(|l| !l.is_empty())
-}
-
-fn indeterminate_rules(input: &serde_json::Value) -> Vec<String> {
-    input["indeterminate"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .flat_map(|i| i["rules"].as_array().cloned().unwrap_or_default())
-                .filter_map(|r| r.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Evaluate one unit: findings, a verdict per rule, and its score when it is scored.
-fn evaluate_unit(
-    policies: &PolicySet,
-    w: &mut regorus::Engine,
-    unit: &Unit,
-    config: &Config,
-    opts: EvalOptions,
-    enabled: &dyn Fn(&catalog::RuleMeta) -> bool,
-) -> (UnitSummary, Vec<Finding>, Vec<EvalError>) {
-    let outs = policies.evaluate(w, unit.kind, &unit.input, enabled);
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    let indet = indeterminate_rules(&unit.input);
-    let mut verdicts = Vec::new();
-    for o in outs {
-        let mut rule = policies.rules()[o.rule].clone();
-        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
-            rule.severity = sev;
-        }
-        let superseded = rule.superseded_by.is_some() && unit.kind == "compose_service";
-        let mut active = 0;
-        match o.results {
-            Ok(results) => {
-                for r in &results {
-                    let f = finding::from_result(&rule, unit, r);
-                    if f.suppressed.is_none() {
-                        active += 1;
-                    }
-                    findings.push(f);
-                }
-            }
-            Err(message) => errors.push(EvalError {
-                rule: rule.id.clone(),
-                unit: unit.id.clone(),
-                message,
-            }),
-        }
-        let verdict = if superseded {
-            score::Verdict::Superseded
-        } else if !o.applicable {
-            score::Verdict::NotApplicable
-        } else if active > 0 {
-            score::Verdict::Fail
-        } else if indet.contains(&rule.id) {
-            score::Verdict::Indeterminate
-        } else {
-            score::Verdict::Pass
-        };
-        verdicts.push(score::RuleVerdict {
-            rule: rule.id.clone(),
-            severity: rule.severity,
-            verdict,
-            findings: active,
-        });
-    }
-    let level = governance_level(&unit.input);
-    let scored = matches!(unit.role, resolve::Role::McpServer | resolve::Role::Hub)
-        || (opts.include_supporting && unit.role == resolve::Role::SupportingService);
-    let score = scored.then(|| {
-        let gw = score::governance_weight(level.as_deref(), unit.role == resolve::Role::Hub);
-        score::unit_score(
-            &verdicts,
-            score::ScoreOptions {
-                strict: opts.strict,
-                ..Default::default()
-            },
-            gw,
-        )
-    });
-    let summary = UnitSummary {
-        id: unit.id.clone(),
-        name: unit.name.clone(),
-        kind: unit.kind,
-        role: unit.role,
-        governance_level: level,
-        verdicts,
-        score,
-    };
-    (summary, findings, errors)
-}
-
-/// Evaluate the units in parallel (one engine clone per worker).
-pub fn evaluate(
-    policies: &PolicySet,
-    units: Vec<Unit>,
-    files_scanned: usize,
-    discovery_errors: Vec<(String, String)>,
-    config: &Config,
-    opts: EvalOptions,
-) -> ScanResult {
-    let enabled = |r: &catalog::RuleMeta| {
-        config
-            .rules
-            .get(&r.id)
-            .and_then(|s| s.enabled)
-            .unwrap_or(true)
-    };
-    let per_unit: Vec<(UnitSummary, Vec<Finding>, Vec<EvalError>)> = pool().install(|| {
-        units
-            .par_iter()
-            .map_init(
-                || policies.worker(),
-                |w, unit| evaluate_unit(policies, w, unit, config, opts, &enabled),
-            )
-            .collect()
-    });
-    let mut units_out = Vec::new();
-    let mut findings = Vec::new();
-    let mut eval_errors = Vec::new();
-    for (s, f, e) in per_unit {
-        units_out.push(s);
-        findings.extend(f);
-        eval_errors.extend(e);
-    }
-    units_out.sort_by(|a, b| a.id.cmp(&b.id));
-    let scores: Vec<&score::UnitScore> =
-        units_out.iter().filter_map(|u| u.score.as_ref()).collect();
+    let units = evaluate::summarize(runs, &findings, opts);
+    let scores: Vec<&score::UnitScore> = units.iter().filter_map(|u| u.score.as_ref()).collect();
     let project = score::project_score(&scores);
-    ScanResult {
+    Ok(ScanResult {
+        files_scanned: resolved.files_scanned,
+        findings,
+        units,
         project,
-        files_scanned,
-        findings: finding::dedupe_and_sort(findings),
-        units: units_out,
         eval_errors,
-        discovery_errors,
+        discovery_errors: resolved.discovery_errors,
         rules: policies.rules().to_vec(),
-        root: PathBuf::new(),
-    }
+        root: settings.root.clone(),
+    })
 }

@@ -517,3 +517,123 @@ fn fingerprints_survive_inserted_lines_and_change_with_the_value() {
         "the untouched finding keeps its fingerprint"
     );
 }
+
+fn json_scan(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(dir)
+        .args(["scan", ".", "--format", "json", "--fail-on", "critical"])
+        .args(extra)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    serde_json::from_slice(&out).unwrap()
+}
+
+fn rules_of(v: &serde_json::Value, suppressed: Option<&str>) -> Vec<String> {
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["suppressed"]["kind"].as_str() == suppressed)
+        .map(|f| format!("{}:{}", f["rule"].as_str().unwrap(), f["location"]["line"]))
+        .collect()
+}
+
+#[test]
+fn inline_suppressions_line_trailing_and_file_level() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        concat!(
+            "# mcp-audit ignore-file=MCP-EC-004 reason=\"images are scanned elsewhere\"\n",
+            "services:\n",
+            "  # mcp-audit ignore=MCP-CS-004 reason=\"capped by the host\"\n",
+            "  web-mcp:\n",
+            "    image: mcp/web:latest  # mcp-audit ignore=MCP-SC-001 reason=\"pinned by digest at deploy\"\n",
+            "    privileged: true  # mcp-audit ignore=MCP-CS-001\n",
+        ),
+    )
+    .unwrap();
+    let v = json_scan(d.path(), &[]);
+    let inline = rules_of(&v, Some("inline"));
+    for r in [
+        "MCP-EC-004:4",
+        "MCP-CS-004:4",
+        "MCP-SC-001:5",
+        "MCP-CS-001:6",
+    ] {
+        assert!(
+            inline.contains(&r.to_string()),
+            "{r} not suppressed: {inline:?}"
+        );
+    }
+    // The suppression without a reason still applies, and is reported.
+    assert_eq!(rules_of(&v, None), vec!["MCP-AUD-002:6"]);
+    // Suppressed findings do not count against the score.
+    let unit = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "web-mcp")
+        .unwrap();
+    assert_eq!(unit["score"]["score"], 100.0);
+}
+
+#[test]
+fn waivers_apply_until_they_expire() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        "services:\n  web-mcp:\n    image: mcp/web:latest\n    mem_limit: 1g\n",
+    )
+    .unwrap();
+    let cfg = |expires: &str| {
+        format!("waivers:\n  - rule: MCP-SC-001\n    path: \"*.yaml\"\n    service: web-mcp\n    reason: \"vendor ships latest only\"\n    expires: \"{expires}\"\n")
+    };
+    std::fs::write(d.path().join(".mcp-audit.yaml"), cfg("2030-01-31")).unwrap();
+    let v = json_scan(d.path(), &["--now", "2026-01-01"]);
+    assert!(rules_of(&v, Some("waiver")).contains(&"MCP-SC-001:3".to_string()));
+    assert!(!rules_of(&v, None)
+        .iter()
+        .any(|r| r.starts_with("MCP-AUD-004")));
+    let v = json_scan(d.path(), &["--now", "2030-02-01"]);
+    let active = rules_of(&v, None);
+    assert!(active.contains(&"MCP-SC-001:3".to_string()), "{active:?}");
+    assert!(active.contains(&"MCP-AUD-004:2".to_string()), "{active:?}");
+}
+
+#[test]
+fn baseline_reports_only_new_findings() {
+    let d = tempfile::tempdir().unwrap();
+    let base = d.path().join("base.json");
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        "services:\n  web-mcp:\n    image: mcp/web:latest\n",
+    )
+    .unwrap();
+    json_scan(d.path(), &["--write-baseline", base.to_str().unwrap()]);
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        "# moved down by a comment\nservices:\n  web-mcp:\n    image: mcp/web:latest\n    mem_limit: \"0\"\n",
+    )
+    .unwrap();
+    let v = json_scan(d.path(), &["--baseline", base.to_str().unwrap()]);
+    assert_eq!(rules_of(&v, None), vec!["MCP-CS-004:5"]);
+    assert!(rules_of(&v, Some("baseline")).contains(&"MCP-SC-001:4".to_string()));
+    // A SARIF baseline works the same way.
+    let sarif = d.path().join("base.sarif");
+    Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["scan", ".", "--fail-on", "critical", "--format"])
+        .arg(format!("sarif={}", sarif.display()))
+        .assert()
+        .success();
+    let v = json_scan(d.path(), &["--baseline", sarif.to_str().unwrap()]);
+    assert!(rules_of(&v, None).is_empty(), "{:?}", rules_of(&v, None));
+}

@@ -2,7 +2,6 @@
 //! full regions with snippets, provenance as related locations, stable fingerprints,
 //! suppressions (superseded findings), and tool notifications for unreadable files.
 
-use super::fingerprint;
 use super::paths::Paths;
 use crate::catalog::{RuleMeta, Severity};
 use crate::finding::Finding;
@@ -166,7 +165,7 @@ fn result_json(
     if let Some(l) = &f.location {
         let snip = snippet(sources, paths.root(), l);
         res["locations"] = json!([physical(paths, l, snip.as_deref())]);
-        res["partialFingerprints"] = json!({"mcpAudit/v1": fingerprint::of(f, snip.as_deref().unwrap_or(""), &paths.rel(&l.file))});
+        res["partialFingerprints"] = json!({"mcpAudit/v1": f.fingerprint});
     }
     if !f.related.is_empty() {
         res["relatedLocations"] = Value::Array(

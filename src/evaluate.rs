@@ -1,0 +1,212 @@
+//! Evaluation: runs the policies of each unit's kind in parallel (one engine clone per
+//! worker) and, once suppressions are applied, turns findings into rule verdicts.
+
+use crate::catalog::{RuleMeta, Severity};
+use crate::config::Config;
+use crate::engine::PolicySet;
+use crate::finding::{self, Finding};
+use crate::resolve::{Role, Unit};
+use crate::score::{self, RuleVerdict, Verdict};
+use crate::{EvalError, UnitSummary};
+use rayon::prelude::*;
+
+/// How verdicts become scores.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EvalOptions {
+    pub strict: bool,
+    pub include_supporting: bool,
+}
+
+/// One rule evaluated on one unit, before suppressions.
+#[derive(Clone, Debug)]
+pub struct RuleRun {
+    pub rule: String,
+    pub severity: Severity,
+    pub superseded: bool,
+    pub applicable: bool,
+}
+
+/// A unit with the rules evaluated on it.
+#[derive(Clone, Debug)]
+pub struct UnitRun {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+    pub role: Role,
+    pub governance_level: Option<String>,
+    pub indeterminate: Vec<String>,
+    pub runs: Vec<RuleRun>,
+}
+
+/// The governance level a unit declares (label, Dockerfile label or manifest).
+fn governance_level(input: &serde_json::Value) -> Option<String> {
+    let s = |v: &serde_json::Value| v.as_str().map(str::to_ascii_lowercase);
+    s(&input["service"]["labels"]["mcp.governance.level"]["value"])
+        .or_else(|| s(&input["dockerfile"]["labels"]["mcp.governance.level"]["value"]))
+        .or_else(|| s(&input["manifest"]["doc"]["governance"]["level"]))
+        .filter(|l| !l.is_empty())
+}
+
+/// Rules whose control is indeterminate on this unit (from `input.indeterminate[].rules`).
+fn indeterminate_rules(input: &serde_json::Value) -> Vec<String> {
+    input["indeterminate"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .flat_map(|i| i["rules"].as_array().cloned().unwrap_or_default())
+                .filter_map(|r| r.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn run_unit(
+    policies: &PolicySet,
+    w: &mut regorus::Engine,
+    unit: &Unit,
+    config: &Config,
+    enabled: &dyn Fn(&RuleMeta) -> bool,
+) -> (UnitRun, Vec<Finding>, Vec<EvalError>) {
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let mut runs = Vec::new();
+    for o in policies.evaluate(w, unit.kind, &unit.input, enabled) {
+        let mut rule = policies.rules()[o.rule].clone();
+        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
+            rule.severity = sev;
+        }
+        match o.results {
+            Ok(results) => {
+                findings.extend(results.iter().map(|r| finding::from_result(&rule, unit, r)))
+            }
+            Err(message) => errors.push(EvalError {
+                rule: rule.id.clone(),
+                unit: unit.id.clone(),
+                message,
+            }),
+        }
+        runs.push(RuleRun {
+            superseded: rule.superseded_by.is_some() && unit.kind == "compose_service",
+            rule: rule.id,
+            severity: rule.severity,
+            applicable: o.applicable,
+        });
+    }
+    let run = UnitRun {
+        id: unit.id.clone(),
+        name: unit.name.clone(),
+        kind: unit.kind,
+        role: unit.role,
+        governance_level: governance_level(&unit.input),
+        indeterminate: indeterminate_rules(&unit.input),
+        runs,
+    };
+    (run, findings, errors)
+}
+
+/// Evaluate every unit in parallel.
+pub fn run(
+    policies: &PolicySet,
+    units: &[Unit],
+    config: &Config,
+) -> (Vec<UnitRun>, Vec<Finding>, Vec<EvalError>) {
+    let enabled = |r: &RuleMeta| {
+        config
+            .rules
+            .get(&r.id)
+            .and_then(|s| s.enabled)
+            .unwrap_or(true)
+    };
+    let per_unit: Vec<(UnitRun, Vec<Finding>, Vec<EvalError>)> = crate::pool().install(|| {
+        units
+            .par_iter()
+            .map_init(
+                || policies.worker(),
+                |w, unit| run_unit(policies, w, unit, config, &enabled),
+            )
+            .collect()
+    });
+    let mut runs = Vec::new();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    for (r, f, e) in per_unit {
+        runs.push(r);
+        findings.extend(f);
+        errors.extend(e);
+    }
+    (runs, findings, errors)
+}
+
+/// Does a finding count against its rule? Superseded, inline-suppressed and waived
+/// findings do not; baseline ones still do (a baseline hides, it does not fix).
+fn counts(f: &Finding) -> bool {
+    f.suppressed.as_ref().is_none_or(|s| s.kind == "baseline")
+}
+
+/// Verdicts and scores, from the unit runs and the (suppressed) findings.
+pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) -> Vec<UnitSummary> {
+    use std::collections::HashMap;
+    let mut failing: HashMap<(&str, &str), usize> = HashMap::new();
+    for f in findings.iter().filter(|f| counts(f)) {
+        for u in &f.units {
+            *failing.entry((u.as_str(), f.rule.as_str())).or_default() += 1;
+        }
+    }
+    let mut out: Vec<UnitSummary> = runs
+        .into_iter()
+        .map(|u| {
+            let verdicts: Vec<RuleVerdict> = u
+                .runs
+                .iter()
+                .map(|r| {
+                    let active = failing
+                        .get(&(u.id.as_str(), r.rule.as_str()))
+                        .copied()
+                        .unwrap_or(0);
+                    let verdict = if r.superseded {
+                        Verdict::Superseded
+                    } else if !r.applicable {
+                        Verdict::NotApplicable
+                    } else if active > 0 {
+                        Verdict::Fail
+                    } else if u.indeterminate.contains(&r.rule) {
+                        Verdict::Indeterminate
+                    } else {
+                        Verdict::Pass
+                    };
+                    RuleVerdict {
+                        rule: r.rule.clone(),
+                        severity: r.severity,
+                        verdict,
+                        findings: active,
+                    }
+                })
+                .collect();
+            let scored = matches!(u.role, Role::McpServer | Role::Hub)
+                || (opts.include_supporting && u.role == Role::SupportingService);
+            let score = scored.then(|| {
+                let gw =
+                    score::governance_weight(u.governance_level.as_deref(), u.role == Role::Hub);
+                score::unit_score(
+                    &verdicts,
+                    score::ScoreOptions {
+                        strict: opts.strict,
+                        ..Default::default()
+                    },
+                    gw,
+                )
+            });
+            UnitSummary {
+                id: u.id,
+                name: u.name,
+                kind: u.kind,
+                role: u.role,
+                governance_level: u.governance_level,
+                verdicts,
+                score,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}

@@ -1,0 +1,372 @@
+//! Suppressions: inline `# mcp-audit ignore=…` comments, waivers from the config file,
+//! and a baseline of known fingerprints. Each marks findings as suppressed (they stay in
+//! every output); how each suppression was used is returned for the MCP-AUD rules.
+
+use crate::finding::{Finding, Suppression};
+use crate::source::{Loc, SourceFile, Span};
+use serde::Serialize;
+use std::collections::BTreeSet;
+
+/// One inline suppression comment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Directive {
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    /// `ignore-file=`: every finding of these rules in the file.
+    pub file_scope: bool,
+    /// The 1-based line it applies to (the line itself for a trailing comment, else
+    /// the next line that is neither blank nor a comment).
+    pub target_line: usize,
+    pub loc: Loc,
+}
+
+/// `key="quoted value"` or `key=value` in a directive.
+fn attr<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let pos = text.find(&format!("{key}="))?;
+    let rest = &text[pos + key.len() + 1..];
+    if let Some(q) = rest.strip_prefix('"') {
+        return Some(q.split('"').next().unwrap_or(""));
+    }
+    Some(rest.split_whitespace().next().unwrap_or(""))
+}
+
+/// Find the inline suppressions of a file (Dockerfile or YAML comments).
+pub fn directives(src: &SourceFile) -> Vec<Directive> {
+    let text: &str = &src.text;
+    if !text.contains("mcp-audit") {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let lines = src.line_count();
+    for line in 1..=lines {
+        let span = src.line_span(line);
+        let l = &text[span.start..span.end];
+        let Some(hash) = l.find('#') else { continue };
+        let comment = &l[hash + 1..];
+        let Some(at) = comment.find("mcp-audit ") else {
+            continue;
+        };
+        let body = &comment[at + "mcp-audit ".len()..];
+        let (file_scope, list) = if let Some(v) = attr(body, "ignore-file") {
+            (true, v)
+        } else if let Some(v) = attr(body, "ignore") {
+            (false, v)
+        } else {
+            continue;
+        };
+        let rules: Vec<String> = list
+            .split(',')
+            .map(|r| r.trim().to_ascii_uppercase())
+            .filter(|r| !r.is_empty())
+            .collect();
+        let reason = attr(body, "reason")
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .map(str::to_string);
+        let trailing = !l[..hash].trim().is_empty();
+        let target_line = if trailing {
+            line
+        } else {
+            (line + 1..=lines)
+                .find(|&n| {
+                    let s = src.line_span(n);
+                    let t = text[s.start..s.end].trim();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+                .unwrap_or(line)
+        };
+        out.push(Directive {
+            rules,
+            reason,
+            file_scope,
+            target_line,
+            loc: src.loc(Span::new(span.start + hash, span.end)),
+        });
+    }
+    out
+}
+
+/// A waiver from `.mcp-audit.yaml`, with where it was written.
+#[derive(Clone, Debug, Serialize)]
+pub struct WaiverAt {
+    pub rule: String,
+    /// Glob over the finding's (root-relative) path.
+    pub path: String,
+    pub service: Option<String>,
+    pub reason: String,
+    /// `YYYY-MM-DD`; the waiver stops working after that day.
+    pub expires: Option<String>,
+    pub expired: bool,
+    pub loc: Loc,
+}
+
+/// How a suppression fared, for the MCP-AUD rules.
+#[derive(Clone, Debug, Serialize)]
+pub struct Usage {
+    /// `inline` or `waiver`.
+    pub source: &'static str,
+    pub rules: Vec<String>,
+    pub reason: Option<String>,
+    pub file_scope: bool,
+    pub used: usize,
+    pub expired: bool,
+    pub expires: Option<String>,
+    pub loc: Loc,
+}
+
+/// `*` matches any run of characters except `/`, `**` any run including `/`.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    fn go(p: &[u8], t: &[u8], budget: &mut u32) -> bool {
+        if *budget == 0 {
+            return false;
+        }
+        *budget -= 1;
+        match p.first() {
+            None => t.is_empty(),
+            Some(b'*') if p.get(1) == Some(&b'*') => {
+                let rest = p[2..].strip_prefix(b"/").unwrap_or(&p[2..]);
+                (0..=t.len()).any(|i| {
+                    go(rest, &t[i..], budget)
+                        || (i > 0 && t[i - 1] == b'/' && go(&p[2..], &t[i..], budget))
+                })
+            }
+            Some(b'*') => (0..=t.len())
+                .take_while(|&i| i == 0 || t[i - 1] != b'/')
+                .any(|i| go(&p[1..], &t[i..], budget)),
+            Some(b'?') => !t.is_empty() && t[0] != b'/' && go(&p[1..], &t[1..], budget),
+            Some(c) => t.first() == Some(c) && go(&p[1..], &t[1..], budget),
+        }
+    }
+    let mut budget = 100_000;
+    go(pattern.as_bytes(), text.as_bytes(), &mut budget)
+}
+
+fn service_of(unit: &str) -> &str {
+    let s = unit.rsplit('#').next().unwrap_or(unit);
+    s.split('@').next().unwrap_or(s)
+}
+
+/// Mark findings suppressed by inline directives and waivers; report how each was used.
+/// Findings already suppressed (superseded) are left as they are.
+pub fn apply(
+    findings: &mut [Finding],
+    directives: &[(String, Vec<Directive>)],
+    waivers: &[WaiverAt],
+) -> Vec<Usage> {
+    let mut usage: Vec<Usage> = Vec::new();
+    for (file, ds) in directives {
+        for d in ds {
+            let mut used = 0;
+            for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+                let Some(l) = &f.location else { continue };
+                if &l.file != file || !d.rules.iter().any(|r| r == &f.rule || r == "ALL") {
+                    continue;
+                }
+                if d.file_scope || l.line == d.target_line {
+                    used += 1;
+                    f.suppressed = Some(Suppression {
+                        kind: "inline",
+                        justification: d
+                            .reason
+                            .clone()
+                            .unwrap_or_else(|| "(no reason given)".into()),
+                    });
+                }
+            }
+            usage.push(Usage {
+                source: "inline",
+                rules: d.rules.clone(),
+                reason: d.reason.clone(),
+                file_scope: d.file_scope,
+                used,
+                expired: false,
+                expires: None,
+                loc: d.loc.clone(),
+            });
+        }
+    }
+    for w in waivers {
+        let mut used = 0;
+        if !w.expired {
+            for f in findings
+                .iter_mut()
+                .filter(|f| f.suppressed.is_none() && f.rule == w.rule)
+            {
+                let path_ok = f.location.as_ref().is_some_and(|l| glob(&w.path, &l.file))
+                    || f.units
+                        .iter()
+                        .any(|u| glob(&w.path, u.split('#').next().unwrap_or(u)));
+                let service_ok = w
+                    .service
+                    .as_ref()
+                    .is_none_or(|s| f.units.iter().any(|u| service_of(u) == s));
+                if path_ok && service_ok {
+                    used += 1;
+                    f.suppressed = Some(Suppression {
+                        kind: "waiver",
+                        justification: format!(
+                            "{}{}",
+                            w.reason,
+                            w.expires
+                                .as_ref()
+                                .map(|e| format!(" (waived until {e})"))
+                                .unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
+        usage.push(Usage {
+            source: "waiver",
+            rules: vec![w.rule.clone()],
+            reason: Some(w.reason.clone()).filter(|r| !r.trim().is_empty()),
+            file_scope: false,
+            used,
+            expired: w.expired,
+            expires: w.expires.clone(),
+            loc: w.loc.clone(),
+        });
+    }
+    usage
+}
+
+/// Mark findings whose fingerprint is in the baseline.
+pub fn apply_baseline(findings: &mut [Finding], known: &BTreeSet<String>) -> usize {
+    let mut n = 0;
+    for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+        if known.contains(&f.fingerprint) {
+            f.suppressed = Some(Suppression {
+                kind: "baseline",
+                justification: "present in the baseline".into(),
+            });
+            n += 1;
+        }
+    }
+    n
+}
+
+/// Fingerprints from a previous run: `--format json` output (`findings[].fingerprint`)
+/// or SARIF (`results[].partialFingerprints["mcpAudit/v1"]`).
+pub fn read_baseline(text: &str) -> Result<BTreeSet<String>, String> {
+    let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    let mut out = BTreeSet::new();
+    if let Some(runs) = v.get("runs").and_then(|r| r.as_array()) {
+        for run in runs {
+            for r in run
+                .get("results")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+            {
+                if let Some(fp) = r
+                    .pointer("/partialFingerprints/mcpAudit~1v1")
+                    .and_then(|f| f.as_str())
+                {
+                    out.insert(fp.to_string());
+                }
+            }
+        }
+    } else if let Some(fs) = v.get("findings").and_then(|f| f.as_array()) {
+        for f in fs {
+            if let Some(fp) = f.get("fingerprint").and_then(|x| x.as_str()) {
+                out.insert(fp.to_string());
+            }
+        }
+    } else {
+        return Err("neither a SARIF log nor mcp-audit JSON output".into());
+    }
+    Ok(out)
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_date((secs / 86_400) as i64)
+}
+
+/// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    format!("{:04}-{:02}-{:02}", if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+/// A valid `YYYY-MM-DD`.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && (1..=12).contains(&s[5..7].parse::<u32>().unwrap_or(0))
+        && (1..=31).contains(&s[8..10].parse::<u32>().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directive_forms() {
+        let src = SourceFile::from_str(
+            "compose.yaml",
+            "services:\n  # mcp-audit ignore=MCP-CS-004 reason=\"limits set by the orchestrator\"\n\n  web:\n    privileged: true  # mcp-audit ignore=mcp-cs-001,MCP-EC-001\n# mcp-audit ignore-file=MCP-SC-001 reason=pinned-by-renovate\n",
+        );
+        let d = directives(&src);
+        assert_eq!(d.len(), 3);
+        assert_eq!(d[0].target_line, 4);
+        assert_eq!(
+            d[0].reason.as_deref(),
+            Some("limits set by the orchestrator")
+        );
+        assert_eq!(d[1].target_line, 5);
+        assert_eq!(d[1].rules, vec!["MCP-CS-001", "MCP-EC-001"]);
+        assert!(d[1].reason.is_none());
+        assert!(d[2].file_scope);
+        assert_eq!(d[2].reason.as_deref(), Some("pinned-by-renovate"));
+        assert_eq!(d[0].loc.line, 2);
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob(
+            "stacks/**/docker-compose.yml",
+            "stacks/a/b/docker-compose.yml"
+        ));
+        assert!(glob("**/Dockerfile", "Dockerfile"));
+        assert!(glob("*.yml", "a.yml"));
+        assert!(!glob("*.yml", "x/a.yml"));
+        assert!(glob("servers/*/Dockerfile", "servers/github/Dockerfile"));
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(20_454), "2026-01-01");
+        assert!(is_date("2026-01-31"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("26-01-01"));
+        assert!(today().as_str() > "2024-01-01");
+    }
+
+    #[test]
+    fn baselines() {
+        let json = r#"{"findings": [{"fingerprint": "a"}, {"fingerprint": "b"}]}"#;
+        assert_eq!(read_baseline(json).unwrap().len(), 2);
+        let sarif = r#"{"runs": [{"results": [{"partialFingerprints": {"mcpAudit/v1": "c"}}]}]}"#;
+        assert!(read_baseline(sarif).unwrap().contains("c"));
+        assert!(read_baseline("{}").is_err());
+    }
+}
