@@ -17,6 +17,10 @@ pub enum FileKind {
     CatalogServer,
     /// Official MCP registry `server.json`
     RegistryServer,
+    /// An MCP client configuration (`mcpServers` / VS Code `servers`).
+    ClientConfig,
+    /// Kubernetes workload manifests.
+    Kubernetes,
 }
 
 impl FileKind {
@@ -27,6 +31,8 @@ impl FileKind {
             FileKind::Manifest => "mcp-manifest",
             FileKind::CatalogServer => "catalog server.yaml",
             FileKind::RegistryServer => "registry server.json",
+            FileKind::ClientConfig => "MCP client config",
+            FileKind::Kubernetes => "Kubernetes manifest",
         }
     }
 }
@@ -56,8 +62,22 @@ pub fn classify_name(name: &str) -> Option<FileKind> {
         "mcp-manifest.json" => Some(FileKind::Manifest),
         "server.yaml" | "server.yml" => Some(FileKind::CatalogServer),
         "server.json" => Some(FileKind::RegistryServer),
+        "claude_desktop_config.json"
+        | ".mcp.json"
+        | "mcp_config.json"
+        | "cline_mcp_settings.json"
+        | "mcp_settings.json" => Some(FileKind::ClientConfig),
         _ => None,
     }
+}
+
+/// The start of a file (bounded), for classification by content.
+fn head(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).ok()?;
+    let mut buf = Vec::new();
+    f.take(256 * 1024).read_to_end(&mut buf).ok()?;
+    Some(String::from_utf8_lossy(&buf).into_owned())
 }
 
 fn is_yaml(name: &str) -> bool {
@@ -91,8 +111,27 @@ fn classify(path: &Path, explicit: bool) -> Option<FileKind> {
     if let Some(k) = classify_name(name) {
         return Some(k);
     }
-    if (is_yaml(name) || explicit) && sniff_compose(path) {
-        return Some(FileKind::Compose);
+    let parent = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|n| n.to_str())
+        .unwrap_or("");
+    if name == "mcp.json" && matches!(parent, ".cursor" | ".vscode" | ".roo" | ".kiro") {
+        return Some(FileKind::ClientConfig);
+    }
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".json") {
+        let text = head(path)?;
+        return crate::parse::client::looks_like_client_config(&text)
+            .then_some(FileKind::ClientConfig);
+    }
+    if is_yaml(name) || explicit {
+        if sniff_compose(path) {
+            return Some(FileKind::Compose);
+        }
+        if head(path).is_some_and(|t| crate::parse::k8s::looks_like_workload(&t)) {
+            return Some(FileKind::Kubernetes);
+        }
     }
     None
 }

@@ -184,7 +184,11 @@ pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) ->
                 .collect();
             let scored = matches!(u.role, Role::McpServer | Role::Hub)
                 || (opts.include_supporting && u.role == Role::SupportingService);
-            let score = scored.then(|| {
+            // A unit no rule judges (e.g. a client entry before any client rule exists) is not scored.
+            let judged = verdicts
+                .iter()
+                .any(|v| !matches!(v.verdict, Verdict::NotApplicable | Verdict::Superseded));
+            let score = (scored && judged).then(|| {
                 let gw =
                     score::governance_weight(u.governance_level.as_deref(), u.role == Role::Hub);
                 score::unit_score(

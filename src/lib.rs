@@ -164,6 +164,10 @@ enum ParseOut {
     Dockerfile(PathBuf, ParsedDockerfile),
     Compose(PathBuf, compose::ComposeFile),
     Metadata(PathBuf, parse::metadata::Metadata),
+    Client(parse::client::ClientConfig),
+    Workloads(Vec<parse::k8s::Workload>),
+    /// Classified by content, but not one after all.
+    Nothing,
     Failed(FileErrors),
 }
 
@@ -275,6 +279,15 @@ fn parse_source(
                 Err((m, loc)) => fail(&src, m, loc),
             }
         }
+        FileKind::ClientConfig => match parse::client::parse(&src, limits) {
+            Ok(Some(c)) => ParseOut::Client(c),
+            Ok(None) => ParseOut::Nothing,
+            Err((m, loc)) => fail(&src, m, loc),
+        },
+        FileKind::Kubernetes => match parse::k8s::parse(&src, limits) {
+            Ok(w) => ParseOut::Workloads(w),
+            Err((m, loc)) => fail(&src, m, loc),
+        },
         FileKind::Manifest | FileKind::CatalogServer | FileKind::RegistryServer => {
             let f = match kind {
                 FileKind::Manifest => "mcp-manifest",
@@ -348,6 +361,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
                 parsed.composes.push((resolve::normalize(&p), c));
             }
             ParseOut::Metadata(p, m) => parsed.metadata.push((resolve::normalize(&p), m)),
+            ParseOut::Client(c) => parsed.clients.push(c),
+            ParseOut::Workloads(w) => parsed.workloads.extend(w),
+            ParseOut::Nothing => {}
             ParseOut::Failed(fe) => parsed.file_errors.push(fe),
         }
     }

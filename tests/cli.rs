@@ -637,3 +637,71 @@ fn baseline_reports_only_new_findings() {
     let v = json_scan(d.path(), &["--baseline", sarif.to_str().unwrap()]);
     assert!(rules_of(&v, None).is_empty(), "{:?}", rules_of(&v, None));
 }
+
+#[test]
+fn client_configs_and_kubernetes_workloads_become_units() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join(".cursor")).unwrap();
+    std::fs::write(
+        d.path().join(".cursor/mcp.json"),
+        r#"{"mcpServers": {"gh": {"command": "docker", "args": ["run", "-i", "--rm", "-e", "GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJklmnop", "ghcr.io/github/github-mcp-server:1.0.0"]}}}"#,
+    )
+    .unwrap();
+    // Detected by content, whatever its name (seed 001 writes ~/.claude/config.json).
+    std::fs::write(
+        d.path().join("config.json"),
+        r#"{"mcpServers": {"local": {"command": "npx", "args": ["-y", "mcp-remote"]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("package.json"),
+        r#"{"name": "x", "scripts": {"start": "node ."}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("deploy.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mcp\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: mcp/s:1\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["inspect", "."])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        !text.contains("0123456789abcdef"),
+        "a secret reached the inspect output"
+    );
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let kinds: Vec<(&str, &str)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["kind"].as_str().unwrap(),
+                u["unit"]["name"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(kinds.contains(&("mcp_client", "gh")), "{kinds:?}");
+    assert!(kinds.contains(&("mcp_client", "local")), "{kinds:?}");
+    assert!(kinds.contains(&("k8s_workload", "mcp")), "{kinds:?}");
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+    let gh = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["unit"]["name"] == "gh")
+        .unwrap();
+    assert_eq!(
+        gh["server"]["docker"]["image"]["value"],
+        "ghcr.io/github/github-mcp-server:1.0.0"
+    );
+}

@@ -1,8 +1,10 @@
 //! Parsing: one file in, a typed tree with spans out. Errors never abort a file
 //! that can be partly understood; they are returned beside the tree.
 
+pub mod client;
 pub mod compose;
 pub mod dockerfile;
 pub mod interpolate;
+pub mod k8s;
 pub mod metadata;
 pub mod yaml;

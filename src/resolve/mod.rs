@@ -31,6 +31,8 @@ pub struct Parsed {
     pub dockerfiles: BTreeMap<PathBuf, ParsedDockerfile>,
     pub composes: Vec<(PathBuf, ComposeFile)>,
     pub metadata: Vec<(PathBuf, Metadata)>,
+    pub clients: Vec<crate::parse::client::ClientConfig>,
+    pub workloads: Vec<crate::parse::k8s::Workload>,
     /// Files (or parts of files) that could not be parsed.
     pub file_errors: Vec<FileErrors>,
 }
@@ -57,6 +59,9 @@ pub enum Role {
     SupportingService,
     StandaloneDockerfile,
     MetadataFile,
+    /// One server entry of an MCP client configuration.
+    ClientEntry,
+    K8sWorkload,
     SourceFile,
 }
 
@@ -68,6 +73,8 @@ impl Role {
             Role::SupportingService => "supporting-service",
             Role::StandaloneDockerfile => "standalone-dockerfile",
             Role::MetadataFile => "metadata-file",
+            Role::ClientEntry => "client-entry",
+            Role::K8sWorkload => "k8s-workload",
             Role::SourceFile => "source-file",
         }
     }
@@ -823,6 +830,34 @@ pub fn units(
         }
     }
 
+    for c in &parsed.clients {
+        for s in &c.servers {
+            let id = format!("{}#{}", c.file, s.name);
+            let input = json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()},
+                               "client": {"file": c.file, "dialect": c.dialect, "inputs": c.inputs,
+                                          "servers": c.servers.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()},
+                               "server": s, "config": config_json(config)});
+            out.push(Unit {
+                id,
+                name: s.name.clone(),
+                kind: "mcp_client",
+                role: Role::ClientEntry,
+                input,
+            });
+        }
+    }
+    for w in &parsed.workloads {
+        let id = format!("{}#{}/{}", w.file, w.kind, w.name);
+        let input = json!({"kind": "k8s_workload", "unit": {"id": id, "name": w.name, "role": Role::K8sWorkload.as_str()},
+                           "workload": w, "config": config_json(config)});
+        out.push(Unit {
+            id,
+            name: w.name.clone(),
+            kind: "k8s_workload",
+            role: Role::K8sWorkload,
+            input,
+        });
+    }
     for (_, m) in &parsed.metadata {
         let input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
         out.push(Unit {
