@@ -40,6 +40,19 @@ for f in sorted(out.glob("*.sarif")):
 print(f"sarif schema: {len(list(out.glob('*.sarif')))} files, {bad} errors")
 sys.exit(1 if bad else 0)
 PY
+# The manifest schema is a valid draft-07 schema, and the example manifests validate
+# against it with the reference validator as they do with mcp-audit's own.
+./target/release/mcp-audit schema manifest > "$out/mcp-manifest.schema.json"
+python3 - "$out/mcp-manifest.schema.json" fixtures/stacks/*/servers/*/mcp-manifest.json <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft7Validator.check_schema(schema)
+for f in sys.argv[2:]:
+    errs = list(jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(json.load(open(f))))
+    assert not errs, f"{f}: {[e.message for e in errs]}"
+print(f"manifest schema: valid; {len(sys.argv) - 2} example manifests validate")
+PY
+
 fail=0
 for f in "$out"/*.sarif; do
   "$multitool" validate --rule-kind "Gh;Sarif" --level "Error;Warning" --log ForceOverwrite -o "$f.validation" "$f" >/dev/null 2>&1 || true

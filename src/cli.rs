@@ -55,6 +55,11 @@ pub enum Command {
         #[arg(long = "policy")]
         policies: Vec<PathBuf>,
     },
+    /// Print a JSON Schema: `mcp-audit schema manifest` (for `mcp-manifest.json`).
+    Schema {
+        /// Which schema: `manifest`.
+        name: String,
+    },
     /// Write a commented starter `.mcp-audit.yaml` in the current directory.
     Init {
         /// Overwrite an existing file.
@@ -98,6 +103,9 @@ pub struct ScanArgs {
     /// Write the fingerprints of this run's findings (JSON) for a later `--baseline`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// A vulnerability report (Trivy JSON) for the patch-SLA rule.
+    #[arg(long, value_name = "FILE")]
+    pub vulns: Option<PathBuf>,
     /// Scan date for waiver expiry and lifecycle rules (default: today), `YYYY-MM-DD`.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub now: Option<String>,
@@ -195,6 +203,13 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         .and_then(|v| v.parse::<i64>().ok())
     {
         s.today = crate::suppress::civil_date(epoch.div_euclid(86_400));
+    }
+    if let Some(v) = &a.vulns {
+        let text =
+            std::fs::read_to_string(v).with_context(|| format!("cannot read {}", v.display()))?;
+        s.vulns = Some(
+            crate::vulns::read_trivy(&text).with_context(|| format!("--vulns {}", v.display()))?,
+        );
     }
     if let Some(b) = &a.baseline {
         let text = std::fs::read_to_string(b)
@@ -359,6 +374,13 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => run_rules(&format, policies, write_docs),
         Command::Explain { id, policies } => run_explain(&id, policies),
         Command::Init { force } => run_init(force),
+        Command::Schema { name } => match name.as_str() {
+            "manifest" => {
+                write_out(None, crate::schema::MANIFEST_SCHEMA)?;
+                Ok(EXIT_OK)
+            }
+            other => bail!("unknown schema `{other}` (expected `manifest`)"),
+        },
         Command::Scan(a) => run_scan(a),
         Command::Inspect(a) => run_inspect(a),
         Command::Policy {

@@ -14,10 +14,12 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod resolve;
+pub mod schema;
 pub mod score;
 pub mod secrets;
 pub mod source;
 pub mod suppress;
+pub mod vulns;
 
 use catalog::Severity;
 use config::Config;
@@ -67,6 +69,8 @@ pub struct Settings {
     pub today: String,
     /// Fingerprints of known findings (`--baseline`): reported as suppressed.
     pub baseline: Option<std::collections::BTreeSet<String>>,
+    /// A vulnerability report (`--vulns`), given to every unit as `input.vulns`.
+    pub vulns: Option<serde_json::Value>,
 }
 
 impl Settings {
@@ -86,6 +90,7 @@ impl Settings {
             include_supporting: false,
             today: suppress::today(),
             baseline: None,
+            vulns: None,
         }
     }
 }
@@ -369,6 +374,17 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
     }
     let show = |p: &Path| display_path(p, &settings.root);
     let (mut units, extra_errors) = resolve::units(&parsed, &settings.config, &show);
+    // Scan-wide facts every unit may read: the scan date and the vulnerability report.
+    let vulns = settings
+        .vulns
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({"provided": false, "vulnerabilities": []}));
+    for u in &mut units {
+        if let Some(o) = u.input.as_object_mut() {
+            o.insert("scan".into(), serde_json::json!({"date": settings.today}));
+            o.insert("vulns".into(), vulns.clone());
+        }
+    }
     for fe in parsed.file_errors.iter().chain(extra_errors.iter()) {
         units.push(resolve::error_unit(fe));
     }

@@ -24,6 +24,8 @@ pub struct Metadata {
     #[serde(skip)]
     pub root: Option<CNode>,
     pub loc: Loc,
+    /// Schema violations (manifests: against `mcp-audit schema manifest`).
+    pub errors: Vec<crate::schema::SchemaError>,
 }
 
 impl Metadata {
@@ -89,7 +91,13 @@ pub fn parse(
             }
         }
     }
+    let errors = if format == "mcp-manifest" {
+        crate::schema::validate_manifest(&root)
+    } else {
+        Vec::new()
+    };
     Ok(Metadata {
+        errors,
         format,
         file: src.display.clone(),
         name: text_at(&root, &["name"]),

@@ -738,7 +738,7 @@ pub fn units(
                 .as_ref()
                 .and_then(|d| Path::new(d).parent().map(Path::to_path_buf))
                 .and_then(|dir| parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
-                .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json()}));
+                .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
             let variant_suffix = proj
                 .variant
                 .as_ref()
