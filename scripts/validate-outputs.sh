@@ -12,7 +12,8 @@ if [ ! -x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
   chmod u+x "$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 fi
 multitool="$tools/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
-python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install --quiet jsonschema
+python3 -c "import jsonschema, spdx_tools, ntia_conformance_checker, cyclonedx" 2>/dev/null \
+  || python3 -m pip install --quiet jsonschema spdx-tools ntia-conformance-checker "cyclonedx-python-lib[json-validation]"
 
 cargo build --release --locked --quiet
 out="target/ci-sarif"
@@ -52,6 +53,26 @@ for f in sys.argv[2:]:
     assert not errs, f"{f}: {[e.message for e in errs]}"
 print(f"manifest schema: valid; {len(sys.argv) - 2} example manifests validate")
 PY
+
+# SBOMs of every example stack: SPDX 2.3 validated by the reference tools (pyspdxtools,
+# NTIA minimum elements), CycloneDX 1.5 by its JSON schema.
+for stack in fixtures/stacks/*/; do
+  name="$(basename "$stack")"
+  set +e
+  ./target/release/mcp-audit scan "$stack" --now 2026-01-31 --format "spdx=$out/$name.spdx.json" --format "cyclonedx=$out/$name.cdx.json" >/dev/null 2>&1
+  set -e
+  pyspdxtools -i "$out/$name.spdx.json"
+  ntia-checker --file "$out/$name.spdx.json" | grep -q "Conformant: True" || { ntia-checker -v --file "$out/$name.spdx.json"; exit 1; }
+  python3 - "$out/$name.cdx.json" <<'PY'
+import sys
+from cyclonedx.schema import SchemaVersion
+from cyclonedx.validation.json import JsonStrictValidator
+err = JsonStrictValidator(SchemaVersion.V1_5).validate_str(open(sys.argv[1]).read())
+if err:
+    sys.exit(f"{sys.argv[1]}: {err}")
+PY
+  echo "sbom: $name: SPDX valid and NTIA-conformant, CycloneDX 1.5 valid"
+done
 
 fail=0
 for f in "$out"/*.sarif; do

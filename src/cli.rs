@@ -72,7 +72,8 @@ pub enum Command {
 pub struct ScanArgs {
     /// Files or directories to scan (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// Output format, repeatable: text, json, sarif, github, markdown, junit; optionally
+    /// Output format, repeatable: text, json, sarif, github, markdown, junit, spdx,
+    /// cyclonedx; optionally
     /// `=FILE` (e.g. `sarif=out.sarif`).
     #[arg(long = "format", short = 'f', default_value = "text")]
     pub formats: Vec<String>,
@@ -176,7 +177,16 @@ fn write_out(target: Option<&str>, text: &str) -> Result<()> {
 }
 
 /// Output formats of `scan`.
-pub const FORMATS: &[&str] = &["text", "json", "sarif", "github", "markdown", "junit"];
+pub const FORMATS: &[&str] = &[
+    "text",
+    "json",
+    "sarif",
+    "github",
+    "markdown",
+    "junit",
+    "spdx",
+    "cyclonedx",
+];
 
 fn run_scan(a: ScanArgs) -> Result<i32> {
     let mut outputs = Vec::new();
@@ -197,12 +207,14 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     s.strict = a.strict;
     s.include_supporting = a.include_supporting;
     if let Some(now) = a.now {
+        s.created = format!("{now}T00:00:00Z");
         s.today = now;
     } else if let Some(epoch) = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|v| v.parse::<i64>().ok())
     {
         s.today = crate::suppress::civil_date(epoch.div_euclid(86_400));
+        s.created = crate::suppress::timestamp(epoch);
     }
     if let Some(v) = &a.vulns {
         let text =
@@ -223,6 +235,11 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     let min_score = a.min_score.or(s.config.min_score);
     let result = crate::scan(&s)?;
     let paths = report::paths::Paths::with_root(s.root.clone());
+    let sbom_name = s
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "deployment".into());
     if let Some(path) = &a.write_baseline {
         write_out(
             Some(&path.to_string_lossy()),
@@ -239,6 +256,8 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
             "github" => report::github::render(&result, &paths),
             "markdown" => report::markdown::render(&result, &paths),
             "junit" => report::junit::render(&result),
+            "spdx" => report::spdx::render(&result, &sbom_name, &s.created),
+            "cyclonedx" => report::cyclonedx::render(&result, &sbom_name, &s.created),
             _ => report::text::render(&result, color && path.is_none()),
         };
         write_out(path.as_deref(), &text)?;

@@ -14,6 +14,7 @@ pub mod model;
 pub mod parse;
 pub mod report;
 pub mod resolve;
+pub mod sbom;
 pub mod schema;
 pub mod score;
 pub mod secrets;
@@ -71,6 +72,8 @@ pub struct Settings {
     pub baseline: Option<std::collections::BTreeSet<String>>,
     /// A vulnerability report (`--vulns`), given to every unit as `input.vulns`.
     pub vulns: Option<serde_json::Value>,
+    /// Creation time of SBOMs (RFC 3339, UTC): `--now`, `SOURCE_DATE_EPOCH`, or now.
+    pub created: String,
 }
 
 impl Settings {
@@ -91,6 +94,7 @@ impl Settings {
             today: suppress::today(),
             baseline: None,
             vulns: None,
+            created: suppress::timestamp_now(),
         }
     }
 }
@@ -133,6 +137,9 @@ pub struct ScanResult {
     /// Paths in findings are relative to this directory.
     #[serde(skip)]
     pub root: PathBuf,
+    /// What the deployment is made of (for the SBOM outputs).
+    #[serde(skip)]
+    pub inventory: sbom::Inventory,
 }
 
 impl ScanResult {
@@ -346,7 +353,7 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
                             .collect(),
                     });
                 }
-                parsed.dockerfiles.insert(resolve::normalize(&p), pd);
+                parsed.dockerfiles.insert(resolve::absolute(&p), pd);
             }
             ParseOut::Compose(p, c) => {
                 if !c.errors.is_empty() {
@@ -363,9 +370,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
                             .collect(),
                     });
                 }
-                parsed.composes.push((resolve::normalize(&p), c));
+                parsed.composes.push((resolve::absolute(&p), c));
             }
-            ParseOut::Metadata(p, m) => parsed.metadata.push((resolve::normalize(&p), m)),
+            ParseOut::Metadata(p, m) => parsed.metadata.push((resolve::absolute(&p), m)),
             ParseOut::Client(c) => parsed.clients.push(c),
             ParseOut::Workloads(w) => parsed.workloads.extend(w),
             ParseOut::Nothing => {}
@@ -451,6 +458,12 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     let policies = PolicySet::load(&settings.extra_policies)?;
     let resolved = resolve_units(settings);
+    let project = settings
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "deployment".into());
+    let inventory = sbom::inventory(&resolved.units, &project);
     let (mut runs, mut findings, mut eval_errors) =
         evaluate::run(&policies, &resolved.units, &settings.config);
     fingerprint_all(&mut findings, &settings.root);
@@ -484,5 +497,6 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
         discovery_errors: resolved.discovery_errors,
         rules: policies.rules().to_vec(),
         root: settings.root.clone(),
+        inventory,
     })
 }

@@ -287,6 +287,28 @@ pub fn today() -> String {
     civil_date((secs / 86_400) as i64)
 }
 
+/// The current time as an RFC 3339 UTC timestamp without fractions.
+pub fn timestamp_now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    timestamp(secs as i64)
+}
+
+/// Seconds since the epoch → `YYYY-MM-DDThh:mm:ssZ`.
+pub fn timestamp(secs: i64) -> String {
+    let day = secs.div_euclid(86_400);
+    let s = secs.rem_euclid(86_400);
+    format!(
+        "{}T{:02}:{:02}:{:02}Z",
+        civil_date(day),
+        s / 3600,
+        (s % 3600) / 60,
+        s % 60
+    )
+}
+
 /// Days since 1970-01-01 → `YYYY-MM-DD` (Howard Hinnant's algorithm).
 pub fn civil_date(days: i64) -> String {
     let z = days + 719_468;

@@ -705,3 +705,120 @@ fn client_configs_and_kubernetes_workloads_become_units() {
         "ghcr.io/github/github-mcp-server:1.0.0"
     );
 }
+
+#[test]
+fn sbom_is_deterministic_and_records_pinned_os_packages() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("Dockerfile"),
+        "FROM debian:12.6-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10 git\nRUN npm install -g @modelcontextprotocol/server-github@2025.4.8\nUSER 1001\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        "services:\n  gh-mcp:\n    build: .\n    image: acme/gh-mcp:1.2.0\n  cache:\n    image: redis@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
+    )
+    .unwrap();
+    let spdx = || {
+        let out = Command::cargo_bin("mcp-audit")
+            .unwrap()
+            .env_clear()
+            .current_dir(d.path())
+            .args([
+                "scan",
+                ".",
+                "--format",
+                "spdx",
+                "--fail-on",
+                "critical",
+                "--now",
+                "2026-01-31",
+            ])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    let a = spdx();
+    assert_eq!(a, spdx(), "two runs must give identical bytes");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["spdxVersion"], "SPDX-2.3");
+    assert_eq!(v["creationInfo"]["created"], "2026-01-31T00:00:00Z");
+    assert!(v["creationInfo"]["creators"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("Tool: mcp-audit-"));
+    let purls: Vec<String> = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p["externalRefs"].as_array().cloned().unwrap_or_default())
+        .map(|r| r["referenceLocator"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        purls.contains(&"pkg:deb/debian/curl@7.88.1-10".to_string()),
+        "{purls:?}"
+    );
+    assert!(
+        purls.contains(&"pkg:deb/debian/git".to_string()),
+        "{purls:?}"
+    );
+    assert!(
+        purls.contains(&"pkg:npm/%40modelcontextprotocol/server-github@2025.4.8".to_string()),
+        "{purls:?}"
+    );
+    let git = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "git")
+        .unwrap();
+    assert_eq!(
+        git["versionInfo"], "NOASSERTION",
+        "unpinned versions are not invented"
+    );
+    let redis = v["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "redis")
+        .unwrap();
+    assert_eq!(redis["checksums"][0]["algorithm"], "SHA256");
+    let rels: Vec<&str> = v["relationships"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["relationshipType"].as_str().unwrap())
+        .collect();
+    for t in ["DESCRIBES", "CONTAINS", "DEPENDS_ON"] {
+        assert!(rels.contains(&t), "{rels:?}");
+    }
+    let cdx = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args([
+            "scan",
+            ".",
+            "--format",
+            "cyclonedx",
+            "--fail-on",
+            "critical",
+            "--now",
+            "2026-01-31",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let c: serde_json::Value = serde_json::from_slice(&cdx).unwrap();
+    assert_eq!(c["specVersion"], "1.5");
+    assert!(c["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x["purl"] == "pkg:deb/debian/curl@7.88.1-10"));
+}

@@ -1,5 +1,6 @@
 //! Output formats. Each renders a finished [`ScanResult`](crate::ScanResult) to a string.
 
+pub mod cyclonedx;
 pub mod fingerprint;
 pub mod github;
 pub mod json;
@@ -7,4 +8,5 @@ pub mod junit;
 pub mod markdown;
 pub mod paths;
 pub mod sarif;
+pub mod spdx;
 pub mod text;

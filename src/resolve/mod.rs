@@ -104,6 +104,21 @@ fn lookup_dockerfile<'a>(
     parsed.dockerfiles.get(&norm).or_else(|| extra.get(&norm))
 }
 
+/// An absolute, lexically normalised path: the one key every file is known by, so
+/// that a Dockerfile found by the walk and the same file named by `build:` or
+/// `image_map` are one file.
+pub fn absolute(p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        normalize(p)
+    } else {
+        normalize(
+            &std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf()),
+        )
+    }
+}
+
 /// Lexically normalise `a/./b/../c` → `a/c` (no file-system access).
 pub fn normalize(p: &Path) -> PathBuf {
     let mut out = PathBuf::new();
@@ -176,7 +191,7 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
             ctx_dir.join(&df_name)
         };
         return Binding {
-            path: Some(normalize(&path)),
+            path: Some(absolute(&path)),
             inline: None,
             target,
             opaque_reason: None,
@@ -188,7 +203,7 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
             if let Some(name) = match_image(&m.image, &img.value) {
                 let rel = m.dockerfile.replace("{name}", &name);
                 return Binding {
-                    path: Some(normalize(&config.base_dir.join(rel))),
+                    path: Some(absolute(&config.base_dir.join(rel))),
                     inline: None,
                     target: m.target.clone(),
                     opaque_reason: None,
