@@ -18,7 +18,8 @@ pub const EXIT_ERROR: i32 = 2;
 #[command(
     name = "mcp-audit",
     version,
-    about = "Audit containerized MCP server deployments as policy-as-code"
+    about = "Audit containerized MCP server deployments as policy-as-code",
+    after_help = "Examples:\n  mcp-audit scan .\n  mcp-audit scan . --format sarif=mcp-audit.sarif --format text\n  mcp-audit scan . --format json | jq .compliance_rate\n  mcp-audit scan Dockerfile compose.yaml     # changed files: context from the repo\n  mcp-audit inspect compose.yaml\n  mcp-audit explain MCP-EC-001\n\nExit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 error."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -60,6 +61,10 @@ pub enum Command {
         /// Which schema: `manifest`.
         name: String,
     },
+    /// Print shell completions: `mcp-audit completions bash > /etc/bash_completion.d/mcp-audit`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff) to standard output: `mcp-audit man | man -l -`.
+    Man,
     /// Write a commented starter `.mcp-audit.yaml` in the current directory.
     Init {
         /// Overwrite an existing file.
@@ -203,7 +208,20 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         }
         outputs.push((name, path));
     }
+    let given = a.paths.clone();
+    let files_mode = !given.is_empty() && given.iter().all(|p| p.is_file());
     let mut s = settings(a.paths, a.config, a.policies)?;
+    if files_mode {
+        // Changed files (pre-commit): resolve their context from the repository, report on them.
+        let root = s.root.clone();
+        s.only_files = Some(
+            given
+                .iter()
+                .map(|p| crate::display_path(p, &root))
+                .collect(),
+        );
+        s.paths = vec![root];
+    }
     s.strict = a.strict;
     s.include_supporting = a.include_supporting;
     if let Some(now) = a.now {
@@ -393,6 +411,20 @@ pub fn run(cli: Cli) -> Result<i32> {
         } => run_rules(&format, policies, write_docs),
         Command::Explain { id, policies } => run_explain(&id, policies),
         Command::Init { force } => run_init(force),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "mcp-audit", &mut out);
+            write_out(None, &String::from_utf8_lossy(&out))?;
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = Vec::new();
+            clap_mangen::Man::new(cmd).render(&mut out)?;
+            write_out(None, &String::from_utf8_lossy(&out))?;
+            Ok(EXIT_OK)
+        }
         Command::Schema { name } => match name.as_str() {
             "manifest" => {
                 write_out(None, crate::schema::MANIFEST_SCHEMA)?;

@@ -74,6 +74,9 @@ pub struct Settings {
     pub vulns: Option<serde_json::Value>,
     /// Creation time of SBOMs (RFC 3339, UTC): `--now`, `SOURCE_DATE_EPOCH`, or now.
     pub created: String,
+    /// Report only on these files (root-relative): the repository is still scanned for
+    /// context (pre-commit passes the changed files).
+    pub only_files: Option<std::collections::BTreeSet<String>>,
 }
 
 impl Settings {
@@ -95,6 +98,7 @@ impl Settings {
             baseline: None,
             vulns: None,
             created: suppress::timestamp_now(),
+            only_files: None,
         }
     }
 }
@@ -480,12 +484,36 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     if let Some(b) = &settings.baseline {
         suppress::apply_baseline(&mut findings, b);
     }
-    let findings = finding::dedupe_and_sort(findings);
+    let mut findings = finding::dedupe_and_sort(findings);
+    if let Some(only) = &settings.only_files {
+        // Units that are defined in or built from the given files are scored on all their
+        // findings; only the findings located in those files are reported.
+        let touching: std::collections::BTreeSet<&str> = resolved
+            .units
+            .iter()
+            .filter(|u| {
+                let file = u.id.split('#').next().unwrap_or(&u.id);
+                only.contains(file)
+                    || u.input["dockerfile"]["file"]
+                        .as_str()
+                        .is_some_and(|d| only.contains(d))
+                    || u.input["unit"]["files"].as_array().is_some_and(|fs| {
+                        fs.iter()
+                            .any(|f| f.as_str().is_some_and(|f| only.contains(f)))
+                    })
+            })
+            .map(|u| u.id.as_str())
+            .collect();
+        runs.retain(|r| touching.contains(r.id.as_str()));
+    }
     let opts = EvalOptions {
         strict: settings.strict,
         include_supporting: settings.include_supporting,
     };
     let units = evaluate::summarize(runs, &findings, opts);
+    if let Some(only) = &settings.only_files {
+        findings.retain(|f| f.location.as_ref().is_some_and(|l| only.contains(&l.file)));
+    }
     let scores: Vec<&score::UnitScore> = units.iter().filter_map(|u| u.score.as_ref()).collect();
     let project = score::project_score(&scores);
     Ok(ScanResult {
