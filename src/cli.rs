@@ -368,6 +368,12 @@ fn run_rules(format: &str, policies: Vec<PathBuf>, write_docs: Option<PathBuf>) 
             std::fs::write(dir.join(&name), text)
                 .with_context(|| format!("cannot write {name}"))?;
         }
+        // The README's rules table, when run from the source tree.
+        if let Ok(readme) = std::fs::read_to_string("README.md") {
+            if let Some(new) = crate::docs::update_readme(&readme, set.rules()) {
+                std::fs::write("README.md", new).context("cannot write README.md")?;
+            }
+        }
         return Ok(EXIT_OK);
     }
     let text = match format {

@@ -184,3 +184,36 @@ pub fn generate(rules: &[RuleMeta], fixtures: &Path) -> Vec<(String, String)> {
     files.push(("README.md".to_string(), index));
     files
 }
+
+/// The README rules table (between `<!-- rules:start -->` and `<!-- rules:end -->`).
+pub fn readme_table(rules: &[RuleMeta]) -> String {
+    let mut t = String::from("| ID | Severity | Title |\n|---|---|---|\n");
+    for r in rules {
+        let title = match &r.superseded_by {
+            Some(by) => format!("{} (superseded by {by} on a bound service)", r.title),
+            None => r.title.clone(),
+        };
+        t.push_str(&format!(
+            "| [{}](docs/rules/{}.md) | {} | {} |\n",
+            r.id,
+            r.id,
+            r.severity.as_str(),
+            title.replace('|', "\\|")
+        ));
+    }
+    t
+}
+
+/// Replace the README's generated rules table; `None` when the markers are missing.
+pub fn update_readme(readme: &str, rules: &[RuleMeta]) -> Option<String> {
+    const START: &str = "<!-- rules:start -->\n";
+    const END: &str = "<!-- rules:end -->";
+    let a = readme.find(START)? + START.len();
+    let b = readme[a..].find(END)? + a;
+    Some(format!(
+        "{}{}{}",
+        &readme[..a],
+        readme_table(rules),
+        &readme[b..]
+    ))
+}

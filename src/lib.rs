@@ -421,8 +421,10 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
         let snippet = f.location.as_ref().and_then(|l| {
             let t = texts.entry(l.file.clone()).or_insert_with(|| {
                 std::fs::read(root.join(&l.file)).ok().map(|b| {
-                    String::from_utf8_lossy(b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b))
-                        .into_owned()
+                    // Masked: a fingerprint must not be a hash of a secret.
+                    secrets::mask_source(&String::from_utf8_lossy(
+                        b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b),
+                    ))
                 })
             });
             t.as_ref()

@@ -35,10 +35,32 @@ pub fn protect(name: &str, mut v: Val) -> Val {
     v
 }
 
+/// A value interpolated from a secret-named variable is itself a secret.
+fn from_secret_var(vars: &[Var]) -> bool {
+    vars.iter()
+        .any(|v| v.origin == "set" && secrets::name_suggests_secret(&v.name))
+}
+
 impl Val {
     pub fn of(n: &CNode) -> Option<Val> {
+        let text = n.text()?;
+        if from_secret_var(&n.vars) {
+            return Some(Val {
+                value: secrets::redact(&text),
+                loc: n.loc.clone(),
+                indeterminate: n.vars.iter().any(Var::unresolved),
+                vars: n.vars.clone(),
+                defined: n.defined.clone(),
+                secret: Some(SecretInfo {
+                    kind: "reference",
+                    name_suggests: false,
+                    placeholder: false,
+                    credential: false,
+                }),
+            });
+        }
         Some(Val {
-            value: n.text()?,
+            value: text,
             loc: n.loc.clone(),
             indeterminate: n.vars.iter().any(Var::unresolved),
             vars: n.vars.clone(),

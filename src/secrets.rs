@@ -247,6 +247,116 @@ pub fn redact(value: &str) -> String {
     format!("{prefix}****({n} chars, redacted)")
 }
 
+fn mask_range(out: &mut [u8], text: &str, start: usize, end: usize) {
+    // Keep the byte length (spans stay valid) and UTF-8 validity: one '*' per byte.
+    for (i, _) in text[start..end].char_indices() {
+        let at = start + i;
+        let len = text[at..].chars().next().map(char::len_utf8).unwrap_or(1);
+        for b in &mut out[at..at + len] {
+            *b = b'*';
+        }
+    }
+}
+
+/// An instruction's argument text with secret values masked word by word (`*`, length
+/// kept): `KEY=value` words whose name or value is secret, the legacy `ENV KEY value`
+/// form with a secret name, and credential-shaped words.
+pub fn mask_words(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut words: Vec<(usize, &str)> = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c.is_whitespace(), start) {
+            (true, Some(s)) => {
+                words.push((s, &text[s..i]));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        words.push((s, &text[s..]));
+    }
+    for (n, &(at, w)) in words.iter().enumerate() {
+        if credential_kind(w.trim_matches(['"', '\''])).is_some() {
+            mask_range(&mut out, text, at, at + w.len());
+            continue;
+        }
+        if let Some((k, v)) = w.split_once('=') {
+            let val = v.trim_matches(['"', '\'']);
+            if classify(k, val)
+                .is_some_and(|i| i.credential || (i.kind != "reference" && !i.placeholder))
+            {
+                let off = at + k.len() + 1 + v.find(val).unwrap_or(0);
+                mask_range(&mut out, text, off, off + val.len());
+            }
+        } else if n == 0 && words.len() > 1 && !w.contains('=') && name_suggests_secret(w) {
+            // Legacy `ENV KEY value with spaces`.
+            let rest = words[1].0;
+            let val = text[rest..].trim_end();
+            if classify(w, val)
+                .is_some_and(|i| i.credential || (i.kind != "reference" && !i.placeholder))
+            {
+                mask_range(&mut out, text, rest, rest + val.len());
+            }
+            break;
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
+/// Source text with secret values masked (`*`, byte length kept), for every output that
+/// shows source lines: `KEY=value` / `KEY: value` pairs whose name or value is secret,
+/// and credential-shaped tokens anywhere.
+pub fn mask_source(text: &str) -> String {
+    let mut out = text.as_bytes().to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let l = line.trim_end_matches(['\n', '\r']);
+        // KEY=value or KEY: value (YAML maps, list items, .env, ENV/ARG/LABEL).
+        let body_off = l.len() - l.trim_start_matches([' ', '\t', '-', '"', '\'']).len();
+        let body = &l[body_off..];
+        let sep = body.find(['=', ':']);
+        if let Some(sep) = sep {
+            let key = body[..sep].trim().trim_matches(['"', '\'']);
+            let key = key.rsplit(' ').next().unwrap_or(key);
+            let raw_val = &body[sep + 1..];
+            let val = raw_val.trim().trim_matches(['"', '\'']);
+            if !key.is_empty()
+                && !val.is_empty()
+                && key
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b'-')
+            {
+                if let Some(info) = classify(key, val) {
+                    if info.credential || (info.kind != "reference" && !info.placeholder) {
+                        if let Some(p) = raw_val.find(val) {
+                            let start = line_start + body_off + sep + 1 + p;
+                            mask_range(&mut out, text, start, start + val.len());
+                        }
+                    }
+                }
+            }
+        }
+        // Credential-shaped words anywhere on the line.
+        let mut pos = 0;
+        for w in l.split(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ',' | ';' | '(' | ')' | '[' | ']')
+        }) {
+            if let Some(i) = l[pos..].find(w) {
+                let at = pos + i;
+                if !w.is_empty() && credential_kind(w).is_some() {
+                    mask_range(&mut out, text, line_start + at, line_start + at + w.len());
+                }
+                pos = at + w.len();
+            }
+        }
+        line_start += line.len();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -315,6 +425,28 @@ mod tests {
         assert!(!r.contains("0123456789"));
         assert!(r.starts_with("ghp_****"));
         assert_eq!(redact("hunter2"), "****(7 chars, redacted)");
+    }
+
+    #[test]
+    fn masking_keeps_length_and_hides_values() {
+        let src = "environment:\n  PGPASSWORD: Pg4dmin2024\n  LOG: info\n  - GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJklmnop\nENV API_KEY=\"s3cr3t-value\"\ncmd --token ghp_0123456789abcdefghijABCDEFGHIJklmnop x\nREF: ${DB_PASSWORD}\n";
+        let m = mask_source(src);
+        assert_eq!(m.len(), src.len());
+        for secret in ["Pg4dmin2024", "ghp_0123", "s3cr3t-value"] {
+            assert!(!m.contains(secret), "{secret} leaked: {m}");
+        }
+        assert!(m.contains("LOG: info") && m.contains("${DB_PASSWORD}"));
+        let w = mask_words(
+            "OPENWEATHER_API_KEY=4f1c2a9e7b3d8c6a0e5f2b1d9c7a3e8f MCP_PORT=8080 TOKEN=${T}",
+        );
+        assert_eq!(
+            w,
+            format!(
+                "OPENWEATHER_API_KEY={} MCP_PORT=8080 TOKEN=${{T}}",
+                "*".repeat(32)
+            )
+        );
+        assert_eq!(mask_words("DB_PASSWORD hunter2 x"), "DB_PASSWORD *********");
     }
 
     #[test]

@@ -299,26 +299,21 @@ fn text_output_ends_with_a_score_table() {
     );
 }
 
+/// A service that passes every rule, but whose memory limit and image are not resolvable.
+const HARDENED_BUT_INDETERMINATE: &str = "services:\n  notes-mcp:\n    image: mcp/notes:1.0.0\n    mem_limit: ${MEM}\n    cpus: \"0.5\"\n    read_only: true\n    cap_drop: [ALL]\n    security_opt: [no-new-privileges:true]\n    restart: unless-stopped\n    logging: {driver: local}\n    networks: [internal]\n    labels: {mcp.server: notes}\nnetworks:\n  internal:\n    internal: true\n";
+
 #[test]
 fn strict_counts_indeterminate_as_failure() {
-    let run = |strict: bool| {
-        let mut args = vec![
-            "scan",
-            "fixtures/MCP-EC-004/fail",
-            "--format",
-            "json",
-            "--fail-on",
-            "critical",
-        ];
-        if strict {
-            args.push("--strict");
-        }
-        let out = bin().args(&args).assert().get_output().stdout.clone();
-        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        v["compliance_rate"].as_f64().unwrap()
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("compose.yaml"), HARDENED_BUT_INDETERMINATE).unwrap();
+    let rate = |strict: bool| {
+        let extra: &[&str] = if strict { &["--strict"] } else { &[] };
+        json_scan(d.path(), extra)["compliance_rate"]
+            .as_f64()
+            .unwrap()
     };
-    assert_eq!(run(false), 100.0);
-    assert_eq!(run(true), 0.0);
+    assert_eq!(rate(false), 100.0);
+    assert_eq!(rate(true), 0.0);
 }
 
 #[test]
@@ -572,7 +567,19 @@ fn inline_suppressions_line_trailing_and_file_level() {
         );
     }
     // The suppression without a reason still applies, and is reported.
-    assert_eq!(rules_of(&v, None), vec!["MCP-AUD-002:6"]);
+    let active = rules_of(&v, None);
+    assert!(active.contains(&"MCP-AUD-002:6".to_string()), "{active:?}");
+    for r in [
+        "MCP-EC-004:4",
+        "MCP-CS-004:4",
+        "MCP-SC-001:5",
+        "MCP-CS-001:6",
+    ] {
+        assert!(
+            !active.contains(&r.to_string()),
+            "{r} still active: {active:?}"
+        );
+    }
     // Suppressed findings do not count against the score.
     let unit = v["units"]
         .as_array()
@@ -580,7 +587,15 @@ fn inline_suppressions_line_trailing_and_file_level() {
         .iter()
         .find(|u| u["name"] == "web-mcp")
         .unwrap();
-    assert_eq!(unit["score"]["score"], 100.0);
+    for rule in ["MCP-CS-001", "MCP-CS-004", "MCP-SC-001"] {
+        let verdict = unit["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["rule"] == rule)
+            .unwrap();
+        assert_eq!(verdict["verdict"], "pass", "{rule}");
+    }
 }
 
 #[test]
@@ -821,4 +836,65 @@ fn sbom_is_deterministic_and_records_pinned_os_packages() {
         .unwrap()
         .iter()
         .any(|x| x["purl"] == "pkg:deb/debian/curl@7.88.1-10"));
+}
+
+#[test]
+fn secret_values_never_reach_any_output() {
+    let d = tempfile::tempdir().unwrap();
+    let token = "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb";
+    let password = "Pg4dmin2024xyz";
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        format!("services:\n  db-mcp:\n    image: mcp/db:1.0.0\n    environment:\n      PGPASSWORD: {password}\n      GITHUB_TOKEN: {token}\n      FROM_SHELL: ${{SHELL_SECRET_TOKEN}}\n    command: [\"serve\", \"--token\", \"{token}\"]\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("Dockerfile"),
+        format!("FROM python:3.12.7-slim\nENV API_KEY={password}\nUSER 1001\n"),
+    )
+    .unwrap();
+    std::fs::write(d.path().join(".mcp.json"), format!(r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["-y", "x@1.0.0"], "env": {{"GITHUB_TOKEN": "{token}"}}}}}}}}"#)).unwrap();
+    let shell_secret = "shell-secret-value-4242";
+    for format in [
+        "text",
+        "json",
+        "sarif",
+        "github",
+        "markdown",
+        "junit",
+        "spdx",
+        "cyclonedx",
+    ] {
+        let out = Command::cargo_bin("mcp-audit")
+            .unwrap()
+            .env_clear()
+            .env("SHELL_SECRET_TOKEN", shell_secret)
+            .current_dir(d.path())
+            .args(["scan", ".", "--no-color", "--format", format])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for secret in [token, password, shell_secret] {
+            assert!(
+                !all.contains(secret),
+                "{format} output contains a secret:\n{all}"
+            );
+        }
+    }
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .env("SHELL_SECRET_TOKEN", shell_secret)
+        .current_dir(d.path())
+        .args(["inspect", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    for secret in [token, password, shell_secret] {
+        assert!(!text.contains(secret), "inspect output contains a secret");
+    }
 }

@@ -65,6 +65,12 @@ fn readme_lists_every_rule() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
     let set = mcp_audit::engine::PolicySet::load(&[]).unwrap();
+    let updated =
+        mcp_audit::docs::update_readme(&readme, set.rules()).expect("README has the rules markers");
+    assert!(
+        updated == readme,
+        "README rules table is stale: run `cargo run -- rules --write-docs docs/rules`"
+    );
     for r in set.rules() {
         assert!(readme.contains(&r.id), "README does not list {}", r.id);
     }

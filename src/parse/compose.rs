@@ -134,6 +134,14 @@ impl CNode {
             CVal::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
+            CVal::Str(s)
+                if self.vars.iter().any(|v| {
+                    v.origin == "set" && crate::secrets::name_suggests_secret(&v.name)
+                }) =>
+            {
+                // Interpolated from a secret-named variable of the environment.
+                J::String(crate::secrets::redact(s))
+            }
             CVal::Str(s) => J::String(s.clone()),
             CVal::Seq(s) => J::Array(s.iter().map(CNode::to_json).collect()),
             CVal::Map(m) => {

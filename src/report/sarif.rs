@@ -140,7 +140,11 @@ fn snippet(
 ) -> Option<String> {
     let text = sources
         .entry(loc.file.clone())
-        .or_insert_with(|| std::fs::read_to_string(root.join(&loc.file)).ok())
+        .or_insert_with(|| {
+            std::fs::read_to_string(root.join(&loc.file))
+                .ok()
+                .map(|t| crate::secrets::mask_source(&t))
+        })
         .as_ref()?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     text.get(loc.start..loc.end)

@@ -104,7 +104,7 @@ fn window_for(
         .or_insert_with(|| {
             std::fs::read(root.join(&loc.file)).ok().map(|b| {
                 let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-                String::from_utf8_lossy(b).into_owned()
+                crate::secrets::mask_source(&String::from_utf8_lossy(b))
             })
         })
         .as_ref()?;

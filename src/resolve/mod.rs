@@ -481,6 +481,21 @@ fn merge_same_place(entries: Vec<Value>) -> Vec<Value> {
     out
 }
 
+/// A `build.args` value with an unset variable is passed as an empty string by Compose:
+/// a USER that uses it is not known until deploy time.
+fn unresolved_build_args(svc: &Service, v: &mut DockerfileView) {
+    let Some(b) = &svc.build else { return };
+    for (name, val) in &b.args {
+        if val.indeterminate
+            && (v.user.value.contains(&format!("${{{name}"))
+                || v.user.value.contains(&format!("${name}")))
+        {
+            v.user.indeterminate = true;
+            v.user.root = false;
+        }
+    }
+}
+
 /// Project-wide facts a service rule may need: networks (internal or not), top-level
 /// secrets, and which services are hubs.
 fn project_info(
@@ -669,6 +684,11 @@ pub fn units(
                 .unwrap_or_default();
             let mut opaque = b.opaque_reason.clone();
             let mut dockerfile_path: Option<String> = None;
+            // The directory of the bound Dockerfile (absolute): its mcp-manifest.json belongs to the service.
+            let bound_dir: Option<PathBuf> = b
+                .path
+                .as_ref()
+                .and_then(|p| p.parent().map(Path::to_path_buf));
             let view: Option<DockerfileView> = {
                 let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
                     Some((src, df))
@@ -719,7 +739,10 @@ pub fn units(
                     Some((src, df)) => {
                         dockerfile_path = Some(src.display.clone());
                         match stage::resolve(src, df, b.target.as_deref(), &build_args) {
-                            Ok(v) => Some(v),
+                            Ok(mut v) => {
+                                unresolved_build_args(&svc, &mut v);
+                                Some(v)
+                            }
                             Err(stage::TargetError::UnknownTarget(t)) => {
                                 opaque = Some(format!(
                                     "build target {t:?} is not a stage of {}",
@@ -749,9 +772,8 @@ pub fn units(
             let role = role_of(&svc, view.as_ref(), config);
             let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
             let indet = merge_same_place(indet);
-            let manifest = dockerfile_path
+            let manifest = bound_dir
                 .as_ref()
-                .and_then(|d| Path::new(d).parent().map(Path::to_path_buf))
                 .and_then(|dir| parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
                 .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
             let variant_suffix = proj
@@ -821,6 +843,7 @@ pub fn units(
                     "unit": {"id": id, "name": id, "role": Role::StandaloneDockerfile.as_str()},
                     "dockerfile": view,
                     "indeterminate": indet,
+                    "config": config_json(config),
                 });
                 out.push(Unit {
                     id: id.clone(),

@@ -137,21 +137,7 @@ pub struct CmdView {
 
 fn redact_text(t: &str) -> (String, Vec<&'static str>) {
     let found = crate::secrets::find_in_text(t);
-    if found.is_empty() {
-        return (t.to_string(), found);
-    }
-    let red = t
-        .split(' ')
-        .map(|w| {
-            if crate::secrets::find_in_text(w).is_empty() {
-                w.to_string()
-            } else {
-                crate::secrets::redact(w)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    (red, found)
+    (crate::secrets::mask_words(t), found)
 }
 
 fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile) -> InstView {

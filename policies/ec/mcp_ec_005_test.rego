@@ -1,0 +1,153 @@
+package mcp_audit.ec.mcp_ec_005_test
+
+import data.mcp_audit.ec.mcp_ec_005
+import rego.v1
+
+b(line) := {"file": "compose.yaml", "line": line, "col": 5, "end_line": line, "end_col": 20}
+
+o(line) := {"file": "compose.override.yaml", "line": line, "col": 5, "end_line": line, "end_col": 20}
+
+v(x, loc) := {"value": x, "loc": loc, "indeterminate": false}
+
+base_service := {
+	"loc": b(2),
+	"user": v("1001:1001", b(3)),
+	"read_only": {"value": true, "loc": b(4)},
+	"privileged": null,
+	"cap_drop": [v("ALL", b(5))],
+	"security_opt": [v("no-new-privileges:true", b(6))],
+	"mem_limit": v("512m", b(7)),
+	"memory_limit_deploy": null,
+	"healthcheck": null,
+	"network_mode": null,
+	"pid": null,
+}
+
+doc(service_patch, effective_patch) := {
+	"kind": "compose_service",
+	"unit": {"name": "notes-mcp"},
+	"base_service": base_service,
+	"service": object.union(base_service, service_patch),
+	"effective": object.union({"memory_limit": {"set": true, "valid": true, "value": "512m"}}, effective_patch),
+	"dockerfile": {"user": {"value": "mcp", "root": false, "indeterminate": false, "source": "USER", "loc": {"file": "Dockerfile", "line": 9}}, "healthcheck": {"present": true, "loc": {"file": "Dockerfile", "line": 12}}},
+	"raw": {"key_locs": {"cap_drop": o(9), "security_opt": o(10), "mem_limit": o(11)}},
+}
+
+only(d) := r if {
+	rs := mcp_ec_005.deny with input as d
+	count(rs) == 1
+	some r in rs
+}
+
+test_unchanged_override_passes if {
+	count(mcp_ec_005.deny) == 0 with input as doc({}, {})
+	mcp_ec_005.applicable with input as doc({}, {})
+}
+
+test_not_applicable_without_override if {
+	d := object.union(doc({}, {}), {"base_service": null})
+	not mcp_ec_005.applicable with input as d
+	count(mcp_ec_005.deny) == 0 with input as d
+}
+
+test_read_only_false if {
+	r := only(doc({"read_only": {"value": false, "loc": o(3)}}, {}))
+	r.loc == o(3)
+	r.related == [b(4)]
+	contains(r.msg, "`read_only: false` replaces `read_only: true` from compose.yaml")
+	startswith(r.msg, "compose.override.yaml relaxes service \"notes-mcp\"")
+}
+
+test_privileged_true if {
+	r := only(doc({"privileged": {"value": true, "loc": o(4)}}, {}))
+	r.loc == o(4)
+	contains(r.msg, "`privileged: true` replaces no `privileged`")
+}
+
+test_privileged_already_in_base_is_not_a_relaxation if {
+	d := doc({"privileged": {"value": true, "loc": o(4)}}, {})
+	d2 := object.union(d, {"base_service": {"privileged": {"value": true, "loc": b(8)}}})
+	count(mcp_ec_005.deny) == 0 with input as d2
+}
+
+test_host_namespace if {
+	r := only(doc({"pid": v("host", o(5))}, {}))
+	contains(r.msg, "`pid: host`")
+}
+
+test_cap_drop_all_removed if {
+	r := only(doc({"cap_drop": [v("NET_RAW", o(9))]}, {}))
+	r.loc == o(9)
+	r.related == [b(5)]
+}
+
+test_no_new_privileges_false if {
+	r := only(doc({"security_opt": [v("no-new-privileges:true", b(6)), v("no-new-privileges:false", o(10))]}, {}))
+	r.loc == o(10)
+	contains(r.msg, "`no-new-privileges:false` replaces `no-new-privileges:true`")
+}
+
+test_no_new_privileges_removed if {
+	r := only(doc({"security_opt": [v("seccomp:./seccomp.json", o(10))]}, {}))
+	contains(r.msg, "without `no-new-privileges`")
+}
+
+test_user_root_over_compose_user if {
+	r := only(doc({"user": v("root", o(3))}, {}))
+	contains(r.msg, "`user: root` replaces `user: 1001:1001`")
+}
+
+test_user_uid_zero_over_image_user if {
+	d := doc({"user": v("0:0", o(3))}, {})
+	d2 := object.union(d, {"base_service": {"user": null}})
+	r := only(d2)
+	contains(r.msg, "replaces the image's `USER mcp` from Dockerfile")
+}
+
+test_user_root_when_base_already_root if {
+	d := doc({"user": v("root", o(3))}, {})
+	d2 := object.union(d, {"base_service": {"user": v("0", b(3))}})
+	count(mcp_ec_005.deny) == 0 with input as d2
+}
+
+test_non_root_user_change_passes if {
+	count(mcp_ec_005.deny) == 0 with input as doc({"user": v("2000", o(3))}, {})
+}
+
+test_memory_limit_removed if {
+	r := only(doc({"mem_limit": null}, {"memory_limit": {"set": false, "valid": false}}))
+	r.loc == o(11)
+	contains(r.msg, "no memory limit replaces `mem_limit: 512m`")
+}
+
+test_memory_limit_minus_one if {
+	r := only(doc({"mem_limit": v("-1", o(12))}, {"memory_limit": {"set": true, "valid": false, "value": "-1"}}))
+	r.loc == o(12)
+}
+
+test_memory_limit_lowered_passes if {
+	count(mcp_ec_005.deny) == 0 with input as doc({"mem_limit": v("256m", o(12))}, {"memory_limit": {"set": true, "valid": true, "value": "256m"}})
+}
+
+test_healthcheck_disabled if {
+	h := {"test": null, "test_none": false, "disable": {"value": true, "loc": o(13)}, "loc": o(12)}
+	r := only(doc({"healthcheck": h}, {}))
+	r.loc == o(13)
+	contains(r.msg, "replaces the image HEALTHCHECK from Dockerfile")
+}
+
+test_added_port_or_bind_is_not_a_relaxation if {
+	d := doc({"ports": [{"published": "8080", "target": "8080", "loc": o(14)}], "volumes": [{"type": "bind", "source": "./src", "target": "/app/src", "read_only": false, "loc": o(15)}]}, {})
+	count(mcp_ec_005.deny) == 0 with input as d
+}
+
+test_tightening_passes if {
+	d := doc({"cap_drop": [v("ALL", b(5))], "cap_add": [], "pids_limit": v("128", o(16))}, {})
+	count(mcp_ec_005.deny) == 0 with input as d
+}
+
+test_key_loc if {
+	d := doc({"mem_limit": null}, {})
+	mcp_ec_005.key_loc("mem_limit") == o(11) with input as d
+	mcp_ec_005.key_loc("read_only") == b(2) with input as d
+}

@@ -1,0 +1,245 @@
+# METADATA
+# title: Unpinned package runner
+# description: >-
+#   The server (or its build) is started through a package runner that
+#   downloads the latest matching release at every start: `npx`/`npm exec`,
+#   `bunx`, `pnpm dlx`, `yarn dlx` without an exact `@<version>` (or with
+#   `@latest`, `@next`, a range); `uvx`/`uv tool run` without `==<version>`
+#   or `@<version>`; `pipx run` without `==<version>`; `go run pkg@latest`;
+#   `dnx` without a version. Checked in the Compose `entrypoint`/`command`,
+#   the effective Dockerfile ENTRYPOINT/CMD they do not replace, and the RUN
+#   instructions of the target stage's ancestry. Local paths pass.
+# custom:
+#   id: MCP-SC-003
+#   severity: MEDIUM
+#   kinds: [compose_service, dockerfile]
+#   remediation: >-
+#     Pin the exact version (`npx -y @modelcontextprotocol/server-filesystem@2025.8.21`,
+#     `uvx mcp-server-fetch==2025.4.7`), or install the package at build time
+#     from a lockfile and run the installed binary; prefer hub-managed,
+#     digest-pinned images.
+#   references:
+#     - OWASP MCP Top 10 MCP04
+#     - MCP registry server.json (version "latest" is rejected)
+package mcp_audit.sc.mcp_sc_003
+
+import data.mcp_audit.lib.result
+import rego.v1
+
+deny contains r if {
+	some src in sources
+	some script in src.scripts
+	some u in unpinned(tokens(script))
+	r := result.with_evidence(
+		sprintf("%s runs `%s %s` without a pinned version (%s)", [src.where, u.runner, u.package, u.why]),
+		src.node,
+		{"runner": u.runner, "package": u.package},
+	)
+}
+
+# --- where commands come from
+
+svc := object.get(input, "service", {})
+
+compose_set(key) if object.get(svc, key, null) != null
+
+sources contains {"where": sprintf("compose `%s` of service %q", [key, input.unit.name]), "node": svc[key], "scripts": [svc[key].value]} if {
+	some key in ["entrypoint", "command"]
+	compose_set(key)
+	not svc[key].indeterminate
+}
+
+sources contains {"where": sprintf("ENTRYPOINT of stage %q", [c.stage]), "node": c, "scripts": [c.value]} if {
+	c := object.get(input.dockerfile, "entrypoint", null)
+	is_object(c)
+	not compose_set("entrypoint")
+}
+
+sources contains {"where": sprintf("CMD of stage %q", [c.stage]), "node": c, "scripts": [c.value]} if {
+	c := object.get(input.dockerfile, "cmd", null)
+	is_object(c)
+	not compose_set("entrypoint")
+	not compose_set("command")
+}
+
+sources contains {"where": sprintf("RUN in stage %q", [inst.stage]), "node": inst, "scripts": array.concat([inst.text], object.get(inst, "heredocs", []))} if {
+	some inst in input.dockerfile.instructions
+	inst.in_chain
+	inst.keyword == "RUN"
+}
+
+# --- shell words
+
+tokens(s) := [w |
+	some raw in regex.split(`[ \t\r\n]+`, regex.replace(s, `&&|\|\||[;|()\n]`, " ; "))
+	w := trim(raw, "\"'`")
+	w != ""
+]
+
+base_name(w) := parts[count(parts) - 1] if parts := split(w, "/")
+
+# --- runners: the words that start them, their ecosystem, and their options
+
+runners := [
+	{"words": ["npx"], "eco": "npm"},
+	{"words": ["npm", "exec"], "eco": "npm"},
+	{"words": ["bunx"], "eco": "npm"},
+	{"words": ["pnpm", "dlx"], "eco": "npm"},
+	{"words": ["yarn", "dlx"], "eco": "npm"},
+	{"words": ["uvx"], "eco": "uv"},
+	{"words": ["uv", "tool", "run"], "eco": "uv"},
+	{"words": ["pipx", "run"], "eco": "pipx"},
+	{"words": ["go", "run"], "eco": "go"},
+	{"words": ["dnx"], "eco": "dnx"},
+]
+
+# Options that name the package explicitly.
+package_options := {
+	"npm": {"-p", "--package"},
+	"uv": {"--from"},
+	"pipx": {"--spec"},
+	"go": set(),
+	"dnx": set(),
+}
+
+# Options that take a value (which is then not the package).
+value_options := {
+	"npm": {"-p", "--package", "-c", "--call", "--registry", "--cache", "--userconfig", "-w", "--workspace"},
+	"uv": {
+		"--from", "--with", "--with-editable", "--with-requirements", "-p", "--python",
+		"--index", "--index-url", "--extra-index-url", "--default-index", "-f", "--find-links",
+		"-c", "--constraints", "--overrides", "--cache-dir", "--directory", "--project",
+		"--config-file", "--env-file",
+	},
+	"pipx": {"--spec", "--python", "--index-url", "-i", "--pip-args"},
+	"go": {"-C", "-exec", "-tags", "-ldflags", "-gcflags", "-mod", "-modfile", "-o", "-p"},
+	"dnx": {"--version", "--source", "--configfile", "--framework"},
+}
+
+# Invocations: {eco, runner, start (index of the runner's last word)}.
+invocations(ws) := {{"eco": rn.eco, "runner": concat(" ", rn.words), "start": i + count(rn.words) - 1} |
+	some i, w in ws
+	some rn in runners
+	base_name(w) == rn.words[0]
+	array.slice(ws, i + 1, i + count(rn.words)) == array.slice(rn.words, 1, count(rn.words))
+}
+
+# The runner's arguments: the words after it, up to the next command separator.
+args(ws, start) := array.slice(ws, start + 1, stop) if {
+	stop := min({k | some k, w in ws; k > start; w == ";"} | {count(ws)})
+}
+
+explicit_packages(eco, a) := {a[k + 1] |
+	some k, w in a
+	w in package_options[eco]
+	k + 1 < count(a)
+} | {substring(w, count(opt) + 1, -1) |
+	some w in a
+	some opt in package_options[eco]
+	startswith(w, concat("", [opt, "="]))
+}
+
+positional(eco, a) := a[min({j |
+	some j, w in a
+	not startswith(w, "-")
+	not after_value_option(eco, a, j)
+})]
+
+after_value_option(eco, a, j) if {
+	j > 0
+	a[j - 1] in value_options[eco]
+}
+
+packages(eco, a) := explicit_packages(eco, a) if count(explicit_packages(eco, a)) > 0
+
+packages(eco, a) := {positional(eco, a)} if count(explicit_packages(eco, a)) == 0
+
+# Variables, local paths and URLs (file:, git+https:, github:) are not registry packages.
+not_registry(pkg) if contains(pkg, "$")
+
+not_registry(pkg) if startswith(pkg, ".")
+
+not_registry(pkg) if startswith(pkg, "/")
+
+not_registry(pkg) if startswith(pkg, "~")
+
+not_registry(pkg) if contains(pkg, ":")
+
+unpinned(ws) := {{"runner": inv.runner, "package": pkg, "why": why} |
+	some inv in invocations(ws)
+	a := args(ws, inv.start)
+	some pkg in packages(inv.eco, a)
+	not not_registry(pkg)
+	why := unpinned_reason(inv.eco, pkg, a)
+}
+
+# --- versions
+
+exact_semver(v) if regex.match(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`, v)
+
+exact_python(v) if regex.match(`^[0-9][0-9A-Za-z.+!-]*$`, v)
+
+# npm: `name@version` or `@scope/name@version`.
+npm_version(pkg) := substring(rest, i + 1, -1) if {
+	startswith(pkg, "@")
+	rest := substring(pkg, 1, -1)
+	i := indexof(rest, "@")
+	i >= 0
+}
+
+npm_version(pkg) := substring(pkg, i + 1, -1) if {
+	not startswith(pkg, "@")
+	i := indexof(pkg, "@")
+	i > 0
+}
+
+unpinned_reason("npm", pkg, _) := "no version" if not npm_version(pkg)
+
+unpinned_reason("npm", pkg, _) := sprintf("`@%s` is not an exact version", [v]) if {
+	v := npm_version(pkg)
+	not exact_semver(v)
+}
+
+# uv and pipx: `name==version`; uvx also accepts `name@version`.
+python_version(pkg) := substring(pkg, indexof(pkg, "==") + 2, -1) if contains(pkg, "==")
+
+python_version(pkg) := substring(pkg, indexof(pkg, "@") + 1, -1) if {
+	not contains(pkg, "==")
+	contains(pkg, "@")
+}
+
+unpinned_reason(eco, pkg, _) := "no `==<version>`" if {
+	eco in {"uv", "pipx"}
+	not python_version(pkg)
+}
+
+unpinned_reason(eco, pkg, _) := sprintf("`%s` is not an exact version", [v]) if {
+	eco in {"uv", "pipx"}
+	v := python_version(pkg)
+	not exact_python(v)
+}
+
+unpinned_reason("pipx", pkg, _) := "`pipx run` takes `==<version>`, not `@`" if {
+	not contains(pkg, "==")
+	contains(pkg, "@")
+	exact_python(python_version(pkg))
+}
+
+# go run: only module queries (`pkg@version`) download code; `latest` or a branch is not pinned.
+unpinned_reason("go", pkg, _) := sprintf("`@%s` is not a module version", [v]) if {
+	contains(pkg, "@")
+	parts := split(pkg, "@")
+	v := parts[count(parts) - 1]
+	not regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+`, v)
+}
+
+unpinned_reason("dnx", pkg, a) := "no version" if {
+	not contains(pkg, "@")
+	not "--version" in a
+}
+
+unpinned_reason("dnx", pkg, _) := sprintf("`@%s` is not an exact version", [v]) if {
+	contains(pkg, "@")
+	v := substring(pkg, indexof(pkg, "@") + 1, -1)
+	not exact_semver(v)
+}

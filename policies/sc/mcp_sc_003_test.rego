@@ -1,0 +1,135 @@
+package mcp_audit.sc.mcp_sc_003_test
+
+import data.mcp_audit.sc.mcp_sc_003
+import rego.v1
+
+l := {"file": "compose.yaml", "line": 5, "col": 14, "end_line": 5, "end_col": 60}
+
+fl(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "end_col": 40}
+
+compose(command) := {
+	"kind": "compose_service",
+	"unit": {"name": "fs-mcp"},
+	"service": {"command": {"value": command, "loc": l, "indeterminate": false}, "entrypoint": null},
+	"dockerfile": null,
+}
+
+image(cmd_form, cmd, runs) := {
+	"kind": "dockerfile",
+	"unit": {"name": "Dockerfile"},
+	"dockerfile": {
+		"entrypoint": null,
+		"cmd": {"form": cmd_form, "value": cmd, "words": [], "stage": "runtime", "loc": fl(12)},
+		"instructions": [{"keyword": "RUN", "text": t, "form": "shell", "flags": [], "stage": "runtime", "in_chain": true, "loc": fl(i + 2)} | some i, t in runs],
+	},
+}
+
+pinned(cmd) if count(mcp_sc_003.deny) == 0 with input as compose(cmd)
+
+flagged(cmd) := r if {
+	rs := mcp_sc_003.deny with input as compose(cmd)
+	count(rs) == 1
+	some r in rs
+}
+
+test_npx_without_version if {
+	r := flagged("npx -y @modelcontextprotocol/server-filesystem /data")
+	contains(r.msg, "`npx @modelcontextprotocol/server-filesystem`")
+	contains(r.msg, "compose `command` of service \"fs-mcp\"")
+	r.loc == l
+}
+
+test_npx_latest_next_and_ranges if {
+	every pkg in ["mcp-server-kubernetes@latest", "@upstash/context7-mcp@next", "mcp-remote@^0.1.0", "mcp-remote@0.1", "mcp-remote@~0.1.2"] {
+		flagged(sprintf("npx --yes %s", [pkg]))
+	}
+}
+
+test_npx_exact_versions_pass if {
+	pinned("npx -y @modelcontextprotocol/server-filesystem@2025.8.21 /data")
+	pinned("npx -y mcp-remote@0.1.18 https://example.com/mcp")
+	pinned("npx -p @acme/tools@1.2.3 acme-mcp --stdio")
+}
+
+test_npx_package_option if {
+	r := flagged("npx --package @acme/tools acme-mcp --stdio")
+	r.evidence.package == "@acme/tools"
+	r2 := flagged("npx --package=@acme/tools@latest acme-mcp")
+	r2.evidence.package == "@acme/tools@latest"
+}
+
+test_other_js_runners if {
+	flagged("bunx @playwright/mcp")
+	flagged("pnpm dlx @playwright/mcp --headless")
+	flagged("yarn dlx @playwright/mcp")
+	flagged("npm exec -- @playwright/mcp")
+	pinned("bunx @playwright/mcp@0.0.41")
+}
+
+test_uvx if {
+	r := flagged("uvx mcp-server-fetch")
+	contains(r.msg, "no `==<version>`")
+	flagged("uvx mcp-server-fetch@latest")
+	flagged("uvx --from mcp-server-git mcp-server-git --repository /repo")
+	flagged("uv tool run mcp-server-time")
+	flagged("uvx mcp-server-fetch>=2025.1")
+	pinned("uvx mcp-server-fetch==2025.4.7")
+	pinned("uvx mcp-server-fetch@2025.4.7")
+	pinned("uvx --python 3.12 --from mcp-server-git==2025.1.14 mcp-server-git")
+}
+
+test_pipx if {
+	flagged("pipx run mcp-server-sqlite --db-path /data/db.sqlite")
+	flagged("pipx run --spec mcp-server-sqlite mcp-server-sqlite")
+	pinned("pipx run mcp-server-sqlite==0.6.2 --db-path /data/db.sqlite")
+}
+
+test_go_run if {
+	flagged("go run github.com/acme/mcp-server/cmd/server@latest")
+	pinned("go run github.com/acme/mcp-server/cmd/server@v1.4.0")
+	pinned("go run ./cmd/server")
+}
+
+test_dnx if {
+	flagged("dnx Acme.McpServer --yes")
+	pinned("dnx Acme.McpServer@1.2.0 --yes")
+	pinned("dnx Acme.McpServer --version 1.2.0")
+}
+
+test_local_paths_and_variables_pass if {
+	pinned("npx -y ./packages/server")
+	pinned("uvx --from . mcp-server")
+	pinned("npx -y $MCP_PACKAGE")
+	pinned("node /app/node_modules/.bin/mcp-server")
+}
+
+test_runner_inside_shell_wrapper if {
+	r := flagged("sh -c \"npx -y mcp-remote https://mcp.example.com/sse && echo done\"")
+	r.evidence.package == "mcp-remote"
+}
+
+test_words_after_a_separator_are_not_the_package if {
+	pinned("npx -y; echo npx")
+}
+
+test_dockerfile_cmd_and_run if {
+	rs := mcp_sc_003.deny with input as image("exec", "npx -y @modelcontextprotocol/server-memory", ["npm ci --omit=dev", "uvx mcp-server-fetch --help"])
+	count(rs) == 2
+	locs := {r.loc | some r in rs}
+	locs == {fl(12), fl(3)}
+}
+
+test_dockerfile_cmd_replaced_by_compose_command if {
+	d := object.union(image("exec", "npx -y @modelcontextprotocol/server-memory", []), {
+		"kind": "compose_service", "unit": {"name": "memory"},
+		"service": {"command": {"value": "node /app/dist/index.js", "loc": l, "indeterminate": false}, "entrypoint": null},
+	})
+	count(mcp_sc_003.deny) == 0 with input as d
+}
+
+test_runs_outside_the_chain_are_ignored if {
+	d := image("exec", "node index.js", [])
+	lint := {"keyword": "RUN", "text": "uvx ruff check .", "form": "shell", "flags": [], "stage": "lint", "in_chain": false, "loc": fl(3)}
+	d2 := object.union(d, {"dockerfile": {"instructions": [lint]}})
+	count(mcp_sc_003.deny) == 0 with input as d2
+}

@@ -1,0 +1,339 @@
+# METADATA
+# title: Unpinned dependencies or remote code at build time
+# description: >-
+#   A build step of the target stage's ancestry pulls code that is not pinned:
+#   `curl`/`wget … | sh` (remote code execution at build time), `ADD
+#   http(s)://…` without `--checksum`, `npm install -g <pkg>` or
+#   `npm install <pkg>` without an exact version (ARG defaults such as
+#   `ARG CLI_VERSION=latest` are resolved), a bare `npm install` with no
+#   lockfile copied into the image, `pip install <pkg>` without `==<version>`
+#   (the pip/setuptools/wheel toolchain aside), `uv sync` without `--locked`
+#   or `--frozen`, and `go install pkg@latest`. `npm ci`, `uv sync --locked`,
+#   `pip install --require-hashes`, requirement files and `ADD --checksum`
+#   pass. Stages that are not ancestors of the target are not checked.
+# custom:
+#   id: MCP-SC-004
+#   severity: LOW
+#   kinds: [dockerfile, compose_service]
+#   remediation: >-
+#     Install from lockfiles (`npm ci`, `uv sync --locked`, hashed
+#     requirements with `pip install --require-hashes -r`), pin exact versions,
+#     and download files with `ADD --checksum=sha256:…` (or verify a checksum
+#     or signature) instead of piping them into a shell.
+#   references:
+#     - CIS Docker Benchmark 4.11
+#     - hadolint DL3013, DL3016, DL3020, DL3062
+#     - "KICS: NPM Install Command Without Pinned Version"
+#     - "KICS: Unpinned Package Version in Pip Install"
+#     - OWASP MCP Top 10 MCP04
+package mcp_audit.sc.mcp_sc_004
+
+import data.mcp_audit.lib.result
+import rego.v1
+
+applicable if is_object(input.dockerfile)
+
+deny contains r if {
+	some issue in issues
+	inst := issue.inst
+	r := result.with_evidence(
+		sprintf("%s in stage %q %s", [inst.keyword, inst.stage, issue.msg]),
+		inst,
+		{"kind": issue.kind, "item": issue.item},
+	)
+}
+
+chain_instructions contains inst if {
+	some inst in input.dockerfile.instructions
+	inst.in_chain
+	inst.keyword in {"RUN", "ADD"}
+}
+
+scripts(inst) := array.concat([inst.text], object.get(inst, "heredocs", []))
+
+tokens(s) := [w |
+	some raw in regex.split(`[ \t\r\n]+`, regex.replace(s, `&&|\|\||[;|()\n]`, " ; "))
+	w := trim(raw, "\"'`")
+	w != ""
+]
+
+base_name(w) := parts[count(parts) - 1] if parts := split(w, "/")
+
+# The words of one command: from `start` up to the next separator.
+command_args(ws, start) := array.slice(ws, start + 1, stop) if {
+	stop := min({k | some k, w in ws; k > start; w == ";"} | {count(ws)})
+}
+
+# Non-option words, skipping the values of options that take one.
+positionals(a, value_opts) := [w |
+	some j, w in a
+	not startswith(w, "-")
+	not after_value_option(a, j, value_opts)
+]
+
+after_value_option(a, j, value_opts) if {
+	j > 0
+	a[j - 1] in value_opts
+}
+
+# Variables, local paths and URLs are not registry packages.
+local_or_variable(pkg) if startswith(pkg, ".")
+
+local_or_variable(pkg) if startswith(pkg, "/")
+
+local_or_variable(pkg) if startswith(pkg, "~")
+
+local_or_variable(pkg) if contains(pkg, ":")
+
+local_or_variable(pkg) if contains(pkg, "$")
+
+# --- curl | sh
+
+shells := `(sh|bash|zsh|ash|dash|ksh|python[0-9.]*|perl|ruby|node)`
+
+pipe_to_shell := concat("", [`(curl|wget)[^|;&\n]*\|[ \t]*(sudo([ \t]+-[A-Za-z]+)*[ \t]+)?([^ \t|;&]*/)?`, shells, `([ \t\r\n]|$)`])
+
+shell_of_download := concat("", [shells, `[ \t]+(-c[ \t]+)?["']?(\$\(|<\()[ \t]*(curl|wget)`])
+
+issues contains {
+	"inst": inst,
+	"kind": "remote-code",
+	"item": "curl | sh",
+	"msg": "pipes a download into a shell (`curl … | sh`): remote code execution at build time, with no checksum or signature check",
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	regex.match(pipe_to_shell, script)
+}
+
+issues contains {
+	"inst": inst,
+	"kind": "remote-code",
+	"item": "sh -c $(curl …)",
+	"msg": "runs a downloaded script (`sh -c \"$(curl …)\"`): remote code execution at build time, with no checksum or signature check",
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	regex.match(shell_of_download, script)
+}
+
+# --- ADD http(s)://
+
+issues contains {
+	"inst": inst,
+	"kind": "remote-file",
+	"item": src,
+	"msg": sprintf("downloads %q without `--checksum=sha256:…`", [src]),
+} if {
+	some inst in chain_instructions
+	inst.keyword == "ADD"
+	not has_flag(inst, "checksum")
+	ws := regex.split(`[ \t]+`, trim_space(inst.text))
+	some i, src in ws
+	i < count(ws) - 1
+	regex.match(`^https?://`, src)
+}
+
+has_flag(inst, name) if {
+	some f in inst.flags
+	f.name == name
+}
+
+# --- npm
+
+npm_value_options := {"--prefix", "--registry", "--cache", "--omit", "--include", "--tag", "-w", "--workspace", "--userconfig"}
+
+npm_installs(ws) := [command_args(ws, i + 1) |
+	some i, w in ws
+	base_name(w) == "npm"
+	ws[i + 1] in {"install", "i", "add", "isntall", "in"}
+]
+
+issues contains {
+	"inst": inst,
+	"kind": "npm",
+	"item": pkg,
+	"msg": sprintf("installs npm package %q without an exact version (%s)", [pkg, why]),
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	some a in npm_installs(tokens(script))
+	some written in positionals(a, npm_value_options)
+	pkg := expand(written, inst.stage)
+	not local_or_variable(pkg)
+	why := npm_unpinned(pkg)
+}
+
+issues contains {
+	"inst": inst,
+	"kind": "npm",
+	"item": "npm install",
+	"msg": "runs `npm install` with no lockfile copied into the image (use `npm ci` with package-lock.json)",
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	some a in npm_installs(tokens(script))
+	count(positionals(a, npm_value_options)) == 0
+	not lockfile_copied
+}
+
+lockfile_copied if {
+	some c in input.dockerfile.instructions
+	c.in_chain
+	c.keyword in {"COPY", "ADD"}
+	some pattern in ["package-lock.json", "npm-shrinkwrap.json", "package*.json", "*.json"]
+	contains(c.text, pattern)
+}
+
+# `COPY . .` copies the whole context, lockfile included if there is one.
+lockfile_copied if {
+	some c in input.dockerfile.instructions
+	c.in_chain
+	c.keyword in {"COPY", "ADD"}
+	ws := regex.split(`[ \t]+`, trim_space(c.text))
+	some src in array.slice(ws, 0, count(ws) - 1)
+	src in {".", "./"}
+}
+
+npm_version(pkg) := substring(rest, i + 1, -1) if {
+	startswith(pkg, "@")
+	rest := substring(pkg, 1, -1)
+	i := indexof(rest, "@")
+	i >= 0
+}
+
+npm_version(pkg) := substring(pkg, i + 1, -1) if {
+	not startswith(pkg, "@")
+	i := indexof(pkg, "@")
+	i > 0
+}
+
+npm_unpinned(pkg) := "no version" if not npm_version(pkg)
+
+npm_unpinned(pkg) := sprintf("`@%s`", [v]) if {
+	v := npm_version(pkg)
+	not regex.match(`^v?[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$`, v)
+}
+
+# `${VERSION}` in a package spec, from Compose build args or the stage's ARG default.
+expand(word, _) := word if not contains(word, "$")
+
+expand(word, stage) := out if {
+	contains(word, "$")
+	vars := regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`, word, -1)
+	count(vars) == 1
+	value := arg_value(vars[0][1], stage)
+	out := replace(word, vars[0][0], value)
+}
+
+arg_value(name, _) := v.value if {
+	v := input.service.build.args[name]
+	not v.indeterminate
+}
+
+arg_value(name, stage) := a.default.value if {
+	not input.service.build.args[name]
+	some a in input.dockerfile.args
+	a.name == name
+	a.stage == stage
+	is_object(a.default)
+}
+
+# --- pip
+
+pip_value_options := {
+	"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
+	"--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links",
+	"--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
+	"--only-binary", "--no-binary", "--progress-bar", "--upgrade-strategy", "--cache-dir", "--src",
+}
+
+# The build toolchain itself is left to hadolint DL3013.
+pip_toolchain := {"pip", "setuptools", "wheel"}
+
+pip_installs(ws) := [command_args(ws, i + 1) |
+	some i, w in ws
+	pip_command(ws, i, w)
+	ws[i + 1] == "install"
+]
+
+pip_command(_, _, w) if regex.match(`^pip[0-9.]*$`, base_name(w))
+
+# `uv pip install`
+pip_command(ws, i, w) if {
+	w == "pip"
+	i > 0
+	base_name(ws[i - 1]) == "uv"
+}
+
+issues contains {
+	"inst": inst,
+	"kind": "pip",
+	"item": pkg,
+	"msg": sprintf("installs Python package %q without `==<version>`", [pkg]),
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	some a in pip_installs(tokens(script))
+	not "--require-hashes" in a
+	some pkg in positionals(a, pip_value_options)
+	not local_or_variable(pkg)
+	not contains(pkg, "/")
+	not lower(regex.replace(pkg, `[\[<>=!~;].*$`, "")) in pip_toolchain
+	not pip_pinned(pkg)
+}
+
+pip_pinned(pkg) if {
+	parts := split(pkg, "==")
+	count(parts) == 2
+	v := trim_prefix(parts[1], "=")
+	v != ""
+	not contains(v, "*")
+	not contains(v, ",")
+}
+
+# --- uv sync
+
+issues contains {
+	"inst": inst,
+	"kind": "uv",
+	"item": "uv sync",
+	"msg": "runs `uv sync` without `--locked` or `--frozen`, so the lockfile may be re-resolved",
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	ws := tokens(script)
+	some i, w in ws
+	base_name(w) == "uv"
+	ws[i + 1] == "sync"
+	a := command_args(ws, i + 1)
+	count({"--locked", "--frozen"} & {x | some x in a}) == 0
+}
+
+# --- go install pkg@latest
+
+issues contains {
+	"inst": inst,
+	"kind": "go",
+	"item": pkg,
+	"msg": sprintf("installs %q: `@%s` is not a module version", [pkg, v]),
+} if {
+	some inst in chain_instructions
+	inst.keyword == "RUN"
+	some script in scripts(inst)
+	ws := tokens(script)
+	some i, w in ws
+	base_name(w) == "go"
+	ws[i + 1] == "install"
+	some pkg in positionals(command_args(ws, i + 1), set())
+	contains(pkg, "@")
+	parts := split(pkg, "@")
+	v := parts[count(parts) - 1]
+	not regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+`, v)
+}

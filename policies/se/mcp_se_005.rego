@@ -1,0 +1,190 @@
+# METADATA
+# title: Secret baked into the image
+# description: >-
+#   A secret ends up in the image that ships (the target stage and its
+#   `FROM <stage>` ancestry), where anyone who can pull it reads it from the
+#   image config or `docker history`: an `ENV` or `ARG` default with a
+#   secret-named key and a literal value; `ENV SECRET=${ARG_OR_ENV}` (the build
+#   value persists in the image config); a credential-shaped string in any
+#   instruction; a `COPY`/`ADD` of `.env*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`,
+#   `id_rsa*` or `credentials*` files; or a Compose `build.args` secret consumed
+#   by an `ARG` of a shipped stage (build arguments are recorded in the image
+#   history). `RUN --mount=type=secret`, `*_FILE` paths, placeholder defaults,
+#   `.env.example`-style templates and ARGs of stages that are not ancestors of
+#   the target do not count.
+# custom:
+#   id: MCP-SE-005
+#   severity: HIGH
+#   kinds: [compose_service, dockerfile]
+#   remediation: >-
+#     Pass build-time secrets with BuildKit secret mounts
+#     (`RUN --mount=type=secret,id=npm_token …`, Compose `build.secrets`) and
+#     runtime secrets as Compose secrets; never put them in ENV, ARG, or copied
+#     files. Rotate any secret already pushed in an image.
+#   references:
+#     - CIS Docker Benchmark 4.10
+#     - hadolint DL3064
+#     - Trivy DS-0031
+#     - Dockle CIS-DI-0010
+#     - Docker build check SecretsUsedInArgOrEnv
+#     - OWASP MCP Top 10 MCP01
+package mcp_audit.se.mcp_se_005
+
+import data.mcp_audit.lib.result
+import data.mcp_audit.se.secrets
+import rego.v1
+
+# Instructions of the stages that end up in the target image.
+shipped contains i if {
+	some i in input.dockerfile.instructions
+	i.in_chain
+}
+
+# ENV with a literal secret value.
+deny contains r if {
+	some i in shipped
+	i.keyword == "ENV"
+	some [k, v] in env_pairs(i)
+	not contains(v, "$")
+	secrets.secret_name(k)
+	literal(v)
+	r := result.with_evidence(sprintf("`ENV %s` in stage %q sets a literal secret value in the image config", [k, i.stage]), i, {"instruction": "ENV", "variable": k})
+}
+
+# ENV copying a build value into the image config.
+deny contains r if {
+	some i in shipped
+	i.keyword == "ENV"
+	some [k, v] in env_pairs(i)
+	refs := referenced(v)
+	count(refs) > 0
+	secret_ref(k, refs)
+	r := result.with_evidence(sprintf("`ENV %s` in stage %q copies the build value of %s into the image config, where it persists", [k, i.stage, concat(", ", refs)]), i, {"instruction": "ENV", "variable": k, "references": refs})
+}
+
+# A credential-shaped string in any shipped instruction (ARG defaults below).
+deny contains r if {
+	some i in shipped
+	i.keyword != "ARG"
+	some kind in i.secrets
+	r := result.with_evidence(sprintf("%s instruction in stage %q contains a %s credential", [i.keyword, i.stage, kind]), i, {"instruction": i.keyword, "kind": kind})
+}
+
+# ARG with a literal secret default, in a shipped stage.
+deny contains r if {
+	some a in input.dockerfile.args
+	a.in_chain
+	a.stage != ""
+	baked_default(a)
+	r := result.with_evidence(sprintf("`ARG %s` in stage %q has a literal secret default, recorded in the image history", [a.name, a.stage]), a.default, {"instruction": "ARG", "variable": a.name})
+}
+
+# A global ARG default that a shipped stage re-declares without a value of its own.
+deny contains r if {
+	some a in input.dockerfile.args
+	a.stage == ""
+	baked_default(a)
+	some b in input.dockerfile.args
+	b.name == a.name
+	b.stage != ""
+	b.in_chain
+	b.default == null
+	r := result.with_evidence(sprintf("global `ARG %s` has a literal secret default that stage %q inherits into the image history", [a.name, b.stage]), a.default, {"instruction": "ARG", "variable": a.name})
+}
+
+# COPY / ADD of secret files into a shipped stage.
+deny contains r if {
+	some i in shipped
+	i.keyword in {"COPY", "ADD"}
+	some src in sources(i)
+	secret_file(src)
+	r := result.with_evidence(sprintf("`%s %s` in stage %q copies a secret file into the image", [i.keyword, src, i.stage]), i, {"instruction": i.keyword, "source": src})
+}
+
+# Compose `build.args` secret consumed by an ARG of a shipped stage.
+deny contains r if {
+	some k, v in input.service.build.args
+	secrets.carries_secret(k, v)
+	some a in input.dockerfile.args
+	a.name == k
+	a.stage != ""
+	a.in_chain
+	r := result.with_evidence(
+		sprintf("service %q passes secret build arg %s to `ARG %s` of shipped stage %q: build args are recorded in the image history", [input.unit.name, k, k, a.stage]),
+		secrets.node(v),
+		{"build_arg": k, "stage": a.stage, "feeds_env": feeds_env(k)},
+	)
+}
+
+# KEY=VALUE pairs of an ENV instruction (or the legacy `ENV KEY value`), values unquoted.
+env_pairs(i) := [[m[1], unquote(m[2])] |
+	some m in regex.find_all_string_submatch_n(`([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^ \t\n]*)`, i.text, -1)
+] if {
+	count(object.get(i, "secrets", [])) == 0
+	regex.match(`^[A-Za-z_][A-Za-z0-9_.-]*=`, i.text)
+}
+
+env_pairs(i) := [[parts[0], trim_space(substring(i.text, count(parts[0]), -1))]] if {
+	count(object.get(i, "secrets", [])) == 0
+	not regex.match(`^[A-Za-z_][A-Za-z0-9_.-]*=`, i.text)
+	parts := split(trim_space(i.text), " ")
+}
+
+unquote(s) := substring(s, 1, count(s) - 2) if {
+	count(s) >= 2
+	regex.match(`^("[^"]*"|'[^']*')$`, s)
+}
+
+unquote(s) := s if not regex.match(`^("[^"]*"|'[^']*')$`, s)
+
+# Names of the variables a value references (`$X`, `${X}`, `${X:-…}`).
+referenced(v) := [m[1] | some m in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, v, -1)]
+
+secret_ref(k, _) if secrets.secret_name(k)
+
+secret_ref(_, refs) if {
+	some ref in refs
+	secrets.secret_name(ref)
+}
+
+literal(v) if {
+	v != ""
+	not secrets.reference_text(v)
+	not secrets.placeholder_text(v)
+}
+
+# mcp-audit masks secret values in instruction text with `*` (same length) before
+# evaluation, so a fully masked value is a literal secret that was written there.
+literal(v) if regex.match(`^[*]+$`, v)
+
+baked_default(a) if {
+	a.default.secret.credential
+}
+
+baked_default(a) if {
+	secrets.secret_name(a.name)
+	secrets.value_class(a.name, a.default) == "literal"
+}
+
+# Source operands of COPY/ADD (the last operand is the destination).
+sources(i) := array.slice(ops, 0, count(ops) - 1) if {
+	count(object.get(i, "heredocs", [])) == 0
+	ops := operands(i)
+}
+
+operands(i) := i.words if i.form == "exec"
+
+operands(i) := [w | some w in split(i.text, " "); w != ""] if i.form != "exec"
+
+secret_file(path) if {
+	name := lower(secrets.base_name(path))
+	regex.match(`^\.env($|\.)|\.(pem|key|p12|pfx)$|^id_(rsa|dsa|ecdsa|ed25519)|^credentials`, name)
+	not regex.match(`\.(pub|example|sample|template|dist|defaults)$`, name)
+}
+
+feeds_env(k) if {
+	some i in shipped
+	i.keyword == "ENV"
+	some [_, v] in env_pairs(i)
+	k in referenced(v)
+} else := false

@@ -1,0 +1,97 @@
+package mcp_audit.se.mcp_se_005_test
+
+import data.mcp_audit.se.mcp_se_005
+import rego.v1
+
+l(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "end_col": 30}
+
+ins(line, keyword, text, stage, in_chain) := {"keyword": keyword, "text": text, "form": "shell", "flags": [], "stage": stage, "in_chain": in_chain, "loc": l(line)}
+
+df(instructions, args) := {"unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "args": args, "env": {}}}
+
+literal := {"kind": "literal", "name_suggests": true, "placeholder": false, "credential": false}
+
+# Seed 003 postgres/Dockerfile: `ENV PGPASSWORD=${POSTGRES_PASSWORD}`.
+test_env_from_build_variable if {
+	rs := mcp_se_005.deny with input as df([ins(6, "ENV", "PGPASSWORD=${POSTGRES_PASSWORD}", "#0", true)], [])
+	count(rs) == 1
+	some r in rs
+	r.evidence.references == ["POSTGRES_PASSWORD"]
+}
+
+test_env_literal_secret if {
+	count(mcp_se_005.deny) == 1 with input as df([ins(4, "ENV", `API_KEY="abc123def" LOG_LEVEL=info`, "runtime", true)], [])
+	count(mcp_se_005.deny) == 1 with input as df([ins(4, "ENV", "DB_PASSWORD hunter2", "runtime", true)], [])
+}
+
+test_credential_in_any_instruction if {
+	rs := mcp_se_005.deny with input as df([object.union(ins(5, "RUN", "****(60 chars, redacted)", "runtime", true), {"secrets": ["github-token"]})], [])
+	count(rs) == 1
+	some r in rs
+	r.evidence.kind == "github-token"
+}
+
+test_arg_literal_default_in_shipped_stage if {
+	count(mcp_se_005.deny) == 1 with input as df([], [{"name": "NPM_TOKEN", "default": {"value": "****", "loc": l(3), "secret": literal}, "stage": "runtime", "in_chain": true, "loc": l(3)}])
+}
+
+test_global_arg_redeclared_in_shipped_stage if {
+	count(mcp_se_005.deny) == 1 with input as df([], [
+		{"name": "API_TOKEN", "default": {"value": "****", "loc": l(1), "secret": literal}, "stage": "", "in_chain": true, "loc": l(1)},
+		{"name": "API_TOKEN", "default": null, "stage": "runtime", "in_chain": true, "loc": l(5)},
+	])
+}
+
+test_global_arg_not_redeclared_passes if {
+	count(mcp_se_005.deny) == 0 with input as df([], [{"name": "API_TOKEN", "default": {"value": "****", "loc": l(1), "secret": literal}, "stage": "", "in_chain": true, "loc": l(1)}])
+}
+
+test_copy_secret_files if {
+	rs := mcp_se_005.deny with input as df([
+		ins(7, "COPY", ".env /app/.env", "runtime", true),
+		ins(8, "COPY", "certs/server.key certs/server.pem /etc/ssl/", "runtime", true),
+		object.union(ins(9, "ADD", "", "runtime", true), {"form": "exec", "words": ["id_rsa", "/root/.ssh/id_rsa"]}),
+	], [])
+	count(rs) == 4
+}
+
+test_copy_templates_and_public_keys_pass if {
+	count(mcp_se_005.deny) == 0 with input as df([
+		ins(7, "COPY", ".env.example /app/.env.example", "runtime", true),
+		ins(8, "COPY", "id_rsa.pub package.json ./", "runtime", true),
+	], [])
+}
+
+test_build_arg_consumed_by_shipped_stage if {
+	rs := mcp_se_005.deny with input as {
+		"unit": {"name": "github-mcp"},
+		"service": {"build": {"args": {"GITHUB_TOKEN": {"value": "", "loc": {"file": "compose.yaml", "line": 9, "col": 23, "end_line": 9, "end_col": 38}, "vars": [{"name": "GITHUB_TOKEN", "origin": "unset"}], "indeterminate": true}}}},
+		"dockerfile": {
+			"instructions": [ins(4, "ARG", "GITHUB_TOKEN", "runtime", true), ins(5, "ENV", "GITHUB_PERSONAL_ACCESS_TOKEN=$GITHUB_TOKEN", "runtime", true)],
+			"args": [{"name": "GITHUB_TOKEN", "default": null, "stage": "runtime", "in_chain": true, "loc": l(4)}],
+			"env": {},
+		},
+	}
+	count(rs) == 2
+	some r in rs
+	r.evidence.feeds_env == true
+}
+
+test_secret_mount_passes if {
+	count(mcp_se_005.deny) == 0 with input as df([object.union(ins(6, "RUN", "npm ci", "build", false), {"flags": [{"name": "mount", "value": "type=secret,id=npmrc,target=/root/.npmrc"}]})], [])
+}
+
+test_build_stage_only_passes if {
+	count(mcp_se_005.deny) == 0 with input as df(
+		[ins(3, "ENV", "NPM_TOKEN=${NPM_TOKEN}", "build", false), ins(4, "COPY", ".npmrc .env ./", "build", false)],
+		[{"name": "NPM_TOKEN", "default": {"value": "****", "loc": l(2), "secret": literal}, "stage": "build", "in_chain": false, "loc": l(2)}],
+	)
+}
+
+test_file_paths_and_placeholders_pass if {
+	count(mcp_se_005.deny) == 0 with input as df([
+		ins(4, "ENV", "DB_PASSWORD_FILE=/run/secrets/db_password", "runtime", true),
+		ins(5, "ENV", "API_KEY=changeme", "runtime", true),
+		ins(6, "ENV", "PATH=$PATH:/app/bin NODE_ENV=production", "runtime", true),
+	], [{"name": "VERSION", "default": {"value": "1.2.3", "loc": l(2)}, "stage": "runtime", "in_chain": true, "loc": l(2)}])
+}

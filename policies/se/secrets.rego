@@ -1,0 +1,167 @@
+# Helpers shared by the secrets rules (MCP-SE-001 .. MCP-SE-006): the catalog's
+# secret-name heuristic, the class of a (redacted) value, and the effective
+# container environment of a Compose service. Values are already classified and
+# redacted in Rust (`secret`); these helpers only fall back to the text for
+# names the Rust heuristic does not know (`*_PWD`, `*_AUTH`, `*_DSN`…) and for
+# connection strings, and never return a value.
+package mcp_audit.se.secrets
+
+import rego.v1
+
+# secret_name(name): the name carries a secret (case-insensitive). The catalog's
+# pattern, plus the Rust heuristic's substrings (`PGPASSWORD`, `ANTHROPIC_KEY`),
+# minus the catalog's exclusions (`*_FILE`, `*_PATH`, `*_MODE`, `*_URL`…).
+# Interpretations, to keep CRITICAL findings precise: `PWD` alone is the shell's
+# working directory, `AUTH` counts only as a suffix (`BASIC_AUTH`, not
+# `AUTH_PROVIDER`), and a qualifier after the secret word names a setting about
+# the secret, not the secret (`ACCESS_TOKEN_EXPIRE_MINUTES`, `AWS_ACCESS_KEY_ID`);
+# public keys are not secrets.
+secret_name(name) if {
+	n := upper(name)
+	secret_name_pattern(n)
+	not excluded_name(n)
+}
+
+secret_name_pattern(n) if regex.match(`(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_SECRET|CREDENTIALS?|DSN)($|_)|_PWD($|_)|^PWD_|(^|_)AUTH$`, n)
+
+secret_name_pattern(n) if regex.match(`SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_TOKEN$|^TOKEN_|_KEY$|_PAT$`, n)
+
+excluded_name(n) if regex.match(`_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$`, n)
+
+excluded_name(n) if regex.match(`(PUBLIC|PUBLISHABLE)_?KEY`, n)
+
+excluded_name(n) if regex.match(`(TOKEN|SECRET|PASSWORD|KEY|AUTH)_(EXPIR[A-Z]*|ISSUER|AUDIENCE|ENDPOINT|TYPE|ALGORITHM|ALG|PROVIDER|SCOPES?|PREFIX|ID|LIMIT|SIZE|COUNT|VERSION|METHOD|FORMAT|LEVEL|STRATEGY|ROTATION|REFRESH|STORE|BACKEND|SOURCE|LOCATION|POLICY)($|_)`, n)
+
+# A connection string whose userinfo carries a password (`scheme://user:pw@host`).
+# A password that is itself a shell reference (`$…`) is not a literal.
+url_password(s) if regex.match(`[A-Za-z][A-Za-z0-9+.-]*://[^ \t\n/@:]*:[^ \t\n/@$][^ \t\n/@]*@`, s)
+
+# The Rust placeholder list (regorus regexes are ASCII-only: no `(?i)`, `\s`, `\b`).
+placeholder_pattern := `changeme|change_me|change-me|changethis|password|secret|example|placeholder|dummy|xxx|todo|replace_?me|your[_-]|<|insert|redacted|test|fake|sample|default`
+
+placeholder_text(s) if regex.match(placeholder_pattern, lower(s))
+
+placeholder_text(s) if regex.match(`^[x*.]+$`, lower(s))
+
+reference_text(s) if regex.match(`^(/run/secrets/|\$|vault:|op://|arn:aws:secretsmanager)`, s)
+
+# value_class(name, v) is "credential", "literal", "placeholder" or "reference"
+# for a value node `v` (`{value, secret?}`) under `name`; undefined when it holds
+# no secret. A credential-shaped value counts whatever its name; a connection
+# string with a password counts whatever its name.
+value_class(name, v) := "credential" if {
+	v.secret.credential
+} else := c if {
+	secret_name(name)
+	c := named_class(v)
+} else := "literal" if {
+	url_password(v.value)
+}
+
+named_class(v) := "reference" if {
+	v.secret.kind == "reference"
+} else := "placeholder" if {
+	v.secret.placeholder
+} else := "literal" if {
+	v.secret.kind
+} else := "reference" if {
+	reference_text(v.value)
+} else := "placeholder" if {
+	v.value != ""
+	placeholder_text(v.value)
+} else := "literal" if {
+	v.value != ""
+}
+
+# hard_coded(name, v): a literal (not interpolated) secret value, placeholders included.
+hard_coded(name, v) if {
+	count(object.get(v, "vars", [])) == 0
+	value_class(name, v) in {"credential", "literal", "placeholder"}
+}
+
+# carries_secret(name, v): the value is a secret by its name or its shape, and it
+# reaches the container: non-empty, or an unresolved variable that the deployment
+# will supply. Secret references (`/run/secrets/…`) do not count.
+carries_secret(name, v) if {
+	secret_or_credential(name, v)
+	present(v)
+	not value_class(name, v) == "reference"
+}
+
+secret_or_credential(name, _) if secret_name(name)
+
+secret_or_credential(_, v) if v.secret.credential
+
+secret_or_credential(_, v) if url_password(v.value)
+
+secret_or_credential(_, v) if {
+	some var in v.vars
+	secret_name(var.name)
+}
+
+present(v) if v.value != ""
+
+present(v) if v.indeterminate
+
+# node(v): where a finding about value `v` points. A value merged from an `x-*`
+# anchor points at the anchor's definition, with the merge site as related.
+node(v) := {"loc": v.defined, "from": [v.loc]} if v.defined
+
+node(v) := v if not v.defined
+
+# The effective container environment of a Compose service, key -> entry
+# {node, source, file?}: Compose `environment` over `env_file` entries (the last
+# file and line win) over the image's ENV.
+effective_env[k] := {"node": v, "source": "environment"} if {
+	some k, v in input.service.environment
+}
+
+effective_env[k] := {"node": e, "source": "env_file", "file": e.loc.file} if {
+	some k, e in env_file_last
+	not input.service.environment[k]
+}
+
+effective_env[k] := {"node": v, "source": "image"} if {
+	some k, v in input.dockerfile.env
+	not input.service.environment[k]
+	not env_file_last[k]
+}
+
+env_file_entries := [e |
+	some f in input.env_files
+	f.exists
+	some e in f.entries
+]
+
+env_file_last[k] := e if {
+	some i, e in env_file_entries
+	k := e.key
+	not overridden_later(k, i)
+}
+
+overridden_later(k, i) if {
+	some j, e in env_file_entries
+	j > i
+	e.key == k
+}
+
+# The last segment of a path, for messages (locations carry the full path).
+base_name(path) := parts[count(parts) - 1] if parts := split(path, "/")
+
+# The command-line fields of a Compose service, field -> value node.
+command_lines[field] := v if {
+	some field, v in {
+		"command": object.get(input.service, "command", null),
+		"entrypoint": object.get(input.service, "entrypoint", null),
+		"healthcheck.test": object.get(input.service, ["healthcheck", "test"], null),
+	}
+	v != null
+}
+
+# `command_secrets` (credential shapes) covers `command` and `entrypoint`
+# together: these are the fields that hold a redacted word.
+credential_fields contains field if {
+	count(input.service.command_secrets) > 0
+	some field in ["command", "entrypoint"]
+	contains(command_lines[field].value, "redacted)")
+}
