@@ -212,6 +212,18 @@ fn user_policy_is_evaluated_in_scan() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "MCP-XX-001"));
+    // …and in the text output.
+    let text = bin()
+        .args(["scan", "fixtures/MCP-SC-001/pass", "--no-color", "--policy"])
+        .arg(d.path())
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(text).unwrap().contains("MCP-XX-001"),
+        "custom finding missing from the text output"
+    );
 }
 
 #[test]
