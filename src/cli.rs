@@ -283,6 +283,15 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     if !result.eval_errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
+    if engine::profiling() {
+        for (rule, us, n) in engine::profile_report() {
+            eprintln!(
+                "{rule:12} {:>10.1} ms {n:>7} evals {:>8.1} µs/eval",
+                us as f64 / 1000.0,
+                us as f64 / n.max(1) as f64
+            );
+        }
+    }
     let below = min_score.is_some_and(|m| result.project.project_score < m);
     if below {
         eprintln!(

@@ -188,10 +188,14 @@ impl PolicySet {
                         results: Ok(Vec::new()),
                     };
                 }
+                let t0 = profiling().then(std::time::Instant::now);
                 let results = worker
                     .eval_rule(r.deny_path())
                     .map_err(|e| e.to_string())
                     .and_then(|v| set_items(&v));
+                if let Some(t0) = t0 {
+                    record(&r.id, t0.elapsed());
+                }
                 RuleOutput {
                     rule: i,
                     applicable,
@@ -200,6 +204,30 @@ impl PolicySet {
             })
             .collect()
     }
+}
+
+/// `MCP_AUDIT_PROFILE=1`: time every rule evaluation and print a table at exit of `scan`.
+pub fn profiling() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("MCP_AUDIT_PROFILE").is_some())
+}
+
+static PROFILE: std::sync::Mutex<BTreeMap<String, (u128, u64)>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+fn record(rule: &str, d: std::time::Duration) {
+    let mut p = PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+    let e = p.entry(rule.to_string()).or_insert((0, 0));
+    e.0 += d.as_micros();
+    e.1 += 1;
+}
+
+/// Rules by total evaluation time: (rule, total µs, evaluations).
+pub fn profile_report() -> Vec<(String, u128, u64)> {
+    let p = PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut v: Vec<_> = p.iter().map(|(k, (t, n))| (k.clone(), *t, *n)).collect();
+    v.sort_by_key(|e| std::cmp::Reverse(e.1));
+    v
 }
 
 fn set_items(v: &regorus::Value) -> Result<Vec<serde_json::Value>, String> {
