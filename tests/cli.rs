@@ -319,7 +319,9 @@ fn strict_counts_indeterminate_as_failure() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("compose.yaml"), HARDENED_BUT_INDETERMINATE).unwrap();
     // Lifecycle metadata rules are not the point here.
-    let off: String = (1..=14).map(|n| format!("  MCP-MD-{n:03}: {{enabled: false}}\n")).collect();
+    let off: String = (1..=14)
+        .map(|n| format!("  MCP-MD-{n:03}: {{enabled: false}}\n"))
+        .collect();
     std::fs::write(d.path().join(".mcp-audit.yaml"), format!("rules:\n{off}")).unwrap();
     let rate = |strict: bool| {
         let extra: &[&str] = if strict { &["--strict"] } else { &[] };
