@@ -10,12 +10,24 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Scan `path` with its own config and an empty process environment, so that
-/// the machine running the tests cannot change what interpolation resolves.
+/// The scan date of every fixture scan, so that date rules (review overdue, waiver
+/// expiry) give the same results on any day.
+pub const SCAN_DATE: &str = "2026-11-24";
+
+/// Scan `path` with its own config, an empty process environment (so that the
+/// machine running the tests cannot change what interpolation resolves) and a fixed
+/// scan date. A `trivy.json` in `path` is passed as the vulnerability report
+/// (`--vulns`).
 pub fn scan(path: &Path) -> ScanResult {
     let config = Config::discover(path).expect("config");
     let mut s = Settings::new(vec![path.to_path_buf()], config);
     s.env = BTreeMap::new();
+    s.today = SCAN_DATE.to_string();
+    let vulns = path.join("trivy.json");
+    if vulns.is_file() {
+        let text = std::fs::read_to_string(&vulns).expect("trivy.json");
+        s.vulns = Some(mcp_audit::vulns::read_trivy(&text).expect("trivy.json"));
+    }
     mcp_audit::scan(&s).expect("scan")
 }
 
