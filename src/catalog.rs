@@ -84,6 +84,10 @@ impl RuleMeta {
     pub fn deny_path(&self) -> String {
         format!("data.{}.deny", self.package)
     }
+
+    pub fn applicable_path(&self) -> String {
+        format!("data.{}.applicable", self.package)
+    }
 }
 
 #[derive(Deserialize)]

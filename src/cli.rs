@@ -112,6 +112,9 @@ pub struct ScanArgs {
     /// A vulnerability report (Trivy JSON) for the patch-SLA rule.
     #[arg(long, value_name = "FILE")]
     pub vulns: Option<PathBuf>,
+    /// Worker threads for parsing and evaluation (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
     /// Scan date for waiver expiry and lifecycle rules (default: today), `YYYY-MM-DD`.
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub now: Option<String>,
@@ -251,6 +254,10 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     }
     let fail_on = a.fail_on.or(s.config.fail_on).unwrap_or(Severity::High);
     let min_score = a.min_score.or(s.config.min_score);
+    if let Some(n) = a.threads {
+        crate::set_threads(n);
+    }
+    s.inventory = outputs.iter().any(|(n, _)| n == "spdx" || n == "cyclonedx");
     let result = crate::scan(&s)?;
     let paths = report::paths::Paths::with_root(s.root.clone());
     let sbom_name = s
@@ -268,7 +275,7 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     for (name, path) in &outputs {
-        let text = match name.as_str() {
+        let text = crate::phase(&format!("report {name}"), || match name.as_str() {
             "json" => report::json::render(&result),
             "sarif" => report::sarif::render(&result, &paths),
             "github" => report::github::render(&result, &paths),
@@ -277,7 +284,7 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
             "spdx" => report::spdx::render(&result, &sbom_name, &s.created),
             "cyclonedx" => report::cyclonedx::render(&result, &sbom_name, &s.created),
             _ => report::text::render(&result, color && path.is_none()),
-        };
+        });
         write_out(path.as_deref(), &text)?;
     }
     if !result.eval_errors.is_empty() {
@@ -314,7 +321,7 @@ fn run_inspect(a: InspectArgs) -> Result<i32> {
     for (p, e) in &resolved.discovery_errors {
         eprintln!("error: {p}: {e}");
     }
-    let docs: Vec<&serde_json::Value> = units.iter().map(|u| &u.input).collect();
+    let docs: Vec<serde_json::Value> = units.iter().map(|u| u.input().into_owned()).collect();
     let mut text = serde_json::to_string_pretty(&docs)?;
     text.push('\n');
     write_out(None, &text)?;

@@ -74,8 +74,66 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[derive(Clone)]
 pub struct PolicySet {
     engine: regorus::Engine,
+    /// The same policies compiled for regorus's bytecode VM (RVM), with one entry point
+    /// per rule's `deny` and `applicable`; `None` runs the tree-walking interpreter.
+    program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
     rules: Vec<RuleMeta>,
     by_kind: BTreeMap<String, Vec<usize>>,
+}
+
+/// Which regorus evaluator runs the rules.
+///
+/// The tree-walking interpreter is the default. regorus 0.14.1's bytecode VM (RVM) is
+/// about 1.8× faster on our policies but not yet faithful: a function call that is
+/// undefined is kept as `#undefined` in an array comprehension and makes
+/// `v := f("const")` succeed, so rules that build lists of optional problems (CS-003,
+/// CS-016, MD-013…) report wrongly. `MCP_AUDIT_EVALUATOR=vm` selects it to compare
+/// (`scripts/evaluator-diff.sh`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Evaluator {
+    /// The bytecode VM, with an instruction budget per rule (`MCP_AUDIT_EVALUATOR=vm`).
+    Vm,
+    /// The tree-walking interpreter (default).
+    #[default]
+    Interpreter,
+}
+
+impl Evaluator {
+    /// From `MCP_AUDIT_EVALUATOR` (`vm` or `interpreter`).
+    pub fn from_env() -> Evaluator {
+        match std::env::var("MCP_AUDIT_EVALUATOR").as_deref() {
+            Ok("vm") => Evaluator::Vm,
+            _ => Evaluator::Interpreter,
+        }
+    }
+}
+
+/// Instructions one rule may execute on one input before it is stopped and reported
+/// as an evaluation error (a runaway custom policy must not hang CI).
+pub const MAX_INSTRUCTIONS: usize = 50_000_000;
+
+/// A per-thread evaluator: a VM with the shared program loaded, or an engine clone.
+pub enum Worker {
+    Vm(Box<regorus::rvm::vm::RegoVM>),
+    Interpreter(Box<regorus::Engine>),
+}
+
+impl Worker {
+    fn set_input(&mut self, v: regorus::Value) {
+        match self {
+            Worker::Vm(vm) => vm.set_input(v),
+            Worker::Interpreter(e) => e.set_input(v),
+        }
+    }
+
+    fn eval(&mut self, path: &str) -> Result<regorus::Value, String> {
+        match self {
+            Worker::Vm(vm) => vm
+                .execute_entry_point_by_name(path)
+                .map_err(|e| e.to_string()),
+            Worker::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
+        }
+    }
 }
 
 /// A raw result of one rule on one input: the objects its `deny` set contained.
@@ -126,6 +184,14 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        // Analyse the modules once here, not once per worker clone.
+        engine
+            .eval_rule("data.mcp_audit.__prepare".to_string())
+            .ok();
+        let program = match Evaluator::from_env() {
+            Evaluator::Vm if !rules.is_empty() => Some(compile_program(&mut engine, &rules)?),
+            _ => None,
+        };
         let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, r) in rules.iter().enumerate() {
             for k in &r.kinds {
@@ -134,6 +200,7 @@ impl PolicySet {
         }
         Ok(PolicySet {
             engine,
+            program,
             rules,
             by_kind,
         })
@@ -147,9 +214,18 @@ impl PolicySet {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// A per-worker engine (cheap: the compiled policy is shared).
-    pub fn worker(&self) -> regorus::Engine {
-        self.engine.clone()
+    /// A per-worker evaluator (cheap: the compiled policy is shared).
+    pub fn worker(&self) -> Worker {
+        match &self.program {
+            Some(p) => {
+                let mut vm = regorus::rvm::vm::RegoVM::new();
+                vm.load_program(p.clone());
+                vm.set_max_instructions(MAX_INSTRUCTIONS);
+                vm.set_strict_builtin_errors(false);
+                Worker::Vm(Box::new(vm))
+            }
+            None => Worker::Interpreter(Box::new(self.engine.clone())),
+        }
     }
 
     /// Indexes of the rules evaluated for an input kind.
@@ -160,7 +236,7 @@ impl PolicySet {
     /// Evaluate the rules of `kind` (filtered by `enabled`) on one input document.
     pub fn evaluate(
         &self,
-        worker: &mut regorus::Engine,
+        worker: &mut Worker,
         kind: &str,
         input: &serde_json::Value,
         enabled: &dyn Fn(&RuleMeta) -> bool,
@@ -169,7 +245,7 @@ impl PolicySet {
         if rules.is_empty() {
             return Vec::new();
         }
-        worker.set_input(regorus::Value::from(input.clone()));
+        worker.set_input(to_rego(input, 0));
         rules
             .iter()
             .copied()
@@ -178,7 +254,7 @@ impl PolicySet {
                 let r = &self.rules[i];
                 let applicable = !r.has_applicable
                     || matches!(
-                        worker.eval_rule(format!("data.{}.applicable", r.package)),
+                        worker.eval(&r.applicable_path()),
                         Ok(regorus::Value::Bool(true))
                     );
                 if !applicable {
@@ -189,10 +265,7 @@ impl PolicySet {
                     };
                 }
                 let t0 = profiling().then(std::time::Instant::now);
-                let results = worker
-                    .eval_rule(r.deny_path())
-                    .map_err(|e| e.to_string())
-                    .and_then(|v| set_items(&v));
+                let results = worker.eval(&r.deny_path()).and_then(|v| set_items(&v));
                 if let Some(t0) = t0 {
                     record(&r.id, t0.elapsed());
                 }
@@ -204,6 +277,84 @@ impl PolicySet {
             })
             .collect()
     }
+}
+
+/// Nesting beyond which an input value is cut off (inputs come from bounded parsers;
+/// this keeps the conversion's recursion bounded whatever they produce).
+const MAX_INPUT_DEPTH: usize = 512;
+
+/// Convert a rule input to a regorus value directly (no clone of the JSON tree, no
+/// serde round trip).
+pub fn to_rego(v: &serde_json::Value, depth: usize) -> regorus::Value {
+    use regorus::Value as R;
+    use serde_json::Value as J;
+    if depth > MAX_INPUT_DEPTH {
+        return R::Null;
+    }
+    match v {
+        J::Null => R::Null,
+        J::Bool(b) => R::Bool(*b),
+        J::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                R::from(i)
+            } else if let Some(u) = n.as_u64() {
+                R::from(u)
+            } else {
+                R::from(n.as_f64().unwrap_or(0.0))
+            }
+        }
+        J::String(s) => R::String(s.as_str().into()),
+        J::Array(a) => R::from(a.iter().map(|x| to_rego(x, depth + 1)).collect::<Vec<_>>()),
+        J::Object(m) => R::from(
+            m.iter()
+                .map(|(k, x)| (R::String(key(k)), to_rego(x, depth + 1)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+    }
+}
+
+/// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
+/// per key and thread (at most `MAX_KEYS`; rarer keys are allocated each time).
+fn key(k: &str) -> regorus::Rc<str> {
+    const MAX_KEYS: usize = 4096;
+    thread_local! {
+        static KEYS: std::cell::RefCell<std::collections::HashMap<String, regorus::Rc<str>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    KEYS.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(rc) = t.get(k) {
+            return rc.clone();
+        }
+        let rc: regorus::Rc<str> = k.into();
+        if t.len() < MAX_KEYS {
+            t.insert(k.to_string(), rc.clone());
+        }
+        rc
+    })
+}
+
+/// Compile the rules' `deny` and `applicable` rules into one RVM program.
+fn compile_program(
+    engine: &mut regorus::Engine,
+    rules: &[RuleMeta],
+) -> Result<std::sync::Arc<regorus::rvm::program::Program>> {
+    let mut entries: Vec<String> = Vec::new();
+    for r in rules {
+        entries.push(r.deny_path());
+        if r.has_applicable {
+            entries.push(r.applicable_path());
+        }
+    }
+    let first: regorus::Rc<str> = entries[0].as_str().into();
+    let compiled = engine
+        .compile_with_entrypoint(&first)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot compile the policies for the Rego VM")?;
+    let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
+    regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &refs)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot compile the policies for the Rego VM")
 }
 
 /// `MCP_AUDIT_PROFILE=1`: time every rule evaluation and print a table at exit of `scan`.
@@ -272,8 +423,39 @@ fn test_names(src: &str) -> Vec<String> {
 }
 
 /// Run every `test_*` rule of the given files (all files are compiled together).
+///
+/// Tests may call `mcp_audit_shell_calls(text)`: the programs mcp-audit finds in a
+/// shell text (the `calls` of a RUN instruction, a CMD or a Compose `command`), so a
+/// test can write its commands as text; and `mcp_audit_instruction(text)`: the input
+/// mcp-audit builds for one Dockerfile instruction (`"ENV A=1"`), without its `stage`,
+/// `in_chain` and `loc` context (set to `#0`, true and line 2).
 pub fn run_tests(files: &[PolicyFile]) -> Result<Vec<TestOutcome>> {
     let mut engine = new_engine();
+    engine
+        .add_extension(
+            "mcp_audit_shell_calls".to_string(),
+            1,
+            Box::new(|args: Vec<regorus::Value>| {
+                use crate::resolve::shell;
+                let text = args[0].as_string()?;
+                let calls = shell::calls(&shell::commands(text));
+                Ok(regorus::Value::from(serde_json::to_value(calls)?))
+            }),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    engine
+        .add_extension(
+            "mcp_audit_instruction".to_string(),
+            1,
+            Box::new(|args: Vec<regorus::Value>| {
+                let text = args[0].as_string()?;
+                match crate::resolve::stage::instruction_view(text) {
+                    Some(v) => Ok(regorus::Value::from(serde_json::to_value(v)?)),
+                    None => Ok(regorus::Value::Undefined),
+                }
+            }),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     for f in files {
         engine
             .add_policy(f.name.clone(), f.source.clone())

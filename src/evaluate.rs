@@ -62,7 +62,7 @@ fn indeterminate_rules(input: &serde_json::Value) -> Vec<String> {
 
 fn run_unit(
     policies: &PolicySet,
-    w: &mut regorus::Engine,
+    w: &mut crate::engine::Worker,
     unit: &Unit,
     config: &Config,
     enabled: &dyn Fn(&RuleMeta) -> bool,
@@ -70,15 +70,20 @@ fn run_unit(
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let mut runs = Vec::new();
-    for o in policies.evaluate(w, unit.kind, &unit.input, enabled) {
-        let mut rule = policies.rules()[o.rule].clone();
-        if let Some(sev) = config.rules.get(&rule.id).and_then(|s| s.severity) {
-            rule.severity = sev;
-        }
+    let input = unit.input();
+    for o in policies.evaluate(w, unit.kind, &input, enabled) {
+        let rule = &policies.rules()[o.rule];
+        let severity = config
+            .rules
+            .get(&rule.id)
+            .and_then(|s| s.severity)
+            .unwrap_or(rule.severity);
         match o.results {
-            Ok(results) => {
-                findings.extend(results.iter().map(|r| finding::from_result(&rule, unit, r)))
-            }
+            Ok(results) => findings.extend(results.iter().map(|r| {
+                let mut f = finding::from_result(rule, unit, r);
+                f.severity = severity;
+                f
+            })),
             Err(message) => errors.push(EvalError {
                 rule: rule.id.clone(),
                 unit: unit.id.clone(),
@@ -87,8 +92,8 @@ fn run_unit(
         }
         runs.push(RuleRun {
             superseded: rule.superseded_by.is_some() && unit.kind == "compose_service",
-            rule: rule.id,
-            severity: rule.severity,
+            rule: rule.id.clone(),
+            severity,
             applicable: o.applicable,
         });
     }
@@ -97,8 +102,8 @@ fn run_unit(
         name: unit.name.clone(),
         kind: unit.kind,
         role: unit.role,
-        governance_level: governance_level(&unit.input),
-        indeterminate: indeterminate_rules(&unit.input),
+        governance_level: governance_level(&input),
+        indeterminate: indeterminate_rules(&input),
         runs,
     };
     (run, findings, errors)

@@ -40,10 +40,19 @@ use std::sync::Arc;
 /// nesting recurses in the deserializer, and debug builds use large frames.
 pub const WORKER_STACK: usize = 64 * 1024 * 1024;
 
+static THREADS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Use `n` worker threads (0: one per core). Takes effect if called before the first
+/// scan of the process.
+pub fn set_threads(n: usize) {
+    THREADS.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
 pub(crate) fn pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
+            .num_threads(THREADS.load(std::sync::atomic::Ordering::Relaxed))
             .stack_size(WORKER_STACK)
             .thread_name(|i| format!("mcp-audit-{i}"))
             .build()
@@ -77,6 +86,8 @@ pub struct Settings {
     /// Report only on these files (root-relative): the repository is still scanned for
     /// context (pre-commit passes the changed files).
     pub only_files: Option<std::collections::BTreeSet<String>>,
+    /// Build the SBOM inventory (for the `spdx` / `cyclonedx` outputs).
+    pub inventory: bool,
 }
 
 impl Settings {
@@ -99,6 +110,7 @@ impl Settings {
             vulns: None,
             created: suppress::timestamp_now(),
             only_files: None,
+            inventory: true,
         }
     }
 }
@@ -328,13 +340,17 @@ pub struct Resolved {
 
 /// Discover and parse every file; resolve them into units.
 pub fn resolve_units(settings: &Settings) -> Resolved {
-    let (files, discovery_errors) = discover::discover(&settings.paths, &settings.config.exclude);
+    let (files, discovery_errors) = phase("discover", || {
+        discover::discover(&settings.paths, &settings.config.exclude)
+    });
     let limits = YamlLimits::default();
-    let outs: Vec<(ParseOut, Option<FileDirectives>)> = pool().install(|| {
-        files
-            .par_iter()
-            .map(|d| parse_one(&d.path, d.kind, settings, &limits))
-            .collect()
+    let outs: Vec<(ParseOut, Option<FileDirectives>)> = phase("parse", || {
+        pool().install(|| {
+            files
+                .par_iter()
+                .map(|d| parse_one(&d.path, d.kind, settings, &limits))
+                .collect()
+        })
     });
     let mut parsed = Parsed::default();
     let mut directives = Vec::new();
@@ -357,7 +373,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
                             .collect(),
                     });
                 }
-                parsed.dockerfiles.insert(resolve::absolute(&p), pd);
+                parsed
+                    .dockerfiles
+                    .insert(resolve::absolute(&p), std::sync::Arc::new(pd));
             }
             ParseOut::Compose(p, c) => {
                 if !c.errors.is_empty() {
@@ -384,16 +402,31 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
         }
     }
     let show = |p: &Path| display_path(p, &settings.root);
-    let (mut units, extra_errors) = resolve::units(&parsed, &settings.config, &show);
+    let (mut units, extra_errors) = phase("resolve", || {
+        resolve::units(&parsed, &settings.config, &show)
+    });
     // Scan-wide facts every unit may read: the scan date and the vulnerability report.
     let vulns = settings
         .vulns
         .clone()
         .unwrap_or_else(|| serde_json::json!({"provided": false, "vulnerabilities": []}));
+    // Deferred inputs share one copy of these fields.
+    let mut shared: Option<std::sync::Arc<serde_json::Map<String, serde_json::Value>>> = None;
     for u in &mut units {
-        if let Some(o) = u.input.as_object_mut() {
-            o.insert("scan".into(), serde_json::json!({"date": settings.today}));
-            o.insert("vulns".into(), vulns.clone());
+        match &mut u.deferred {
+            Some(d) => {
+                let s = shared.get_or_insert_with(|| {
+                    let mut m = (*d.shared).clone();
+                    m.insert("scan".into(), serde_json::json!({"date": settings.today}));
+                    m.insert("vulns".into(), vulns.clone());
+                    std::sync::Arc::new(m)
+                });
+                d.shared = s.clone();
+            }
+            None => {
+                u.set_field("scan", serde_json::json!({"date": settings.today}));
+                u.set_field("vulns", vulns.clone());
+            }
         }
     }
     for fe in parsed.file_errors.iter().chain(extra_errors.iter()) {
@@ -415,19 +448,30 @@ pub use evaluate::EvalOptions;
 
 /// Compute each finding's fingerprint from its rule, file, unit and flagged text.
 fn fingerprint_all(findings: &mut [Finding], root: &Path) {
-    let mut texts: std::collections::HashMap<String, Option<String>> =
-        std::collections::HashMap::new();
-    for f in findings.iter_mut() {
-        let snippet = f.location.as_ref().and_then(|l| {
-            let t = texts.entry(l.file.clone()).or_insert_with(|| {
-                std::fs::read(root.join(&l.file)).ok().map(|b| {
-                    // Masked: a fingerprint must not be a hash of a secret.
+    use std::collections::HashMap;
+    let files: std::collections::BTreeSet<&str> = findings
+        .iter()
+        .filter_map(|f| f.location.as_ref().map(|l| l.file.as_str()))
+        .collect();
+    // Masked: a fingerprint must not be a hash of a secret.
+    let texts: HashMap<String, Option<String>> = pool().install(|| {
+        files
+            .into_par_iter()
+            .map(|file| {
+                let text = std::fs::read(root.join(file)).ok().map(|b| {
                     secrets::mask_source(&String::from_utf8_lossy(
                         b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b),
                     ))
-                })
-            });
-            t.as_ref()
+                });
+                (file.to_string(), text)
+            })
+            .collect()
+    });
+    for f in findings.iter_mut() {
+        let snippet = f.location.as_ref().and_then(|l| {
+            texts
+                .get(&l.file)
+                .and_then(Option::as_ref)
                 .and_then(|t| t.get(l.start..l.end))
                 .map(str::to_string)
         });
@@ -456,23 +500,45 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
             role: resolve::Role::SourceFile,
             input: serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
                                       "file": file, "suppressions": list}),
+            deferred: None,
         })
         .collect()
 }
 
+/// With `MCP_AUDIT_PROFILE=1`, print how long a phase of the scan took.
+pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
+    if !engine::profiling() {
+        return f();
+    }
+    let t0 = std::time::Instant::now();
+    let out = f();
+    eprintln!(
+        "phase {name:<14} {:>10.1} ms",
+        t0.elapsed().as_secs_f64() * 1e3
+    );
+    out
+}
+
 /// Run a whole scan: parse → resolve → evaluate → suppress → score.
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
-    let policies = PolicySet::load(&settings.extra_policies)?;
-    let resolved = resolve_units(settings);
+    let policies = phase("policies", || PolicySet::load(&settings.extra_policies))?;
+    let resolved = phase("parse+resolve", || resolve_units(settings));
     let project = settings
         .root
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "deployment".into());
-    let inventory = sbom::inventory(&resolved.units, &project);
-    let (mut runs, mut findings, mut eval_errors) =
-        evaluate::run(&policies, &resolved.units, &settings.config);
-    fingerprint_all(&mut findings, &settings.root);
+    let inventory = if settings.inventory {
+        phase("inventory", || sbom::inventory(&resolved.units, &project))
+    } else {
+        sbom::Inventory::default()
+    };
+    let (mut runs, mut findings, mut eval_errors) = phase("evaluate", || {
+        evaluate::run(&policies, &resolved.units, &settings.config)
+    });
+    phase("fingerprint", || {
+        fingerprint_all(&mut findings, &settings.root)
+    });
     let show = |p: &Path| display_path(p, &settings.root);
     let waivers = settings.config.waivers_at(&settings.today, &show);
     let usage = suppress::apply(&mut findings, &resolved.directives, &waivers);
@@ -486,7 +552,7 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     if let Some(b) = &settings.baseline {
         suppress::apply_baseline(&mut findings, b);
     }
-    let mut findings = finding::dedupe_and_sort(findings);
+    let mut findings = phase("dedupe", || finding::dedupe_and_sort(findings));
     if let Some(only) = &settings.only_files {
         // Units that are defined in or built from the given files are scored on all their
         // findings; only the findings located in those files are reported.
@@ -499,6 +565,7 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
                     || u.input["dockerfile"]["file"]
                         .as_str()
                         .is_some_and(|d| only.contains(d))
+                    // (A deferred unit is a standalone Dockerfile: its id is its file.)
                     || u.input["unit"]["files"].as_array().is_some_and(|fs| {
                         fs.iter()
                             .any(|f| f.as_str().is_some_and(|f| only.contains(f)))

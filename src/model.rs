@@ -181,6 +181,11 @@ pub struct Service {
     pub restart: Option<Val>,
     pub command: Option<Val>,
     pub entrypoint: Option<Val>,
+    /// The programs `command` / `entrypoint` run ([`crate::resolve::shell::calls`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub command_calls: Vec<crate::resolve::shell::Call>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub entrypoint_calls: Vec<crate::resolve::shell::Call>,
     /// Credential-shaped strings found in `command` / `entrypoint`.
     pub command_secrets: Vec<&'static str>,
     pub tmpfs: Vec<Val>,
@@ -469,6 +474,13 @@ fn build(n: Option<&CNode>) -> Option<Build> {
 }
 
 /// `command`/`entrypoint`: a string, or a list joined with spaces. Secrets in it are redacted.
+fn calls_of(v: &Option<Val>) -> Vec<crate::resolve::shell::Call> {
+    use crate::resolve::shell;
+    v.as_ref()
+        .map(|v| shell::calls(&shell::commands(&v.value)))
+        .unwrap_or_default()
+}
+
 fn joined(n: Option<&CNode>) -> Option<Val> {
     let c = n?;
     let mut v = match &c.v {
@@ -503,6 +515,8 @@ impl Service {
     pub fn from_node(key: &CKey, n: &CNode) -> Service {
         let deploy = n.get("deploy");
         let res = deploy.and_then(|d| d.get("resources"));
+        let command = joined(n.get("command"));
+        let entrypoint = joined(n.get("entrypoint"));
         let devices = n
             .get("devices")
             .map(|d| {
@@ -554,8 +568,10 @@ impl Service {
             networks: networks(n.get("networks")),
             network_mode: val_at(n, &["network_mode"]),
             restart: val_at(n, &["restart"]),
-            command: joined(n.get("command")),
-            entrypoint: joined(n.get("entrypoint")),
+            command: command.clone(),
+            entrypoint: entrypoint.clone(),
+            command_calls: calls_of(&command),
+            entrypoint_calls: calls_of(&entrypoint),
             command_secrets: {
                 let mut v = Vec::new();
                 for c in [n.get("command"), n.get("entrypoint")]

@@ -266,6 +266,8 @@ fn split_npm(w: &str) -> (String, Option<String>) {
 struct Builder {
     inv: Inventory,
     by_key: BTreeMap<String, usize>,
+    /// The relations already recorded (dedup without a linear search).
+    seen: std::collections::BTreeSet<Relation>,
 }
 
 impl Builder {
@@ -288,7 +290,7 @@ impl Builder {
             rel,
             to: to.into(),
         };
-        if !self.inv.relations.contains(&r) {
+        if self.seen.insert(r.clone()) {
             self.inv.relations.push(r);
         }
     }
@@ -441,9 +443,10 @@ pub fn inventory(units: &[Unit], project: &str) -> Inventory {
     let mut b = Builder {
         inv: Inventory::default(),
         by_key: BTreeMap::new(),
+        seen: Default::default(),
     };
     for u in units {
-        let input = &u.input;
+        let input = &*u.input();
         let (kind, found) = match u.role {
             Role::McpServer | Role::Hub | Role::SupportingService | Role::ClientEntry => (
                 Kind::Service,

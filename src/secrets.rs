@@ -460,3 +460,84 @@ mod tests {
         assert!(find_in_text("echo hello").is_empty());
     }
 }
+
+/// The Rego helper `data.mcp_audit.se.secrets.secret_name` (policies/se/secrets.rego),
+/// with the same patterns, computed once per ENV key in Rust instead of by several
+/// regexes per rule evaluation. Keep the two in step (a test checks examples).
+pub fn secret_name(name: &str) -> bool {
+    use regex::Regex;
+    use std::sync::OnceLock;
+    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
+    let [p1, p2, x1, x2, x3] = RES.get_or_init(|| {
+        [
+            Regex::new(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_SECRET|CREDENTIALS?|DSN)($|_)|_PWD($|_)|^PWD_|(^|_)AUTH$").unwrap(),
+            Regex::new(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_TOKEN$|^TOKEN_|_KEY$|_PAT$").unwrap(),
+            Regex::new(r"_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$").unwrap(),
+            Regex::new(r"(PUBLIC|PUBLISHABLE)_?KEY").unwrap(),
+            Regex::new(r"(TOKEN|SECRET|PASSWORD|KEY|AUTH)_(EXPIR[A-Z]*|ISSUER|AUDIENCE|ENDPOINT|TYPE|ALGORITHM|ALG|PROVIDER|SCOPES?|PREFIX|ID|LIMIT|SIZE|COUNT|VERSION|METHOD|FORMAT|LEVEL|STRATEGY|ROTATION|REFRESH|STORE|BACKEND|SOURCE|LOCATION|POLICY)($|_)").unwrap(),
+        ]
+    });
+    let n = name.to_uppercase();
+    (p1.is_match(&n) || p2.is_match(&n)) && !(x1.is_match(&n) || x2.is_match(&n) || x3.is_match(&n))
+}
+
+#[cfg(test)]
+mod secret_name_tests {
+    /// The Rust port agrees with the Rego helper it mirrors, name by name.
+    #[test]
+    fn secret_name_matches_the_rego_helper() {
+        let names = [
+            "GITHUB_TOKEN",
+            "db_password",
+            "API_KEY",
+            "AWS_SECRET_ACCESS_KEY",
+            "DB_PWD",
+            "PGPWD_X",
+            "SENTRY_DSN",
+            "BASIC_AUTH",
+            "gh_pat",
+            "TOKEN_FILE",
+            "PASSWORD_PATH",
+            "STRIPE_PUBLISHABLE_KEY",
+            "TOKEN_EXPIRY",
+            "KEYBOARD",
+            "PATH",
+            "AUTH_URL",
+            "HOME",
+            "PRIVATEKEY",
+            "SECRET_KEY_BASE",
+            "OAUTH_CLIENT_SECRET",
+            "SSH_KEY",
+            "KEY_ID",
+            "mixed-Case_Token",
+            "PWD_X",
+            "MY_CREDENTIALS",
+            "JWT_SECRET_ROTATION",
+        ];
+        let mut files: Vec<crate::engine::PolicyFile> = crate::engine::embedded_policies()
+            .into_iter()
+            .filter(|f| f.name.ends_with("se/secrets.rego"))
+            .collect();
+        let list = names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        files.push(crate::engine::PolicyFile {
+            name: "t_test.rego".into(),
+            source: format!(
+                "package t_test\nimport data.mcp_audit.se.secrets\nimport rego.v1\n\
+                 test_same if {{ [n | some n in [{list}]; secrets.secret_name(n)] == [{}] }}\n",
+                names
+                    .iter()
+                    .filter(|n| super::secret_name(n))
+                    .map(|n| format!("{n:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+        let out = crate::engine::run_tests(&files).unwrap();
+        assert!(out.len() == 1 && out[0].passed, "{out:?}");
+        assert!(super::secret_name("GITHUB_TOKEN") && !super::secret_name("TOKEN_FILE"));
+    }
+}

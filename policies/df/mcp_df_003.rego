@@ -117,10 +117,10 @@ fed_by_indeterminate_build_arg(u) if {
 	input.service.build.args[v].indeterminate == true
 }
 
-chain_instructions contains inst if {
+chain_instructions := [inst |
 	some inst in input.dockerfile.instructions
 	inst.in_chain
-}
+]
 
 scripts(inst) := array.concat([inst.text], object.get(inst, "heredocs", []))
 
@@ -133,20 +133,20 @@ tokens(s) := [w |
 
 command_name(w) := parts[count(parts) - 1] if parts := split(w, "/")
 
-# Words that name the account in an adduser/useradd command.
+# Words that name the account in an adduser/useradd command (mcp-audit indexes the
+# programs RUN instructions run, with their arguments, in `programs`).
 created_names contains name if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	ws := tokens(script)
-	some i, w in ws
-	command_name(w) in {"adduser", "useradd"}
-	some j, name in ws
-	j > i
-	name != ";"
+	some program in ["adduser", "useradd"]
+	some run in object.get(input.dockerfile.programs, program, [])
+	run.in_chain
+	some j, name in run.args
 	not startswith(name, "-")
-	not ws[j - 1] in value_options
-	count([k | some k, x in ws; k > i; k < j; x == ";"]) == 0
+	not after_value_option(run.args, j)
+}
+
+after_value_option(ws, j) if {
+	j > 0
+	ws[j - 1] in value_options
 }
 
 created_in_chain(name, _) if name in created_names

@@ -1,6 +1,7 @@
 package mcp_audit.df.mcp_df_003_test
 
 import data.mcp_audit.df.mcp_df_003
+import data.mcp_audit.lib.testing
 import rego.v1
 
 l := {"file": "Dockerfile", "line": 9, "col": 1, "end_line": 9, "end_col": 9}
@@ -10,10 +11,10 @@ user(value, resolved, indeterminate) := {
 	"root": false, "indeterminate": indeterminate, "source": "USER", "stage": "runtime", "loc": l,
 }
 
-run(text, in_chain) := {"keyword": "RUN", "text": text, "form": "shell", "flags": [], "stage": "base", "in_chain": in_chain, "loc": l}
+run(text, in_chain) := {"keyword": "RUN", "text": text, "calls": mcp_audit_shell_calls(text), "form": "shell", "flags": [], "stage": "base", "in_chain": in_chain, "loc": l}
 
 doc(u, instructions) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {
-	"base_image": "node:20-alpine", "user": u, "instructions": instructions,
+	"base_image": "node:20-alpine", "user": u, "instructions": instructions, "programs": testing.programs(instructions),
 }}
 
 test_unresolved_arg_without_default if {
@@ -80,7 +81,7 @@ test_account_created_through_variable if {
 }
 
 test_account_created_in_heredoc if {
-	inst := object.union(run("<<EOF", true), {"heredocs": ["set -e\nuseradd --system --uid 1001 mcp\n"]})
+	inst := object.union(run("<<EOF", true), {"heredocs": ["set -e\nuseradd --system --uid 1001 mcp\n"], "calls": mcp_audit_shell_calls("set -e\nuseradd --system --uid 1001 mcp\n")})
 	count(mcp_df_003.deny) == 0 with input as doc(user("mcp", "mcp", false), [inst])
 }
 

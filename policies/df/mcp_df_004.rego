@@ -29,7 +29,7 @@ applicable if is_object(input.dockerfile)
 init_programs := {"tini", "tini-static", "dumb-init", "docker-init"}
 
 deny contains r if {
-	some keyword, c in start_instruction
+	some [keyword, c] in start_instruction
 	c.form == "shell"
 	not execs(c.value)
 	not starts_init(c.value)
@@ -50,13 +50,13 @@ subject := "the image starts" if input.kind != "compose_service"
 
 # The instruction that starts the container, unless Compose replaces it:
 # `entrypoint:` replaces ENTRYPOINT and CMD, `command:` replaces CMD.
-start_instruction["ENTRYPOINT"] := c if {
+start_instruction contains ["ENTRYPOINT", c] if {
 	c := object.get(input.dockerfile, "entrypoint", null)
 	c != null
 	not compose_set("entrypoint")
 }
 
-start_instruction["CMD"] := c if {
+start_instruction contains ["CMD", c] if {
 	object.get(input.dockerfile, "entrypoint", null) == null
 	c := object.get(input.dockerfile, "cmd", null)
 	c != null

@@ -28,8 +28,8 @@ import rego.v1
 
 deny contains r if {
 	some src in sources
-	some script in src.scripts
-	some u in unpinned(tokens(script))
+	some call in src.calls
+	some u in unpinned(call)
 	r := result.with_evidence(
 		sprintf("%s runs `%s %s` without a pinned version (%s)", [src.where, u.runner, u.package, u.why]),
 		src.node,
@@ -37,46 +37,47 @@ deny contains r if {
 	)
 }
 
-# --- where commands come from
+# RUN instructions of the target's ancestry, through the index of the programs they
+# run (`input.dockerfile.programs`): only runners are looked at.
+deny contains r if {
+	some name in runner_programs
+	some run in object.get(object.get(input.dockerfile, "programs", {}), name, [])
+	run.in_chain
+	some u in unpinned({"program": name, "args": run.args})
+	inst := input.dockerfile.instructions[run.inst]
+	r := result.with_evidence(
+		sprintf("RUN in stage %q runs `%s %s` without a pinned version (%s)", [inst.stage, u.runner, u.package, u.why]),
+		inst,
+		{"runner": u.runner, "package": u.package},
+	)
+}
+
+# --- where commands come from (mcp-audit lists the programs each runs as `calls`)
 
 svc := object.get(input, "service", {})
 
 compose_set(key) if object.get(svc, key, null) != null
 
-sources contains {"where": sprintf("compose `%s` of service %q", [key, input.unit.name]), "node": svc[key], "scripts": [svc[key].value]} if {
+sources contains {"where": sprintf("compose `%s` of service %q", [key, input.unit.name]), "node": svc[key], "calls": object.get(svc, concat("_", [key, "calls"]), [])} if {
 	some key in ["entrypoint", "command"]
 	compose_set(key)
 	not svc[key].indeterminate
 }
 
-sources contains {"where": sprintf("ENTRYPOINT of stage %q", [c.stage]), "node": c, "scripts": [c.value]} if {
+sources contains {"where": sprintf("ENTRYPOINT of stage %q", [c.stage]), "node": c, "calls": c.calls} if {
 	c := object.get(input.dockerfile, "entrypoint", null)
 	is_object(c)
 	not compose_set("entrypoint")
 }
 
-sources contains {"where": sprintf("CMD of stage %q", [c.stage]), "node": c, "scripts": [c.value]} if {
+sources contains {"where": sprintf("CMD of stage %q", [c.stage]), "node": c, "calls": c.calls} if {
 	c := object.get(input.dockerfile, "cmd", null)
 	is_object(c)
 	not compose_set("entrypoint")
 	not compose_set("command")
 }
 
-sources contains {"where": sprintf("RUN in stage %q", [inst.stage]), "node": inst, "scripts": array.concat([inst.text], object.get(inst, "heredocs", []))} if {
-	some inst in input.dockerfile.instructions
-	inst.in_chain
-	inst.keyword == "RUN"
-}
 
-# --- shell words
-
-tokens(s) := [w |
-	some raw in regex.split(`[ \t\r\n]+`, regex.replace(s, `&&|\|\||[;|()\n]`, " ; "))
-	w := trim(raw, "\"'`")
-	w != ""
-]
-
-base_name(w) := parts[count(parts) - 1] if parts := split(w, "/")
 
 # --- runners: the words that start them, their ecosystem, and their options
 
@@ -116,17 +117,14 @@ value_options := {
 	"dnx": {"--version", "--source", "--configfile", "--framework"},
 }
 
-# Invocations: {eco, runner, start (index of the runner's last word)}.
-invocations(ws) := {{"eco": rn.eco, "runner": concat(" ", rn.words), "start": i + count(rn.words) - 1} |
-	some i, w in ws
-	some rn in runners
-	base_name(w) == rn.words[0]
-	array.slice(ws, i + 1, i + count(rn.words)) == array.slice(rn.words, 1, count(rn.words))
-}
+runner_programs := {rn.words[0] | some rn in runners}
 
-# The runner's arguments: the words after it, up to the next command separator.
-args(ws, start) := array.slice(ws, start + 1, stop) if {
-	stop := min({k | some k, w in ws; k > start; w == ";"} | {count(ws)})
+# The runner a call starts, with the arguments after the runner's words.
+invocation(call) := {"eco": rn.eco, "runner": concat(" ", rn.words), "args": array.slice(call.args, n, count(call.args))} if {
+	some rn in runners
+	call.program == rn.words[0]
+	n := count(rn.words) - 1
+	array.slice(call.args, 0, n) == array.slice(rn.words, 1, count(rn.words))
 }
 
 explicit_packages(eco, a) := {a[k + 1] |
@@ -165,9 +163,9 @@ not_registry(pkg) if startswith(pkg, "~")
 
 not_registry(pkg) if contains(pkg, ":")
 
-unpinned(ws) := {{"runner": inv.runner, "package": pkg, "why": why} |
-	some inv in invocations(ws)
-	a := args(ws, inv.start)
+unpinned(call) := {{"runner": inv.runner, "package": pkg, "why": why} |
+	inv := invocation(call)
+	a := inv.args
 	some pkg in packages(inv.eco, a)
 	not not_registry(pkg)
 	why := unpinned_reason(inv.eco, pkg, a)

@@ -1,5 +1,6 @@
 package mcp_audit.sc.mcp_sc_003_test
 
+import data.mcp_audit.lib.testing
 import data.mcp_audit.sc.mcp_sc_003
 import rego.v1
 
@@ -10,19 +11,23 @@ fl(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "en
 compose(command) := {
 	"kind": "compose_service",
 	"unit": {"name": "fs-mcp"},
-	"service": {"command": {"value": command, "loc": l, "indeterminate": false}, "entrypoint": null},
+	"service": {"command": {"value": command, "loc": l, "indeterminate": false}, "command_calls": mcp_audit_shell_calls(command), "entrypoint": null},
 	"dockerfile": null,
 }
 
-image(cmd_form, cmd, runs) := {
-	"kind": "dockerfile",
-	"unit": {"name": "Dockerfile"},
-	"dockerfile": {
-		"entrypoint": null,
-		"cmd": {"form": cmd_form, "value": cmd, "words": [], "stage": "runtime", "loc": fl(12)},
-		"instructions": [{"keyword": "RUN", "text": t, "form": "shell", "flags": [], "stage": "runtime", "in_chain": true, "loc": fl(i + 2)} | some i, t in runs],
+image(cmd_form, cmd, runs) := with_instructions(
+	{
+		"kind": "dockerfile",
+		"unit": {"name": "Dockerfile"},
+		"dockerfile": {
+			"entrypoint": null,
+			"cmd": {"form": cmd_form, "value": cmd, "calls": mcp_audit_shell_calls(cmd), "words": [], "stage": "runtime", "loc": fl(12)},
+		},
 	},
-}
+	[{"keyword": "RUN", "text": t, "calls": mcp_audit_shell_calls(t), "form": "shell", "flags": [], "stage": "runtime", "in_chain": true, "loc": fl(i + 2)} | some i, t in runs],
+)
+
+with_instructions(doc, instructions) := object.union(doc, {"dockerfile": {"instructions": instructions, "programs": testing.programs(instructions)}})
 
 pinned(cmd) if count(mcp_sc_003.deny) == 0 with input as compose(cmd)
 
@@ -129,7 +134,7 @@ test_dockerfile_cmd_replaced_by_compose_command if {
 
 test_runs_outside_the_chain_are_ignored if {
 	d := image("exec", "node index.js", [])
-	lint := {"keyword": "RUN", "text": "uvx ruff check .", "form": "shell", "flags": [], "stage": "lint", "in_chain": false, "loc": fl(3)}
-	d2 := object.union(d, {"dockerfile": {"instructions": [lint]}})
+	lint := {"keyword": "RUN", "text": "uvx ruff check .", "calls": mcp_audit_shell_calls("uvx ruff check ."), "form": "shell", "flags": [], "stage": "lint", "in_chain": false, "loc": fl(3)}
+	d2 := with_instructions(d, [lint])
 	count(mcp_sc_003.deny) == 0 with input as d2
 }

@@ -43,26 +43,31 @@ deny contains r if {
 	)
 }
 
-chain_instructions contains inst if {
+# RUN and ADD instructions of the target's ancestry (an array: no set of objects
+# to build and compare).
+runs := [inst |
 	some inst in input.dockerfile.instructions
 	inst.in_chain
-	inst.keyword in {"RUN", "ADD"}
-}
+	inst.keyword == "RUN"
+]
+
+adds := [inst |
+	some inst in input.dockerfile.instructions
+	inst.in_chain
+	inst.keyword == "ADD"
+]
 
 scripts(inst) := array.concat([inst.text], object.get(inst, "heredocs", []))
 
-tokens(s) := [w |
-	some raw in regex.split(`[ \t\r\n]+`, regex.replace(s, `&&|\|\||[;|()\n]`, " ; "))
-	w := trim(raw, "\"'`")
-	w != ""
+# The runs of a program by RUN instructions of the target's ancestry, from the index
+# mcp-audit builds (`input.dockerfile.programs`: name → {args, inst, stage, in_chain}).
+program_runs(name) := [run |
+	some run in object.get(input.dockerfile.programs, name, [])
+	run.in_chain
 ]
 
-base_name(w) := parts[count(parts) - 1] if parts := split(w, "/")
-
-# The words of one command: from `start` up to the next separator.
-command_args(ws, start) := array.slice(ws, start + 1, stop) if {
-	stop := min({k | some k, w in ws; k > start; w == ";"} | {count(ws)})
-}
+# The arguments after a run's subcommand (`npm install …` → `…`).
+sub_args(run) := array.slice(run.args, 1, count(run.args))
 
 # Non-option words, skipping the values of options that take one.
 positionals(a, value_opts) := [w |
@@ -89,6 +94,11 @@ local_or_variable(pkg) if contains(pkg, "$")
 
 # --- curl | sh
 
+# A cheap test before the regexes below.
+downloads(script) if contains(script, "curl")
+
+downloads(script) if contains(script, "wget")
+
 shells := `(sh|bash|zsh|ash|dash|ksh|python[0-9.]*|perl|ruby|node)`
 
 pipe_to_shell := concat("", [`(curl|wget)[^|;&\n]*\|[ \t]*(sudo([ \t]+-[A-Za-z]+)*[ \t]+)?([^ \t|;&]*/)?`, shells, `([ \t\r\n]|$)`])
@@ -101,9 +111,9 @@ issues contains {
 	"item": "curl | sh",
 	"msg": "pipes a download into a shell (`curl … | sh`): remote code execution at build time, with no checksum or signature check",
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
+	some inst in runs
 	some script in scripts(inst)
+	downloads(script)
 	regex.match(pipe_to_shell, script)
 }
 
@@ -113,9 +123,9 @@ issues contains {
 	"item": "sh -c $(curl …)",
 	"msg": "runs a downloaded script (`sh -c \"$(curl …)\"`): remote code execution at build time, with no checksum or signature check",
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
+	some inst in runs
 	some script in scripts(inst)
+	downloads(script)
 	regex.match(shell_of_download, script)
 }
 
@@ -127,8 +137,7 @@ issues contains {
 	"item": src,
 	"msg": sprintf("downloads %q without `--checksum=sha256:…`", [src]),
 } if {
-	some inst in chain_instructions
-	inst.keyword == "ADD"
+	some inst in adds
 	not has_flag(inst, "checksum")
 	ws := regex.split(`[ \t]+`, trim_space(inst.text))
 	some i, src in ws
@@ -145,11 +154,10 @@ has_flag(inst, name) if {
 
 npm_value_options := {"--prefix", "--registry", "--cache", "--omit", "--include", "--tag", "-w", "--workspace", "--userconfig"}
 
-npm_installs(ws) := [command_args(ws, i + 1) |
-	some i, w in ws
-	base_name(w) == "npm"
-	ws[i + 1] in {"install", "i", "add", "isntall", "in"}
-]
+npm_installs contains [run.inst, sub_args(run)] if {
+	some run in program_runs("npm")
+	run.args[0] in {"install", "i", "add", "isntall", "in"}
+}
 
 issues contains {
 	"inst": inst,
@@ -157,10 +165,8 @@ issues contains {
 	"item": pkg,
 	"msg": sprintf("installs npm package %q without an exact version (%s)", [pkg, why]),
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	some a in npm_installs(tokens(script))
+	some [idx, a] in npm_installs
+	inst := input.dockerfile.instructions[idx]
 	some written in positionals(a, npm_value_options)
 	pkg := expand(written, inst.stage)
 	not local_or_variable(pkg)
@@ -173,10 +179,8 @@ issues contains {
 	"item": "npm install",
 	"msg": "runs `npm install` with no lockfile copied into the image (use `npm ci` with package-lock.json)",
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	some a in npm_installs(tokens(script))
+	some [idx, a] in npm_installs
+	inst := input.dockerfile.instructions[idx]
 	count(positionals(a, npm_value_options)) == 0
 	not lockfile_copied
 }
@@ -255,19 +259,19 @@ pip_value_options := {
 # The build toolchain itself is left to hadolint DL3013.
 pip_toolchain := {"pip", "setuptools", "wheel"}
 
-pip_installs(ws) := [command_args(ws, i + 1) |
-	some i, w in ws
-	pip_command(ws, i, w)
-	ws[i + 1] == "install"
-]
-
-pip_command(_, _, w) if regex.match(`^pip[0-9.]*$`, base_name(w))
+pip_installs contains [run.inst, sub_args(run)] if {
+	some name, _ in input.dockerfile.programs
+	startswith(name, "pip")
+	regex.match(`^pip[0-9.]*$`, name)
+	some run in program_runs(name)
+	run.args[0] == "install"
+}
 
 # `uv pip install`
-pip_command(ws, i, w) if {
-	w == "pip"
-	i > 0
-	base_name(ws[i - 1]) == "uv"
+pip_installs contains [run.inst, array.slice(run.args, 2, count(run.args))] if {
+	some run in program_runs("uv")
+	run.args[0] == "pip"
+	run.args[1] == "install"
 }
 
 issues contains {
@@ -276,10 +280,8 @@ issues contains {
 	"item": pkg,
 	"msg": sprintf("installs Python package %q without `==<version>`", [pkg]),
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	some a in pip_installs(tokens(script))
+	some [idx, a] in pip_installs
+	inst := input.dockerfile.instructions[idx]
 	not "--require-hashes" in a
 	some pkg in positionals(a, pip_value_options)
 	not local_or_variable(pkg)
@@ -305,14 +307,10 @@ issues contains {
 	"item": "uv sync",
 	"msg": "runs `uv sync` without `--locked` or `--frozen`, so the lockfile may be re-resolved",
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	ws := tokens(script)
-	some i, w in ws
-	base_name(w) == "uv"
-	ws[i + 1] == "sync"
-	a := command_args(ws, i + 1)
+	some run in program_runs("uv")
+	run.args[0] == "sync"
+	inst := input.dockerfile.instructions[run.inst]
+	a := sub_args(run)
 	count({"--locked", "--frozen"} & {x | some x in a}) == 0
 }
 
@@ -324,14 +322,10 @@ issues contains {
 	"item": pkg,
 	"msg": sprintf("installs %q: `@%s` is not a module version", [pkg, v]),
 } if {
-	some inst in chain_instructions
-	inst.keyword == "RUN"
-	some script in scripts(inst)
-	ws := tokens(script)
-	some i, w in ws
-	base_name(w) == "go"
-	ws[i + 1] == "install"
-	some pkg in positionals(command_args(ws, i + 1), set())
+	some run in program_runs("go")
+	run.args[0] == "install"
+	inst := input.dockerfile.instructions[run.inst]
+	some pkg in positionals(sub_args(run), set())
 	contains(pkg, "@")
 	parts := split(pkg, "@")
 	v := parts[count(parts) - 1]

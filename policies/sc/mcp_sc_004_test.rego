@@ -1,15 +1,16 @@
 package mcp_audit.sc.mcp_sc_004_test
 
+import data.mcp_audit.lib.testing
 import data.mcp_audit.sc.mcp_sc_004
 import rego.v1
 
 fl(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "end_col": 40}
 
-inst(keyword, text, line) := {"keyword": keyword, "text": text, "form": "shell", "flags": [], "stage": "runtime", "in_chain": true, "loc": fl(line)}
+inst(keyword, text, line) := {"keyword": keyword, "text": text, "calls": mcp_audit_shell_calls(text), "form": "shell", "flags": [], "stage": "runtime", "in_chain": true, "loc": fl(line)}
 
 run(text) := inst("RUN", text, 4)
 
-image(instructions) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "args": []}}
+image(instructions) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "programs": testing.programs(instructions), "args": []}}
 
 findings(instructions) := rs if {
 	rs := mcp_sc_004.deny with input as image(instructions)

@@ -35,18 +35,21 @@ import data.mcp_audit.se.secrets
 import rego.v1
 
 # Instructions of the stages that end up in the target image.
-shipped contains i if {
+# (An array, not a set: a set of instruction objects costs a deep comparison per
+# insertion.)
+shipped := [i |
 	some i in input.dockerfile.instructions
 	i.in_chain
-}
+]
 
 # ENV with a literal secret value.
 deny contains r if {
 	some i in shipped
 	i.keyword == "ENV"
-	some [k, v] in env_pairs(i)
+	some p in env_pairs(i)
+	p.secret_name
+	[k, v] := [p.name, p.value]
 	not contains(v, "$")
-	secrets.secret_name(k)
 	literal(v)
 	r := result.with_evidence(sprintf("`ENV %s` in stage %q sets a literal secret value in the image config", [k, i.stage]), i, {"instruction": "ENV", "variable": k})
 }
@@ -55,7 +58,9 @@ deny contains r if {
 deny contains r if {
 	some i in shipped
 	i.keyword == "ENV"
-	some [k, v] in env_pairs(i)
+	some p in env_pairs(i)
+	[k, v] := [p.name, p.value]
+	contains(v, "$")
 	refs := referenced(v)
 	count(refs) > 0
 	secret_ref(k, refs)
@@ -116,26 +121,9 @@ deny contains r if {
 	)
 }
 
-# KEY=VALUE pairs of an ENV instruction (or the legacy `ENV KEY value`), values unquoted.
-env_pairs(i) := [[m[1], unquote(m[2])] |
-	some m in regex.find_all_string_submatch_n(`([A-Za-z_][A-Za-z0-9_.-]*)=("[^"]*"|'[^']*'|[^ \t\n]*)`, i.text, -1)
-] if {
-	count(object.get(i, "secrets", [])) == 0
-	regex.match(`^[A-Za-z_][A-Za-z0-9_.-]*=`, i.text)
-}
-
-env_pairs(i) := [[parts[0], trim_space(substring(i.text, count(parts[0]), -1))]] if {
-	count(object.get(i, "secrets", [])) == 0
-	not regex.match(`^[A-Za-z_][A-Za-z0-9_.-]*=`, i.text)
-	parts := split(trim_space(i.text), " ")
-}
-
-unquote(s) := substring(s, 1, count(s) - 2) if {
-	count(s) >= 2
-	regex.match(`^("[^"]*"|'[^']*')$`, s)
-}
-
-unquote(s) := s if not regex.match(`^("[^"]*"|'[^']*')$`, s)
+# KEY=VALUE pairs of an ENV instruction (or the legacy `ENV KEY value`), values
+# unquoted: mcp-audit lists them as `pairs`, with whether the key names a secret.
+env_pairs(i) := object.get(i, "pairs", []) if count(object.get(i, "secrets", [])) == 0
 
 # Names of the variables a value references (`$X`, `${X}`, `${X:-…}`).
 referenced(v) := [m[1] | some m in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, v, -1)]
@@ -185,6 +173,7 @@ secret_file(path) if {
 feeds_env(k) if {
 	some i in shipped
 	i.keyword == "ENV"
-	some [_, v] in env_pairs(i)
-	k in referenced(v)
+	some p in env_pairs(i)
+	contains(p.value, "$")
+	k in referenced(p.value)
 } else := false

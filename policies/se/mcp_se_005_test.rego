@@ -5,7 +5,10 @@ import rego.v1
 
 l(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "end_col": 30}
 
-ins(line, keyword, text, stage, in_chain) := {"keyword": keyword, "text": text, "form": "shell", "flags": [], "stage": stage, "in_chain": in_chain, "loc": l(line)}
+ins(line, keyword, text, stage, in_chain) := object.union(
+	mcp_audit_instruction(sprintf("%s %s", [keyword, text])),
+	{"stage": stage, "in_chain": in_chain, "loc": l(line)},
+)
 
 df(instructions, args) := {"unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "args": args, "env": {}}}
 

@@ -3,6 +3,7 @@
 //! stage and its ancestry, the manifest beside the Dockerfile).
 
 pub mod project;
+pub mod shell;
 pub mod stage;
 
 use crate::config::{match_image, Config};
@@ -28,7 +29,7 @@ pub struct ParsedDockerfile {
 #[derive(Default)]
 pub struct Parsed {
     /// Keyed by path as discovered (and by canonical path, for lookups).
-    pub dockerfiles: BTreeMap<PathBuf, ParsedDockerfile>,
+    pub dockerfiles: BTreeMap<PathBuf, Arc<ParsedDockerfile>>,
     pub composes: Vec<(PathBuf, ComposeFile)>,
     pub metadata: Vec<(PathBuf, Metadata)>,
     pub clients: Vec<crate::parse::client::ClientConfig>,
@@ -89,7 +90,42 @@ pub struct Unit {
     /// Rego input kind: `compose_service`, `dockerfile`, `mcp_metadata`, `source_file`.
     pub kind: &'static str,
     pub role: Role,
+    /// The Rego input document (`Null` while [`Unit::deferred`] holds its makings).
     pub input: Value,
+    /// A standalone Dockerfile's input is built when it is evaluated and dropped right
+    /// after, so a scan does not hold every input document at once.
+    pub deferred: Option<Deferred>,
+}
+
+/// What a standalone Dockerfile unit's input is built from.
+#[derive(Clone)]
+pub struct Deferred {
+    pub dockerfile: Arc<ParsedDockerfile>,
+    /// Fields every input carries (`config`, `scan`, `vulns`).
+    pub shared: Arc<serde_json::Map<String, Value>>,
+}
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Deferred({})", self.dockerfile.src.display)
+    }
+}
+
+impl Unit {
+    /// The unit's Rego input document.
+    pub fn input(&self) -> std::borrow::Cow<'_, Value> {
+        match &self.deferred {
+            Some(d) => std::borrow::Cow::Owned(standalone_input(&d.dockerfile, &d.shared)),
+            None => std::borrow::Cow::Borrowed(&self.input),
+        }
+    }
+
+    /// Add a field to the input document of a unit that is not deferred.
+    pub fn set_field(&mut self, key: &str, value: Value) {
+        if let Some(o) = self.input.as_object_mut() {
+            o.insert(key.to_string(), value);
+        }
+    }
 }
 
 const SERVER_IMAGE_PATTERNS: &[&str] = &["mcp/*", "*mcp-server*", "*-mcp", "*-mcp:*", "*-mcp@*"];
@@ -101,7 +137,11 @@ fn lookup_dockerfile<'a>(
     path: &Path,
 ) -> Option<&'a ParsedDockerfile> {
     let norm = normalize(path);
-    parsed.dockerfiles.get(&norm).or_else(|| extra.get(&norm))
+    parsed
+        .dockerfiles
+        .get(&norm)
+        .map(|pd| &**pd)
+        .or_else(|| extra.get(&norm))
 }
 
 /// An absolute, lexically normalised path: the one key every file is known by, so
@@ -640,7 +680,9 @@ pub fn units(
     let mut extra: BTreeMap<PathBuf, ParsedDockerfile> = BTreeMap::new();
 
     let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
-    for proj in project::projects(&paths) {
+    let projects = crate::phase("projects", || project::projects(&paths));
+    let t0 = std::time::Instant::now();
+    for proj in projects {
         let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
         let first = &parsed.composes[proj.files[0]];
         let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -806,66 +848,50 @@ pub fn units(
                 kind: "compose_service",
                 role,
                 input,
+                deferred: None,
             });
         }
     }
 
-    // Standalone Dockerfiles: not bound to any Compose service.
+    if crate::engine::profiling() {
+        eprintln!(
+            "phase compose units {:>10.1} ms",
+            t0.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    // Standalone Dockerfiles: not bound to any Compose service (resolved in parallel).
+    let mut shared = serde_json::Map::new();
+    shared.insert("config".into(), config_json(config));
+    let shared = Arc::new(shared);
     for (path, pd) in &parsed.dockerfiles {
         if bound.contains(path) {
             continue;
         }
-        match stage::resolve(&pd.src, &pd.df, None, &BTreeMap::new()) {
-            Ok(view) => {
-                let mut indet = Vec::new();
-                if view.user.indeterminate {
-                    indet.push(indeterminate(
-                        "user",
-                        &["MCP-DF-001"],
-                        format!(
-                            "`USER {}` does not resolve in stage {:?}",
-                            view.user.value, view.user.stage
-                        ),
-                        &view.user.loc,
-                    ));
-                }
-                for f in view.from.iter().filter(|f| f.indeterminate) {
-                    indet.push(indeterminate(
-                        "base image",
-                        &["MCP-SC-001"],
-                        format!("`FROM {}` does not resolve", f.image),
-                        &f.loc,
-                    ));
-                }
-                let id = pd.src.display.clone();
-                let input = json!({
-                    "kind": "dockerfile",
-                    "unit": {"id": id, "name": id, "role": Role::StandaloneDockerfile.as_str()},
-                    "dockerfile": view,
-                    "indeterminate": indet,
-                    "config": config_json(config),
-                });
-                out.push(Unit {
-                    id: id.clone(),
-                    name: id,
-                    kind: "dockerfile",
-                    role: Role::StandaloneDockerfile,
-                    input,
+        if pd.df.stages().is_empty() {
+            if pd.df.errors.is_empty() {
+                extra_errors.push(FileErrors {
+                    file: pd.src.display.clone(),
+                    format: "dockerfile",
+                    errors: vec![ErrorAt {
+                        message: "no FROM instruction: the file defines no build stage".into(),
+                        loc: pd.src.loc(crate::source::Span::new(0, 0)),
+                    }],
                 });
             }
-            Err(_) => {
-                if pd.df.errors.is_empty() {
-                    extra_errors.push(FileErrors {
-                        file: pd.src.display.clone(),
-                        format: "dockerfile",
-                        errors: vec![ErrorAt {
-                            message: "no FROM instruction: the file defines no build stage".into(),
-                            loc: pd.src.loc(crate::source::Span::new(0, 0)),
-                        }],
-                    });
-                }
-            }
+            continue;
         }
+        let id = pd.src.display.clone();
+        out.push(Unit {
+            id: id.clone(),
+            name: id,
+            kind: "dockerfile",
+            role: Role::StandaloneDockerfile,
+            input: Value::Null,
+            deferred: Some(Deferred {
+                dockerfile: pd.clone(),
+                shared: shared.clone(),
+            }),
+        });
     }
 
     for c in &parsed.clients {
@@ -881,6 +907,7 @@ pub fn units(
                 kind: "mcp_client",
                 role: Role::ClientEntry,
                 input,
+                deferred: None,
             });
         }
     }
@@ -894,6 +921,7 @@ pub fn units(
             kind: "k8s_workload",
             role: Role::K8sWorkload,
             input,
+            deferred: None,
         });
     }
     for (_, m) in &parsed.metadata {
@@ -904,6 +932,7 @@ pub fn units(
             kind: "mcp_metadata",
             role: Role::MetadataFile,
             input,
+            deferred: None,
         });
     }
     (out, extra_errors)
@@ -918,5 +947,46 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
         role: Role::SourceFile,
         input: json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
                       "file": fe.file, "format": fe.format, "errors": fe.errors}),
+        deferred: None,
     }
+}
+
+/// The input of a Dockerfile that no Compose service builds (it has a stage).
+fn standalone_input(pd: &ParsedDockerfile, shared: &serde_json::Map<String, Value>) -> Value {
+    let Ok(view) = stage::resolve(&pd.src, &pd.df, None, &BTreeMap::new()) else {
+        return Value::Null;
+    };
+    let mut indet = Vec::new();
+    if view.user.indeterminate {
+        indet.push(indeterminate(
+            "user",
+            &["MCP-DF-001"],
+            format!(
+                "`USER {}` does not resolve in stage {:?}",
+                view.user.value, view.user.stage
+            ),
+            &view.user.loc,
+        ));
+    }
+    for f in view.from.iter().filter(|f| f.indeterminate) {
+        indet.push(indeterminate(
+            "base image",
+            &["MCP-SC-001"],
+            format!("`FROM {}` does not resolve", f.image),
+            &f.loc,
+        ));
+    }
+    let id = pd.src.display.clone();
+    let mut input = json!({
+        "kind": "dockerfile",
+        "unit": {"id": id, "name": id, "role": Role::StandaloneDockerfile.as_str()},
+        "dockerfile": view,
+        "indeterminate": indet,
+    });
+    if let Some(o) = input.as_object_mut() {
+        for (k, v) in shared {
+            o.insert(k.clone(), v.clone());
+        }
+    }
+    input
 }

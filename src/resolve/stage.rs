@@ -101,12 +101,38 @@ pub struct InstView {
     /// Heredoc bodies (RUN <<EOF), credentials redacted.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub heredocs: Vec<String>,
+    /// ENV only: its `KEY=value` pairs, values unquoted (credential-shaped words
+    /// masked), with whether the key names a secret ([`crate::secrets::secret_name`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairs: Vec<PairView>,
+    /// RUN only: the programs its text and heredocs run ([`super::shell::calls`]);
+    /// moved into [`DockerfileView::programs`] when the whole file is resolved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub calls: Vec<super::shell::Call>,
     pub stage: String,
     pub in_chain: bool,
     /// Credential-shaped strings found in the arguments.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub secrets: Vec<&'static str>,
     pub loc: Loc,
+}
+
+/// One run of a program by a RUN instruction.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProgramRun {
+    /// The words after the program in its command.
+    pub args: Vec<String>,
+    /// Index of the RUN instruction in `instructions`.
+    pub inst: usize,
+    pub stage: String,
+    pub in_chain: bool,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PairView {
+    pub name: String,
+    pub value: String,
+    pub secret_name: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -131,6 +157,8 @@ pub struct CmdView {
     pub form: &'static str,
     pub value: String,
     pub words: Vec<String>,
+    /// The programs `value` runs ([`super::shell::calls`]).
+    pub calls: Vec<super::shell::Call>,
     pub stage: String,
     pub loc: Loc,
 }
@@ -163,7 +191,38 @@ fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile
             secrets.extend(found);
             t
         })
-        .collect();
+        .collect::<Vec<String>>();
+    let calls = if inst.keyword == "RUN" {
+        super::shell::calls(&super::shell::commands_of(
+            std::iter::once(text.as_str()).chain(heredocs.iter().map(String::as_str)),
+        ))
+    } else {
+        Vec::new()
+    };
+    let pairs = if inst.keyword == "ENV" {
+        inst.key_values(src)
+            .into_iter()
+            .map(|kv| {
+                let raw = kv.value.map(|v| v.text).unwrap_or_default();
+                // Secret values are redacted as everywhere else (placeholders and
+                // references are kept: the rules tell them from literals).
+                let value = match crate::secrets::classify(&kv.key.text, &raw) {
+                    // Masked as in the instruction text: same length, all `*`.
+                    Some(i) if !matches!(i.kind, "reference" | "placeholder") => {
+                        "*".repeat(raw.chars().count())
+                    }
+                    _ => crate::secrets::mask_words(&raw),
+                };
+                PairView {
+                    secret_name: crate::secrets::secret_name(&kv.key.text),
+                    value,
+                    name: kv.key.text,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     InstView {
         keyword: inst.keyword.clone(),
         text,
@@ -178,11 +237,26 @@ fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile
             })
             .collect(),
         heredocs,
+        pairs,
+        calls,
         stage,
         in_chain,
         secrets,
         loc: src.loc(inst.span),
     }
+}
+
+/// The rule input of one instruction written alone (`ENV A=1`), as mcp-audit builds it
+/// for a file: for Rego tests (`mcp_audit_instruction(text)` in `policy test`).
+pub fn instruction_view(text: &str) -> Option<InstView> {
+    let src = SourceFile::from_bytes(
+        std::path::Path::new("Dockerfile"),
+        "Dockerfile".into(),
+        format!("FROM scratch\n{text}\n").as_bytes(),
+    );
+    let df = dockerfile::parse(&src);
+    let inst = df.instructions.get(1)?;
+    Some(inst_view(inst, "#0".into(), true, &src))
 }
 
 /// The Dockerfile part of a Rego input document.
@@ -202,6 +276,9 @@ pub struct DockerfileView {
     pub base_image: String,
     /// Every instruction of the file (`in_chain` marks the target's ancestry).
     pub instructions: Vec<InstView>,
+    /// The programs the RUN instructions run ([`super::shell::calls`]), by program name
+    /// (`npm`, `pip3`, `useradd`…), so a rule looks one up instead of scanning commands.
+    pub programs: BTreeMap<String, Vec<ProgramRun>>,
     pub args: Vec<ArgView>,
     pub entrypoint: Option<CmdView>,
     pub cmd: Option<CmdView>,
@@ -435,6 +512,7 @@ pub fn resolve(
                     let v = inst_view(inst, names[si].clone(), true, src);
                     let c = CmdView {
                         form: v.form,
+                        calls: super::shell::calls(&super::shell::commands(&v.text)),
                         value: v.text,
                         words: v.words,
                         stage: names[si].clone(),
@@ -548,7 +626,7 @@ pub fn resolve(
             .iter()
             .position(|s| s.body.contains(&idx) || s.from == idx)
     };
-    let instructions: Vec<InstView> = ins
+    let mut instructions: Vec<InstView> = ins
         .iter()
         .enumerate()
         .map(|(idx, inst)| {
@@ -559,6 +637,18 @@ pub fn resolve(
             inst_view(inst, stage, in_chain, src)
         })
         .collect();
+    // The programs RUN instructions run, indexed by program name.
+    let mut programs: BTreeMap<String, Vec<ProgramRun>> = BTreeMap::new();
+    for (idx, iv) in instructions.iter_mut().enumerate() {
+        for call in std::mem::take(&mut iv.calls) {
+            programs.entry(call.program).or_default().push(ProgramRun {
+                args: call.args,
+                inst: idx,
+                stage: iv.stage.clone(),
+                in_chain: iv.in_chain,
+            });
+        }
+    }
     let mut args = Vec::new();
     for (idx, inst) in ins.iter().enumerate().filter(|(_, i)| i.keyword == "ARG") {
         let (stage, in_chain) = match stage_of(idx) {
@@ -580,6 +670,7 @@ pub fn resolve(
     }
     Ok(DockerfileView {
         instructions,
+        programs,
         args,
         entrypoint,
         cmd,
