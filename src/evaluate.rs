@@ -211,10 +211,9 @@ pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) ->
             let score = (scored && judged).then(|| {
                 let gw = match u.role {
                     Role::ClientEntry => score::CLIENT_ENTRY_WEIGHT,
-                    _ => score::governance_weight(
-                        u.governance_level.as_deref(),
-                        u.role == Role::Hub,
-                    ),
+                    _ => {
+                        score::governance_weight(u.governance_level.as_deref(), u.role == Role::Hub)
+                    }
                 };
                 score::unit_score(
                     &verdicts,

@@ -706,8 +706,10 @@ fn oci_dockerfile(
                 continue;
             };
             let labels = b.and_then(|b| b.labels.clone()).unwrap_or(Value::Null);
-            return Some(json!({"identifier": identifier, "file": pd.src.display, "via": via,
-                               "build": {"labels": labels}, "dockerfile": view}));
+            return Some(
+                json!({"identifier": identifier, "file": pd.src.display, "via": via,
+                               "build": {"labels": labels}, "dockerfile": view}),
+            );
         }
     }
     None
