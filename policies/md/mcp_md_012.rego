@@ -10,7 +10,9 @@
 #   with the same `image:` repository), an `image_map` entry maps it, or a
 #   `Dockerfile` sits beside the `server.json`; the target stage's labels
 #   (ancestry included) lack the label, or its value differs from the
-#   `server.json` `name`. Also evaluated on a Compose service whose
+#   `server.json` `name`. Without a declared build target, a stage that
+#   carries the label is taken as the published one when the last stage
+#   (often a `FROM dev` default) has none. Also evaluated on a Compose service whose
 #   Dockerfile is known and whose `mcp-manifest.json` links the registry
 #   entry (`serverJsonName`): the image labels (`build.labels` over the
 #   Dockerfile's LABEL) are compared with `serverJsonName`. A label whose

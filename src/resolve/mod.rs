@@ -628,6 +628,9 @@ fn redact_raw(mut raw: Value) -> Value {
     raw
 }
 
+/// The OCI label the MCP Registry checks against the `server.json` name.
+const OWNERSHIP_LABEL: &str = "io.modelcontextprotocol.server.name";
+
 /// An image a Compose service builds from a Dockerfile found here.
 struct BuiltImage {
     service: String,
@@ -702,9 +705,26 @@ fn oci_dockerfile(
                 continue;
             };
             let args = b.map(|b| &b.build_args).unwrap_or(&no_args);
-            let Ok(view) = stage::resolve(&pd.src, &pd.df, target.as_deref(), args) else {
+            let Ok(mut view) = stage::resolve(&pd.src, &pd.df, target.as_deref(), args) else {
                 continue;
             };
+            // Without a declared target, a release stage that carries the ownership label
+            // is the published one when the default (last) stage, often a dev stage, has none.
+            let mut via = via;
+            if target.is_none() && !view.labels.contains_key(OWNERSHIP_LABEL) {
+                let labelled = view.stages.iter().rev().find_map(|st| {
+                    stage::resolve(&pd.src, &pd.df, Some(&st.name), args)
+                        .ok()
+                        .filter(|v| v.labels.contains_key(OWNERSHIP_LABEL))
+                        .map(|v| (st.name.clone(), v))
+                });
+                if let Some((name, v)) = labelled {
+                    via = format!(
+                        "{via}; stage {name:?} carries the ownership label, the last stage does not"
+                    );
+                    view = v;
+                }
+            }
             let labels = b.and_then(|b| b.labels.clone()).unwrap_or(Value::Null);
             return Some(
                 json!({"identifier": identifier, "file": pd.src.display, "via": via,
