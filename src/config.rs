@@ -3,7 +3,7 @@
 
 use crate::catalog::Severity;
 use anyhow::{Context, Result};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_NAMES: &[&str] = &[".mcp-audit.yaml", ".mcp-audit.yml"];
@@ -45,6 +45,35 @@ pub struct RuleSetting {
     pub severity: Option<Severity>,
 }
 
+/// One allowed hub endpoint (MCP-CC-007): a URL prefix, or a launch pattern whose
+/// `command` and each of its `args` are anchored regular expressions (the same number
+/// of arguments), like Windsurf's admin allowlist.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum HubEndpoint {
+    Url(String),
+    Entry(HubEntry),
+}
+
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubEntry {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command: Option<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+/// The hub policy: where client entries must connect (MCP-CC-007).
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct HubPolicy {
+    #[serde(default)]
+    pub allowed_endpoints: Vec<HubEndpoint>,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -83,6 +112,12 @@ pub struct Config {
     pub socket_proxies: Vec<String>,
     #[serde(default)]
     pub waivers: Vec<Waiver>,
+    /// Hub policy for client configurations (MCP-CC-007); empty: the rule is not applicable.
+    #[serde(default)]
+    pub hub: HubPolicy,
+    /// Tools (glob patterns) that client entries may auto-approve (MCP-CC-008).
+    #[serde(default)]
+    pub auto_approve_allowlist: Vec<String>,
     /// Directory of the config file (paths in it are relative to it).
     #[serde(skip)]
     pub base_dir: PathBuf,

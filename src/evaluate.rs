@@ -34,14 +34,33 @@ pub struct UnitRun {
     pub kind: &'static str,
     pub role: Role,
     pub governance_level: Option<String>,
+    /// Is the unit one the catalog scores (d.1) regardless of `--include-supporting`?
+    pub scored_unit: bool,
     pub indeterminate: Vec<String>,
     pub runs: Vec<RuleRun>,
 }
 
-/// The governance level a unit declares (label, Dockerfile label or manifest).
+/// The units of catalog c.0 / d.1: MCP servers, hubs, client-config entries, registry
+/// `server.json` / catalog `server.yaml` files and Kubernetes workloads. Lifecycle
+/// manifests (`mcp-manifest.json`) belong to their server and are not units.
+fn scored_unit(unit: &Unit) -> bool {
+    match unit.role {
+        Role::McpServer | Role::Hub | Role::ClientEntry | Role::K8sWorkload => true,
+        Role::MetadataFile => matches!(
+            unit.input["metadata"]["format"].as_str(),
+            Some("registry-server" | "catalog-server")
+        ),
+        Role::SupportingService | Role::StandaloneDockerfile | Role::SourceFile => false,
+    }
+}
+
+/// The governance level a unit declares (label, Dockerfile label, manifest, or a
+/// Kubernetes workload's label).
 fn governance_level(input: &serde_json::Value) -> Option<String> {
     let s = |v: &serde_json::Value| v.as_str().map(str::to_ascii_lowercase);
+    let k8s = &input["workload"]["labels"]["mcp.governance.level"];
     s(&input["service"]["labels"]["mcp.governance.level"]["value"])
+        .or_else(|| s(k8s).or_else(|| s(&k8s["value"])))
         .or_else(|| s(&input["dockerfile"]["labels"]["mcp.governance.level"]["value"]))
         .or_else(|| s(&input["manifest"]["doc"]["governance"]["level"]))
         .filter(|l| !l.is_empty())
@@ -103,6 +122,7 @@ fn run_unit(
         kind: unit.kind,
         role: unit.role,
         governance_level: governance_level(&input),
+        scored_unit: scored_unit(unit),
         indeterminate: indeterminate_rules(&input),
         runs,
     };
@@ -187,15 +207,19 @@ pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) ->
                     }
                 })
                 .collect();
-            let scored = matches!(u.role, Role::McpServer | Role::Hub)
-                || (opts.include_supporting && u.role == Role::SupportingService);
+            let scored =
+                u.scored_unit || (opts.include_supporting && u.role == Role::SupportingService);
             // A unit no rule judges (e.g. a client entry before any client rule exists) is not scored.
             let judged = verdicts
                 .iter()
                 .any(|v| !matches!(v.verdict, Verdict::NotApplicable | Verdict::Superseded));
             let score = (scored && judged).then(|| {
-                let gw =
-                    score::governance_weight(u.governance_level.as_deref(), u.role == Role::Hub);
+                let gw = match u.role {
+                    Role::ClientEntry => score::CLIENT_ENTRY_WEIGHT,
+                    _ => {
+                        score::governance_weight(u.governance_level.as_deref(), u.role == Role::Hub)
+                    }
+                };
                 score::unit_score(
                     &verdicts,
                     score::ScoreOptions {

@@ -125,7 +125,8 @@ pub struct UnitSummary {
     /// `mcp.governance.level` of the unit (label or manifest), when known.
     pub governance_level: Option<String>,
     pub verdicts: Vec<score::RuleVerdict>,
-    /// Present for scored units (MCP servers, hubs; supporting services on request).
+    /// Present for scored units (MCP servers, hubs, client-config entries, `server.json` /
+    /// `server.yaml` files, Kubernetes workloads; supporting services on request).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub score: Option<score::UnitScore>,
 }

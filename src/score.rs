@@ -99,7 +99,11 @@ pub fn band(score: f64) -> &'static str {
     }
 }
 
-/// Governance weight: high 3, hub 3, medium 2, low 1, unknown 2.
+/// Governance weight of a client-configuration server entry (catalog d.1).
+pub const CLIENT_ENTRY_WEIGHT: u32 = 1;
+
+/// Governance weight: high 3, hub 3, medium 2, low 1, unknown 2 (client entries:
+/// [`CLIENT_ENTRY_WEIGHT`]).
 pub fn governance_weight(level: Option<&str>, hub: bool) -> u32 {
     if hub {
         return 3;

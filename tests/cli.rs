@@ -265,6 +265,41 @@ fn compliance_rate_and_min_score_gate() {
         };
         assert!((s["score"].as_f64().unwrap() - expect).abs() < 0.06, "{s}");
     }
+    // compliance_rate = 100 × compliant ÷ scored units.
+    let scored: Vec<&serde_json::Value> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u.get("score").is_some())
+        .collect();
+    let compliant = scored
+        .iter()
+        .filter(|u| u["score"]["compliant"].as_bool().unwrap())
+        .count();
+    assert!(
+        (rate - 100.0 * compliant as f64 / scored.len() as f64).abs() < 0.06,
+        "{rate}"
+    );
+    // Scored units (catalog d.1): the servers and the hub with the worked example's
+    // numbers (d.2), and the seed's Claude client entry with governance weight 1, capped
+    // at 40 by its CRITICAL `--network host` (MCP-CC-003).
+    let unit = |suffix: &str| {
+        scored
+            .iter()
+            .find(|u| u["id"].as_str().unwrap().ends_with(suffix))
+            .unwrap_or_else(|| panic!("no scored unit {suffix}"))["score"]
+            .clone()
+    };
+    assert_eq!(unit("#github-mcp")["score"], 74.3);
+    assert_eq!(unit("#filesystem-mcp")["score"], 71.2);
+    let client = unit("claude/config.json#idp-central");
+    assert_eq!(client["governance_weight"], 1);
+    assert_eq!(client["capped"], true);
+    assert!(client["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "MCP-CC-003"));
     bin()
         .args([
             "scan",
@@ -291,7 +326,37 @@ fn compliance_rate_and_min_score_gate() {
             "0",
         ])
         .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --min-score").not());
+    // Without the client config (whose CRITICAL finding trips `--fail-on critical`), the
+    // Compose deployment passes a zero score gate and fails a perfect one.
+    bin()
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub/mcp-central",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+            "--min-score",
+            "0",
+        ])
+        .assert()
         .code(0);
+    bin()
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub/mcp-central",
+            "--format",
+            "json",
+            "--fail-on",
+            "critical",
+            "--min-score",
+            "100",
+        ])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("below --min-score"));
 }
 
 #[test]
@@ -736,6 +801,64 @@ fn client_configs_and_kubernetes_workloads_become_units() {
         gh["server"]["docker"]["image"]["value"],
         "ghcr.io/github/github-mcp-server:1.0.0"
     );
+}
+
+#[test]
+fn client_entries_registry_files_and_workloads_are_scored_units() {
+    // Catalog d.1: client entries (governance weight 1), server.json / server.yaml and
+    // Kubernetes workloads (weight by level, unknown 2) are scored; a lifecycle
+    // manifest belongs to its server and is not a unit of its own.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join(".mcp.json"),
+        r#"{"mcpServers": {"hub": {"command": "npx", "args": ["-y", "mcp-remote@0.1.29", "https://hub.example.com/mcp"]}}}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("deploy.yaml"),
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mcp\n  labels:\n    mcp.governance.level: high\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: mcp/s:1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("server.json"),
+        r#"{"$schema": "https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json", "name": "io.github.acme/w", "description": "W", "version": "1.0.0", "packages": [{"registryType": "oci", "identifier": "ghcr.io/acme/w:1.0.0", "transport": {"type": "stdio"}}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("mcp-manifest.json"),
+        r#"{"schemaVersion": "1", "name": "w", "transport": "stdio"}"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["scan", ".", "--format", "json", "--fail-on", "critical"])
+        .assert()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let weight = |id: &str| {
+        let u = v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == id)
+            .unwrap_or_else(|| panic!("no unit {id}"));
+        u["score"]["governance_weight"].as_u64()
+    };
+    assert_eq!(weight(".mcp.json#hub"), Some(1));
+    assert_eq!(weight("deploy.yaml#Deployment/mcp"), Some(3));
+    assert_eq!(weight("server.json"), Some(2));
+    assert_eq!(weight("mcp-manifest.json"), None);
+    let scored = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|u| u.get("score").is_some())
+        .count();
+    assert_eq!(scored, 3);
 }
 
 #[test]

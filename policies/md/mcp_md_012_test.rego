@@ -6,6 +6,7 @@ import rego.v1
 loc(file, line) := {"file": file, "line": line, "col": 1, "end_line": line, "end_col": 20}
 
 df(labels) := {
+	"file": "servers/github/Dockerfile",
 	"target": {"index": 1, "name": "runtime", "loc": loc("servers/github/Dockerfile", 5)},
 	"labels": labels,
 }
@@ -81,4 +82,51 @@ test_not_applicable_without_registry_link if {
 test_not_applicable_for_opaque_image if {
 	not mcp_md_012.applicable with input as unit(null, null, linked)
 	count(findings(unit(null, null, linked))) == 0
+}
+
+# --- registry server.json units (the Dockerfile linked in `input.oci`)
+
+server_json(name, dockerfile, build) := {
+	"kind": "mcp_metadata",
+	"unit": {"name": name, "role": "metadata-file"},
+	"metadata": {"format": "registry-server", "name": name, "images": ["ghcr.io/acme/github-mcp:1.4.2"], "loc": loc("server.json", 1)},
+	"oci": {"identifier": "ghcr.io/acme/github-mcp:1.4.2", "file": "Dockerfile", "via": "Dockerfile beside server.json", "build": build, "dockerfile": dockerfile},
+}
+
+test_server_json_label_matches if {
+	count(findings(server_json("io.github.acme/github-mcp", df(owner_label("io.github.acme/github-mcp")), {"labels": null}))) == 0
+}
+
+test_server_json_label_missing if {
+	rs := findings(server_json("io.github.acme/github-mcp", df({}), {"labels": null}))
+	count(rs) == 1
+	some r in rs
+	r.loc == loc("servers/github/Dockerfile", 5)
+	contains(r.msg, "ghcr.io/acme/github-mcp:1.4.2")
+	r.evidence.via == "Dockerfile beside server.json"
+}
+
+test_server_json_label_differs if {
+	rs := findings(server_json("io.github.acme/github-mcp", df(owner_label("io.github.acme/github")), {"labels": null}))
+	count(rs) == 1
+	some r in rs
+	r.loc == loc("servers/github/Dockerfile", 3)
+	r.evidence.label == "io.github.acme/github"
+}
+
+test_server_json_compose_build_label_wins if {
+	build := {"labels": ["io.modelcontextprotocol.server.name=io.github.acme/github-mcp"]}
+	count(findings(server_json("io.github.acme/github-mcp", df({}), build))) == 0
+}
+
+test_server_json_without_known_dockerfile_not_applicable if {
+	i := object.remove(server_json("io.github.acme/github-mcp", df({}), {"labels": null}), ["oci"])
+	not mcp_md_012.applicable with input as i
+	count(findings(i)) == 0
+}
+
+test_catalog_server_yaml_not_judged if {
+	i := server_json("github", df({}), {"labels": null})
+	yaml := object.union(i, {"metadata": {"format": "catalog-server"}})
+	not mcp_md_012.applicable with input as yaml
 }

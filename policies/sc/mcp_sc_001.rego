@@ -4,12 +4,15 @@
 #   An image reference has no tag or uses `:latest`, so what runs can change
 #   without a change in the repository. Checked on the Compose `image:` of a
 #   service that is not built locally, and on every external `FROM` of the
-#   Dockerfile (after global ARG defaults are applied). Stage aliases,
-#   `scratch`, digests and local build tags are not mutable references.
+#   Dockerfile (after global ARG defaults are applied), and on the image of a
+#   client-config `docker run` / `podman run` entry (its first positional
+#   after `run`). Stage aliases, `scratch`, digests and local build tags are
+#   not mutable references; a client image behind an unexpanded variable
+#   (`${IMAGE}`) is not judged.
 # custom:
 #   id: MCP-SC-001
 #   severity: MEDIUM
-#   kinds: [compose_service, dockerfile]
+#   kinds: [compose_service, dockerfile, mcp_client]
 #   remediation: >-
 #     Pin a version tag, and a digest for production
 #     (`image: repo:1.4.2@sha256:…`), kept fresh with a bot such as Renovate.
@@ -40,6 +43,13 @@ deny contains r if {
 	not f.indeterminate
 	image.mutable(f.resolved)
 	r := result.new(sprintf("base image %q %s", [f.resolved, why(f.resolved)]), f)
+}
+
+deny contains r if {
+	img := input.server.docker.image
+	not contains(img.value, "$")
+	image.mutable(img.value)
+	r := result.new(sprintf("client entry %q runs image %q, which %s", [input.unit.name, img.value, why(img.value)]), img)
 }
 
 why(ref) := "uses the mutable `latest` tag" if image.tag(ref) == "latest"

@@ -32,3 +32,19 @@ test_dockerfile_from if {
 		{"kind": "external", "resolved": "node:20.11-alpine", "loc": l},
 	]}}
 }
+
+client(image) := {"kind": "mcp_client", "unit": {"name": "idp-central"}, "server": {"docker": {"image": {"value": image, "loc": {"file": ".claude/config.json", "line": 9, "col": 9, "end_line": 9, "end_col": 47}}}}}
+
+test_client_docker_run_image if {
+	rs := mcp_sc_001.deny with input as client("localhost:5000/idp/mcp-bridge:latest")
+	count(rs) == 1
+	some r in rs
+	r.loc.line == 9
+	contains(r.msg, "idp-central")
+	untagged := mcp_sc_001.deny with input as client("mcp/fetch")
+	count(untagged) == 1
+	pinned := mcp_sc_001.deny with input as client("ghcr.io/github/github-mcp-server:1.0.0")
+	count(pinned) == 0
+	templated := mcp_sc_001.deny with input as client("${BRIDGE_IMAGE}")
+	count(templated) == 0
+}

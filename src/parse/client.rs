@@ -20,7 +20,7 @@ pub struct Arg {
     pub secrets: Vec<&'static str>,
 }
 
-/// `docker run` (or `podman run`) options of a client-launched server.
+/// `docker run` (or `podman run`, `nerdctl run`) options of a client-launched server.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct DockerRun {
     pub image: Option<Arg>,
@@ -276,7 +276,9 @@ fn server(name: &str, key_loc: &Loc, n: &CNode) -> ClientServer {
         .as_ref()
         .map(|c| c.value.rsplit('/').next().unwrap_or(&c.value).to_string());
     let docker = match program.as_deref() {
-        Some("docker") | Some("podman") if args.first().is_some_and(|a| a.value == "run") => {
+        Some("docker") | Some("podman") | Some("nerdctl")
+            if args.first().is_some_and(|a| a.value == "run") =>
+        {
             Some(docker_run(&args[1..]))
         }
         _ => None,

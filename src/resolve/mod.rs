@@ -581,7 +581,8 @@ fn project_info(
 /// The settings policies may read.
 fn config_json(config: &Config) -> Value {
     json!({"allowed_registries": config.allowed_registries, "high_risk_classes": config.high_risk_classes,
-           "require_digest": config.require_digest, "socket_proxies": config.socket_proxies})
+           "require_digest": config.require_digest, "socket_proxies": config.socket_proxies,
+           "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist})
 }
 
 /// `env_file:` contents: the container environment they add (never interpolation input).
@@ -667,6 +668,113 @@ fn redact_raw(mut raw: Value) -> Value {
     raw
 }
 
+/// The OCI label the MCP Registry checks against the `server.json` name.
+const OWNERSHIP_LABEL: &str = "io.modelcontextprotocol.server.name";
+
+/// An image a Compose service builds from a Dockerfile found here.
+struct BuiltImage {
+    service: String,
+    image: String,
+    dockerfile: PathBuf,
+    target: Option<String>,
+    build_args: BTreeMap<String, String>,
+    /// `build.labels` as written (map or list form, with key locations).
+    labels: Option<Value>,
+}
+
+/// The repository of an image reference: no tag, no digest, no `docker.io/` (`library/`).
+fn image_repository(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    let repo = match no_digest.rfind(':') {
+        Some(i) if !no_digest[i..].contains('/') => &no_digest[..i],
+        _ => no_digest,
+    };
+    let repo = repo
+        .strip_prefix("docker.io/")
+        .or_else(|| repo.strip_prefix("index.docker.io/"))
+        .unwrap_or(repo);
+    repo.strip_prefix("library/")
+        .unwrap_or(repo)
+        .to_ascii_lowercase()
+}
+
+/// The Dockerfile that builds a registry `server.json`'s OCI package, in order: a
+/// Compose service here that builds that image (`build:` + `image:` of the same
+/// repository), an `image_map` entry, a `Dockerfile` next to the `server.json`. A
+/// Dockerfile that a Compose service builds is read with that service's build target,
+/// args and `build.labels`. `{identifier, file, via, build: {labels}, dockerfile:
+/// <target-stage view>}`, or `None` when no Dockerfile is known.
+fn oci_dockerfile(
+    path: &Path,
+    m: &Metadata,
+    parsed: &Parsed,
+    extra: &BTreeMap<PathBuf, ParsedDockerfile>,
+    built: &[BuiltImage],
+    config: &Config,
+) -> Option<Value> {
+    let no_args = BTreeMap::new();
+    for identifier in &m.images {
+        let repo = image_repository(identifier);
+        // (Dockerfile, target, via, the Compose build of that Dockerfile)
+        let mut candidates: Vec<(PathBuf, Option<String>, String, Option<&BuiltImage>)> =
+            Vec::new();
+        for b in built.iter().filter(|b| image_repository(&b.image) == repo) {
+            candidates.push((
+                b.dockerfile.clone(),
+                b.target.clone(),
+                format!("Compose service {:?} builds {}", b.service, b.image),
+                Some(b),
+            ));
+        }
+        let built_from = |p: &Path| built.iter().find(|b| b.dockerfile == normalize(p));
+        for e in &config.image_map {
+            if let Some(name) = match_image(&e.image, identifier) {
+                let p = absolute(&config.base_dir.join(e.dockerfile.replace("{name}", &name)));
+                let b = built_from(&p);
+                candidates.push((p, e.target.clone(), "image_map".into(), b));
+            }
+        }
+        if let Some(dir) = absolute(path).parent() {
+            let p = dir.join("Dockerfile");
+            let b = built_from(&p);
+            let target = b.and_then(|b| b.target.clone());
+            candidates.push((p, target, "Dockerfile beside server.json".into(), b));
+        }
+        for (df_path, target, via, b) in candidates {
+            let Some(pd) = lookup_dockerfile(parsed, extra, &df_path) else {
+                continue;
+            };
+            let args = b.map(|b| &b.build_args).unwrap_or(&no_args);
+            let Ok(mut view) = stage::resolve(&pd.src, &pd.df, target.as_deref(), args) else {
+                continue;
+            };
+            // Without a declared target, a release stage that carries the ownership label
+            // is the published one when the default (last) stage, often a dev stage, has none.
+            let mut via = via;
+            if target.is_none() && !view.labels.contains_key(OWNERSHIP_LABEL) {
+                let labelled = view.stages.iter().rev().find_map(|st| {
+                    stage::resolve(&pd.src, &pd.df, Some(&st.name), args)
+                        .ok()
+                        .filter(|v| v.labels.contains_key(OWNERSHIP_LABEL))
+                        .map(|v| (st.name.clone(), v))
+                });
+                if let Some((name, v)) = labelled {
+                    via = format!(
+                        "{via}; stage {name:?} carries the ownership label, the last stage does not"
+                    );
+                    view = v;
+                }
+            }
+            let labels = b.and_then(|b| b.labels.clone()).unwrap_or(Value::Null);
+            return Some(
+                json!({"identifier": identifier, "file": pd.src.display, "via": via,
+                               "build": {"labels": labels}, "dockerfile": view}),
+            );
+        }
+    }
+    None
+}
+
 /// Builds every unit from the parsed files.
 pub fn units(
     parsed: &Parsed,
@@ -678,6 +786,7 @@ pub fn units(
     let mut bound: BTreeSet<PathBuf> = BTreeSet::new();
     // Dockerfiles referenced but not discovered (e.g. odd names): parsed on demand.
     let mut extra: BTreeMap<PathBuf, ParsedDockerfile> = BTreeMap::new();
+    let mut built: Vec<BuiltImage> = Vec::new();
 
     let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
     let projects = crate::phase("projects", || project::projects(&paths));
@@ -801,6 +910,21 @@ pub fn units(
                     None => None,
                 }
             };
+            // Images built here: a registry `server.json` OCI package is linked to them (MCP-MD-012).
+            if let (Some(img), Some(p), Some(_)) = (&svc.image, &b.path, &view) {
+                built.push(BuiltImage {
+                    service: svc.name.clone(),
+                    image: img.value.clone(),
+                    dockerfile: normalize(p),
+                    target: b.target.clone(),
+                    build_args: build_args.clone(),
+                    labels: ms
+                        .node
+                        .get("build")
+                        .and_then(|b| b.get("labels"))
+                        .map(CNode::to_json),
+                });
+            }
             if let Some(img) = &svc.image {
                 if img.indeterminate {
                     indet.push(indeterminate(
@@ -924,8 +1048,13 @@ pub fn units(
             deferred: None,
         });
     }
-    for (_, m) in &parsed.metadata {
-        let input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
+    for (path, m) in &parsed.metadata {
+        let mut input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
+        if m.format == "registry-server" {
+            if let Some(oci) = oci_dockerfile(path, m, parsed, &extra, &built, config) {
+                input["oci"] = oci;
+            }
+        }
         out.push(Unit {
             id: m.file.clone(),
             name: m.name.clone().unwrap_or_else(|| m.file.clone()),
