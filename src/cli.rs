@@ -29,15 +29,27 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Scan Dockerfiles, Compose files and MCP metadata and report findings.
+    #[command(
+        after_help = "Examples:\n  mcp-audit scan .\n  mcp-audit scan deploy/ --format sarif=mcp-audit.sarif --format text\n  mcp-audit scan . --format json | jq .compliance_rate\n  mcp-audit scan . --fail-on medium --min-score 80\n  mcp-audit scan . --format spdx=sbom.spdx.json --format cyclonedx=sbom.cdx.json\n  mcp-audit scan . --baseline old.sarif          # only new findings\n  mcp-audit scan . --vulns trivy.json --now 2026-01-31\n  mcp-audit scan Dockerfile compose.yaml         # changed files, context from the repo\n\nExit codes: 0 clean, 1 findings at or above --fail-on (or score below --min-score), 2 error."
+    )]
     Scan(ScanArgs),
     /// Print the Rego input document of every unit (what policies match against).
+    #[command(
+        after_help = "Examples:\n  mcp-audit inspect compose.yaml\n  mcp-audit inspect . | jq '.[] | select(.unit.role == \"hub\") | .effective.user'"
+    )]
     Inspect(InspectArgs),
     /// Policy tools.
+    #[command(
+        after_help = "Examples:\n  mcp-audit policy test\n  mcp-audit policy test my-policies/ --no-embedded"
+    )]
     Policy {
         #[command(subcommand)]
         command: PolicyCommand,
     },
     /// List the rules (from each policy's METADATA).
+    #[command(
+        after_help = "Examples:\n  mcp-audit rules\n  mcp-audit rules --format json | jq -r '.[] | select(.severity == \"critical\") | .id'\n  mcp-audit rules --policy my-policies/\n  mcp-audit rules --write-docs docs/rules"
+    )]
     Rules {
         /// `text` or `json`.
         #[arg(long, default_value = "text")]
@@ -50,6 +62,9 @@ pub enum Command {
         write_docs: Option<PathBuf>,
     },
     /// Explain a rule: what it checks, why, how to fix it, and examples.
+    #[command(
+        after_help = "Examples:\n  mcp-audit explain MCP-EC-001\n  mcp-audit explain ACME-001 --policy my-policies/"
+    )]
     Explain {
         /// Rule ID, e.g. MCP-EC-001.
         id: String,
@@ -57,15 +72,23 @@ pub enum Command {
         policies: Vec<PathBuf>,
     },
     /// Print a JSON Schema: `mcp-audit schema manifest` (for `mcp-manifest.json`).
+    #[command(after_help = "Examples:\n  mcp-audit schema manifest > mcp-manifest.schema.json")]
     Schema {
         /// Which schema: `manifest`.
         name: String,
     },
     /// Print shell completions: `mcp-audit completions bash > /etc/bash_completion.d/mcp-audit`.
+    #[command(
+        after_help = "Examples:\n  mcp-audit completions bash > /etc/bash_completion.d/mcp-audit\n  mcp-audit completions zsh > \"${fpath[1]}/_mcp-audit\"\n  mcp-audit completions fish > ~/.config/fish/completions/mcp-audit.fish"
+    )]
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff) to standard output: `mcp-audit man | man -l -`.
+    #[command(
+        after_help = "Examples:\n  mcp-audit man | man -l -\n  mcp-audit man > /usr/local/share/man/man1/mcp-audit.1"
+    )]
     Man,
     /// Write a commented starter `.mcp-audit.yaml` in the current directory.
+    #[command(after_help = "Examples:\n  mcp-audit init\n  mcp-audit init --force")]
     Init {
         /// Overwrite an existing file.
         #[arg(long)]
@@ -291,6 +314,8 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         return Ok(EXIT_ERROR);
     }
     if engine::profiling() {
+        let (d, unit) = engine::slowest_unit();
+        eprintln!("slowest unit {:>10.1} ms {unit}", d.as_secs_f64() * 1e3);
         for (rule, us, n) in engine::profile_report() {
             eprintln!(
                 "{rule:12} {:>10.1} ms {n:>7} evals {:>8.1} µs/eval",

@@ -184,10 +184,6 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
-        // Analyse the modules once here, not once per worker clone.
-        engine
-            .eval_rule("data.mcp_audit.__prepare".to_string())
-            .ok();
         let program = match Evaluator::from_env() {
             Evaluator::Vm if !rules.is_empty() => Some(compile_program(&mut engine, &rules)?),
             _ => None,
@@ -198,6 +194,11 @@ impl PolicySet {
                 by_kind.entry(k.clone()).or_default().push(i);
             }
         }
+        // Analyse the modules once here, not once per worker clone (a policy added
+        // after this would undo it).
+        engine
+            .eval_rule("data.mcp_audit.__prepare".to_string())
+            .ok();
         Ok(PolicySet {
             engine,
             program,
@@ -371,6 +372,22 @@ fn record(rule: &str, d: std::time::Duration) {
     let e = p.entry(rule.to_string()).or_insert((0, 0));
     e.0 += d.as_micros();
     e.1 += 1;
+}
+
+static SLOWEST: std::sync::Mutex<(std::time::Duration, String)> =
+    std::sync::Mutex::new((std::time::Duration::ZERO, String::new()));
+
+/// Note how long one unit took (input built and every rule evaluated).
+pub fn record_unit(unit: &str, d: std::time::Duration) {
+    let mut s = SLOWEST.lock().unwrap_or_else(|e| e.into_inner());
+    if d > s.0 {
+        *s = (d, unit.to_string());
+    }
+}
+
+/// The unit that took longest, and how long.
+pub fn slowest_unit() -> (std::time::Duration, String) {
+    SLOWEST.lock().unwrap_or_else(|e| e.into_inner()).clone()
 }
 
 /// Rules by total evaluation time: (rule, total µs, evaluations).

@@ -86,6 +86,7 @@ fn run_unit(
     config: &Config,
     enabled: &dyn Fn(&RuleMeta) -> bool,
 ) -> (UnitRun, Vec<Finding>, Vec<EvalError>) {
+    let t0 = crate::engine::profiling().then(std::time::Instant::now);
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let mut runs = Vec::new();
@@ -126,6 +127,9 @@ fn run_unit(
         indeterminate: indeterminate_rules(&input),
         runs,
     };
+    if let Some(t0) = t0 {
+        crate::engine::record_unit(&unit.id, t0.elapsed());
+    }
     (run, findings, errors)
 }
 

@@ -1038,3 +1038,34 @@ fn secret_values_never_reach_any_output() {
         assert!(!text.contains(secret), "inspect output contains a secret");
     }
 }
+
+#[test]
+fn every_subcommand_help_has_examples() {
+    for sub in [
+        vec!["scan"],
+        vec!["inspect"],
+        vec!["policy"],
+        vec!["rules"],
+        vec!["explain"],
+        vec!["schema"],
+        vec!["completions"],
+        vec!["man"],
+        vec!["init"],
+    ] {
+        let mut args = sub.clone();
+        args.push("--help");
+        let out = bin()
+            .args(&args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let text = String::from_utf8_lossy(&out);
+        assert!(
+            text.contains("Examples:\n  mcp-audit "),
+            "`mcp-audit {} --help` shows no examples:\n{text}",
+            sub.join(" ")
+        );
+    }
+}

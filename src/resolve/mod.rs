@@ -97,17 +97,22 @@ pub struct Unit {
     pub deferred: Option<Deferred>,
 }
 
-/// What a standalone Dockerfile unit's input is built from.
+/// What a standalone Dockerfile unit's input is built from: the file is read and
+/// parsed again when the unit is evaluated (cheaper than holding every parsed file
+/// of a large scan in memory; its parse errors were reported on the first reading).
 #[derive(Clone)]
 pub struct Deferred {
-    pub dockerfile: Arc<ParsedDockerfile>,
+    pub path: PathBuf,
+    pub display: String,
+    /// A bound on the file's size when it is read again (the file was accepted once).
+    pub max_len: u64,
     /// Fields every input carries (`config`, `scan`, `vulns`).
     pub shared: Arc<serde_json::Map<String, Value>>,
 }
 
 impl std::fmt::Debug for Deferred {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Deferred({})", self.dockerfile.src.display)
+        write!(f, "Deferred({})", self.display)
     }
 }
 
@@ -115,7 +120,7 @@ impl Unit {
     /// The unit's Rego input document.
     pub fn input(&self) -> std::borrow::Cow<'_, Value> {
         match &self.deferred {
-            Some(d) => std::borrow::Cow::Owned(standalone_input(&d.dockerfile, &d.shared)),
+            Some(d) => std::borrow::Cow::Owned(standalone_input(d)),
             None => std::borrow::Cow::Borrowed(&self.input),
         }
     }
@@ -798,6 +803,10 @@ pub fn units(
         let (services, networks) = project::merge_project(&files);
         let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
         let project_json = project_info(&files, &services, &networks, config);
+        let mut project_without_services = project_json.clone();
+        if let Some(o) = project_without_services.as_object_mut() {
+            o.remove("services");
+        }
         let base_services: Vec<project::MergedService> = if files.len() > 1 {
             project::merge_project(&files[..1]).0
         } else {
@@ -958,7 +967,9 @@ pub fn units(
                 "manifest": manifest,
                 "indeterminate": indet,
                 "raw": redact_raw(ms.node.to_json()),
-                "project": project_json,
+                // The names of all services only for hubs (CS-003 reads them): a large
+                // project would otherwise cost every unit a copy of the whole list.
+                "project": if role == Role::Hub { project_json.clone() } else { project_without_services.clone() },
                 "base_service": base_services
                     .iter()
                     .find(|b| b.key.name == svc.name)
@@ -1012,7 +1023,9 @@ pub fn units(
             role: Role::StandaloneDockerfile,
             input: Value::Null,
             deferred: Some(Deferred {
-                dockerfile: pd.clone(),
+                path: pd.src.path.clone(),
+                display: pd.src.display.clone(),
+                max_len: pd.src.text.len() as u64 * 4 + 4096,
                 shared: shared.clone(),
             }),
         });
@@ -1081,7 +1094,20 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
 }
 
 /// The input of a Dockerfile that no Compose service builds (it has a stage).
-fn standalone_input(pd: &ParsedDockerfile, shared: &serde_json::Map<String, Value>) -> Value {
+fn standalone_input(d: &Deferred) -> Value {
+    // Read as on the first pass; a file that changed into something else meanwhile (a
+    // FIFO, a much larger file) or vanished gives an empty input.
+    let ok = std::fs::metadata(&d.path).is_ok_and(|m| m.is_file() && m.len() <= d.max_len);
+    let Some(bytes) = ok.then(|| std::fs::read(&d.path).ok()).flatten() else {
+        return Value::Null;
+    };
+    let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
+    let df = dockerfile::parse(&src);
+    let pd = ParsedDockerfile {
+        src: Arc::new(src),
+        df,
+    };
+    let shared = &d.shared;
     let Ok(view) = stage::resolve(&pd.src, &pd.df, None, &BTreeMap::new()) else {
         return Value::Null;
     };
@@ -1113,7 +1139,7 @@ fn standalone_input(pd: &ParsedDockerfile, shared: &serde_json::Map<String, Valu
         "indeterminate": indet,
     });
     if let Some(o) = input.as_object_mut() {
-        for (k, v) in shared {
+        for (k, v) in shared.iter() {
             o.insert(k.clone(), v.clone());
         }
     }
