@@ -80,17 +80,12 @@ fn physical(paths: &Paths, loc: &Loc, snippet: Option<&str>) -> Value {
 }
 
 pub fn render(r: &ScanResult, paths: &Paths) -> String {
-    let mut sources: HashMap<String, Option<String>> = HashMap::new();
+    let sources: HashMap<String, Option<String>> = HashMap::new();
     let rule_index: HashMap<&str, usize> = r
         .rules
         .iter()
         .enumerate()
         .map(|(i, x)| (x.id.as_str(), i))
-        .collect();
-    let results: Vec<Value> = r
-        .findings
-        .iter()
-        .map(|f| result_json(f, &rule_index, paths, &mut sources))
         .collect();
     let mut notifications: Vec<Value> = r
         .discovery_errors
@@ -107,30 +102,81 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
             notifications.push(json!({"level": "warning", "message": {"text": f.message}, "locations": [physical(paths, l, None)]}));
         }
     }
-    let doc = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
+    // Serialized as it is built: each result exists as a JSON value only while it is
+    // written, so a scan with many findings does not hold them all twice.
+    let doc = Sarif {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({"driver": {
                 "name": "mcp-audit",
                 "version": env!("CARGO_PKG_VERSION"),
                 "semanticVersion": env!("CARGO_PKG_VERSION"),
                 "informationUri": INFORMATION_URI,
                 "rules": r.rules.iter().map(rule_json).collect::<Vec<_>>(),
-            }},
-            "invocations": [{
+            }}),
+            invocations: json!([{
                 "executionSuccessful": r.eval_errors.is_empty(),
                 "toolExecutionNotifications": notifications,
-            }],
-            "originalUriBaseIds": {"SRCROOT": {"uri": paths.root_uri()}},
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-            "properties": {"compliance_rate": r.project.compliance_rate, "project_score": r.project.project_score},
+            }]),
+            original_uri_base_ids: json!({"SRCROOT": {"uri": paths.root_uri()}}),
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                findings: &r.findings,
+                rule_index: &rule_index,
+                paths,
+                sources: std::cell::RefCell::new(sources),
+            },
+            properties: json!({"compliance_rate": r.project.compliance_rate, "project_score": r.project.project_score}),
         }],
-    });
+    };
     let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[derive(serde::Serialize)]
+struct Sarif<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    invocations: Value,
+    original_uri_base_ids: Value,
+    column_kind: &'static str,
+    results: Results<'a>,
+    properties: Value,
+}
+
+/// The results, turned into JSON one at a time as they are written.
+struct Results<'a> {
+    findings: &'a [Finding],
+    rule_index: &'a HashMap<&'a str, usize>,
+    paths: &'a Paths,
+    sources: std::cell::RefCell<HashMap<String, Option<String>>>,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+        for f in self.findings {
+            let v = result_json(
+                f,
+                self.rule_index,
+                self.paths,
+                &mut self.sources.borrow_mut(),
+            );
+            seq.serialize_element(&v)?;
+        }
+        seq.end()
+    }
 }
 
 fn snippet(
