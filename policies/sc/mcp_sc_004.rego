@@ -94,10 +94,11 @@ local_or_variable(pkg) if contains(pkg, "$")
 
 # --- curl | sh
 
-# A cheap test before the regexes below.
-downloads(script) if contains(script, "curl")
-
-downloads(script) if contains(script, "wget")
+# The RUN instructions that run curl or wget (from the programs index): only their
+# text goes through the regexes below.
+downloading_runs := [input.dockerfile.instructions[i] |
+	some i in {run.inst | some p in ["curl", "wget"]; some run in program_runs(p)}
+]
 
 shells := `(sh|bash|zsh|ash|dash|ksh|python[0-9.]*|perl|ruby|node)`
 
@@ -111,9 +112,8 @@ issues contains {
 	"item": "curl | sh",
 	"msg": "pipes a download into a shell (`curl … | sh`): remote code execution at build time, with no checksum or signature check",
 } if {
-	some inst in runs
+	some inst in downloading_runs
 	some script in scripts(inst)
-	downloads(script)
 	regex.match(pipe_to_shell, script)
 }
 
@@ -123,9 +123,8 @@ issues contains {
 	"item": "sh -c $(curl …)",
 	"msg": "runs a downloaded script (`sh -c \"$(curl …)\"`): remote code execution at build time, with no checksum or signature check",
 } if {
-	some inst in runs
+	some inst in downloading_runs
 	some script in scripts(inst)
-	downloads(script)
 	regex.match(shell_of_download, script)
 }
 
