@@ -80,6 +80,42 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The YAML loader's limits (from `limits:` in the config, and `max_file_size`).
+    pub fn yaml_limits(&self) -> YamlLimits {
+        YamlLimits {
+            max_bytes: usize::try_from(self.max_file_size).unwrap_or(usize::MAX),
+            ..self.config.limits.yaml()
+        }
+    }
+
+    /// What files referenced from scanned files may be read: regular files inside the
+    /// scan root or one of the scanned paths (symbolic links resolved), within the size
+    /// limit.
+    pub fn read_fence(&self) -> resolve::ReadFence {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        let dirs = std::iter::once(self.root.clone()).chain(self.paths.iter().map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        }));
+        for d in dirs {
+            let d = if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            };
+            if let Ok(c) = std::fs::canonicalize(&d) {
+                roots.push(c);
+            }
+        }
+        resolve::ReadFence {
+            roots,
+            max_file_size: self.max_file_size,
+        }
+    }
+
     pub fn new(paths: Vec<PathBuf>, config: Config) -> Settings {
         Settings {
             root: report::paths::Paths::for_scan(&paths).root().to_path_buf(),
@@ -89,9 +125,9 @@ impl Settings {
                 .iter()
                 .map(|p| config.base_dir.join(p))
                 .collect(),
+            max_file_size: config.limits.max_file_size,
             config,
             env: std::env::vars().collect(),
-            max_file_size: 16 * 1024 * 1024,
             strict: false,
             include_supporting: false,
             today: suppress::today(),
@@ -188,17 +224,16 @@ enum ParseOut {
 }
 
 fn read_source(path: &Path, max: u64, root: &Path) -> Result<SourceFile, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > max {
+    let bytes = source::read_bounded(path, max)?;
+    if let Some(enc) = source::foreign_encoding(&bytes) {
         return Err(format!(
-            "file is {} bytes, over the {max}-byte limit",
-            meta.len()
+            "the file is {enc} encoded (byte-order mark); Docker and mcp-audit read UTF-8 \
+             only: convert it to UTF-8"
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if source::looks_binary(&bytes) {
+        return Err("binary content (NUL and control bytes), not a text file".into());
+    }
     Ok(SourceFile::from_bytes(
         path,
         display_path(path, root),
@@ -206,10 +241,16 @@ fn read_source(path: &Path, max: u64, root: &Path) -> Result<SourceFile, String>
     ))
 }
 
-fn dotenv_for(dir: &Path, root: &Path) -> std::collections::BTreeMap<String, (String, String)> {
+fn dotenv_for(
+    dir: &Path,
+    root: &Path,
+    fence: &resolve::ReadFence,
+) -> std::collections::BTreeMap<String, (String, String)> {
     let mut out = std::collections::BTreeMap::new();
     let p = dir.join(".env");
-    if let Ok(text) = std::fs::read_to_string(&p) {
+    // Not `read_to_string`: `.env` may be a FIFO, a device or a link out of the tree.
+    if let Ok(bytes) = fence.read(&p) {
+        let text = String::from_utf8_lossy(&bytes);
         let (entries, _errors) = parse::interpolate::parse_dotenv(&text);
         for e in entries {
             out.insert(
@@ -229,6 +270,7 @@ fn parse_one(
     kind: FileKind,
     settings: &Settings,
     limits: &YamlLimits,
+    fence: &resolve::ReadFence,
 ) -> (ParseOut, Option<FileDirectives>) {
     let src = match read_source(path, settings.max_file_size, &settings.root) {
         Ok(s) => s,
@@ -236,7 +278,7 @@ fn parse_one(
     };
     let dirs = suppress::directives(&src);
     let dirs = (!dirs.is_empty()).then(|| (src.display.clone(), dirs));
-    (parse_source(path, kind, settings, limits, src), dirs)
+    (parse_source(path, kind, settings, limits, fence, src), dirs)
 }
 
 fn read_failure(path: &Path, kind: FileKind, settings: &Settings, e: String) -> ParseOut {
@@ -265,6 +307,7 @@ fn parse_source(
     kind: FileKind,
     settings: &Settings,
     limits: &YamlLimits,
+    fence: &resolve::ReadFence,
     src: SourceFile,
 ) -> ParseOut {
     let format = kind.as_str();
@@ -288,7 +331,7 @@ fn parse_source(
             let dir = path.parent().unwrap_or(Path::new("."));
             let env = InterpEnv {
                 process: settings.env.clone(),
-                dotenv: dotenv_for(dir, &settings.root),
+                dotenv: dotenv_for(dir, &settings.root, fence),
             };
             match compose::load(&src, &env, limits) {
                 Ok(c) => ParseOut::Compose(path.to_path_buf(), c),
@@ -329,14 +372,18 @@ pub struct Resolved {
 /// Discover and parse every file; resolve them into units.
 pub fn resolve_units(settings: &Settings) -> Resolved {
     let (files, discovery_errors) = discover::discover(&settings.paths, &settings.config.exclude);
-    let limits = YamlLimits::default();
+    let limits = settings.yaml_limits();
+    let fence = settings.read_fence();
     let outs: Vec<(ParseOut, Option<FileDirectives>)> = pool().install(|| {
         files
             .par_iter()
-            .map(|d| parse_one(&d.path, d.kind, settings, &limits))
+            .map(|d| parse_one(&d.path, d.kind, settings, &limits, &fence))
             .collect()
     });
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        fence,
+        ..Parsed::default()
+    };
     let mut directives = Vec::new();
     for (o, d) in outs {
         directives.extend(d);

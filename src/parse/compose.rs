@@ -190,7 +190,7 @@ pub struct ComposeFile {
     pub errors: Vec<(String, Loc)>,
 }
 
-/// Max nesting of `${A:-${B:-…}}`.
+/// Default max nesting of `${A:-${B:-…}}` (`limits.interpolation_max_depth`).
 pub const MAX_INTERP_DEPTH: usize = 32;
 
 /// Load a Compose file: YAML with spans, then per-file interpolation.
@@ -201,7 +201,13 @@ pub fn load(
 ) -> Result<ComposeFile, (String, Option<Loc>)> {
     let root = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let mut errors = Vec::new();
-    let root = convert(src, &root, env, &mut errors, 0);
+    let root = convert_inner(
+        src,
+        &root,
+        Some((env, limits.max_interp_depth)),
+        &mut errors,
+        0,
+    );
     Ok(ComposeFile {
         display: src.display.clone(),
         root,
@@ -215,20 +221,10 @@ pub fn convert_plain(src: &SourceFile, node: &YNode) -> CNode {
     convert_inner(src, node, None, &mut errors, 0)
 }
 
-fn convert(
-    src: &SourceFile,
-    node: &YNode,
-    env: &InterpEnv,
-    errors: &mut Vec<(String, Loc)>,
-    depth: usize,
-) -> CNode {
-    convert_inner(src, node, Some(env), errors, depth)
-}
-
 fn convert_inner(
     src: &SourceFile,
     node: &YNode,
-    env: Option<&InterpEnv>,
+    env: Option<(&InterpEnv, usize)>,
     errors: &mut Vec<(String, Loc)>,
     depth: usize,
 ) -> CNode {
@@ -252,9 +248,9 @@ fn convert_inner(
         YValue::Int(i) => CVal::Int(*i),
         YValue::Float(f) => CVal::Float(*f),
         YValue::Str(s) => match env {
-            Some(env) if s.contains('$') => {
+            Some((env, max_depth)) if s.contains('$') => {
                 let lookup = |name: &str| env.lookup(name).map(|(v, _)| v);
-                match interpolate::interpolate(s, &lookup, MAX_INTERP_DEPTH) {
+                match interpolate::interpolate(s, &lookup, max_depth) {
                     Ok(i) => {
                         out.vars = i
                             .vars
