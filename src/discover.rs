@@ -169,6 +169,14 @@ pub fn discover(
                 .push((root.clone(), "no such file or directory".to_string()));
             continue;
         }
+        if !root.is_dir() {
+            // A FIFO, socket or device given by name: never opened.
+            errors.lock().unwrap_or_else(|e| e.into_inner()).push((
+                root.clone(),
+                "not a regular file or a directory".to_string(),
+            ));
+            continue;
+        }
         let mut wb = WalkBuilder::new(root);
         wb.hidden(false)
             .require_git(false)

@@ -193,6 +193,14 @@ pub struct ComposeFile {
 /// Default max nesting of `${A:-${B:-…}}` (`limits.interpolation_max_depth`).
 pub const MAX_INTERP_DEPTH: usize = 32;
 
+/// Interpolation settings of one file's conversion.
+struct Interp<'a> {
+    env: &'a InterpEnv,
+    max_depth: usize,
+    /// Bytes the file's interpolated values may still add up to.
+    budget: std::cell::Cell<usize>,
+}
+
 /// Load a Compose file: YAML with spans, then per-file interpolation.
 pub fn load(
     src: &SourceFile,
@@ -201,13 +209,14 @@ pub fn load(
 ) -> Result<ComposeFile, (String, Option<Loc>)> {
     let root = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let mut errors = Vec::new();
-    let root = convert_inner(
-        src,
-        &root,
-        Some((env, limits.max_interp_depth)),
-        &mut errors,
-        0,
-    );
+    // All interpolated values of the file together may be as long as the file limit
+    // (plus the file): `$A$A$A…` with a long `A` from `.env` is a bomb.
+    let ctx = Interp {
+        env,
+        max_depth: limits.max_interp_depth,
+        budget: std::cell::Cell::new(limits.max_bytes.saturating_add(src.text.len())),
+    };
+    let root = convert_inner(src, &root, Some(&ctx), &mut errors, 0);
     Ok(ComposeFile {
         display: src.display.clone(),
         root,
@@ -224,7 +233,7 @@ pub fn convert_plain(src: &SourceFile, node: &YNode) -> CNode {
 fn convert_inner(
     src: &SourceFile,
     node: &YNode,
-    env: Option<(&InterpEnv, usize)>,
+    env: Option<&Interp>,
     errors: &mut Vec<(String, Loc)>,
     depth: usize,
 ) -> CNode {
@@ -248,10 +257,13 @@ fn convert_inner(
         YValue::Int(i) => CVal::Int(*i),
         YValue::Float(f) => CVal::Float(*f),
         YValue::Str(s) => match env {
-            Some((env, max_depth)) if s.contains('$') => {
+            Some(ctx) if s.contains('$') => {
+                let env = ctx.env;
                 let lookup = |name: &str| env.lookup(name).map(|(v, _)| v);
-                match interpolate::interpolate(s, &lookup, max_depth) {
+                let budget = ctx.budget.get();
+                match interpolate::interpolate_bounded(s, &lookup, ctx.max_depth, budget) {
                     Ok(i) => {
+                        ctx.budget.set(budget - i.value.len().min(budget));
                         out.vars = i
                             .vars
                             .iter()
