@@ -961,11 +961,13 @@ pub fn units(
 /// would otherwise give one per line); the last one says how many more there were.
 pub const MAX_ERRORS_PER_FILE: usize = 50;
 
-/// A parse error message as reported: control characters (which could drive a
+/// A parse error message as reported: secret-looking words masked, control characters (which could drive a
 /// terminal, or break a line-oriented output) are shown escaped, and the length is
 /// bounded (a message may quote a 10 MB line).
 pub fn clean_message(m: &str) -> String {
     const MAX_CHARS: usize = 300;
+    // A message may quote the line in error, and that line may be a stray secret.
+    let m = crate::secrets::mask_words(m);
     let mut out = String::new();
     for (i, c) in m.chars().enumerate() {
         if i == MAX_CHARS {
