@@ -466,17 +466,12 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
         std::collections::HashMap::new();
     for f in findings.iter_mut() {
         let snippet = f.location.as_ref().and_then(|l| {
-            let t = texts.entry(l.file.clone()).or_insert_with(|| {
-                std::fs::read(root.join(&l.file)).ok().map(|b| {
-                    // Masked: a fingerprint must not be a hash of a secret.
-                    secrets::mask_source(&String::from_utf8_lossy(
-                        b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b),
-                    ))
-                })
-            });
+            let t = texts
+                .entry(l.file.clone())
+                .or_insert_with(|| source::read_for_report(&root.join(&l.file)));
+            // Masked: a fingerprint must not be a hash of a secret.
             t.as_ref()
-                .and_then(|t| t.get(l.start..l.end))
-                .map(str::to_string)
+                .and_then(|t| secrets::masked_slice(t, l.start, l.end))
         });
         let file = f
             .location

@@ -357,6 +357,32 @@ pub fn mask_source(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// `text[start..end]` with secrets masked as [`mask_source`] masks them, masking only
+/// the lines the range touches (masking is line by line, so the result is the same as
+/// masking the whole text, without the cost on a large file). `None` when the range is
+/// not in the text.
+pub fn masked_slice(text: &str, start: usize, end: usize) -> Option<String> {
+    let (ls, le) = line_bounds(text, start, end)?;
+    mask_source(&text[ls..le])
+        .get(start - ls..end - ls)
+        .map(str::to_string)
+}
+
+/// The start of the line holding `start` and the end of the line holding `end` (after
+/// its `\n`), when `start..end` is a valid range of `text`.
+pub fn line_bounds(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
+        return None;
+    }
+    let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let le = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    Some((ls, le))
+}
+
 /// The last line of defence, applied to every output before it is written: tokens that
 /// are credentials by their shape alone (`ghp_…`, `AKIA…`, `xoxb-…`, `sk-…`) and the
 /// password of a URL (`scheme://user:PASSWORD@host`) are masked wherever they appear,
@@ -438,6 +464,28 @@ pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_slice_is_mask_source_of_the_whole_text() {
+        let t =
+            "a: 1\nAPI_TOKEN=Hn3bV6cX8zL1kJ5hG2\nb: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb x\n";
+        let whole = mask_source(t);
+        for (s, e) in [
+            (0, 4),
+            (5, 36),
+            (15, 20),
+            (36, t.len()),
+            (0, t.len()),
+            (40, 40),
+        ] {
+            assert_eq!(
+                masked_slice(t, s, e).as_deref(),
+                whole.get(s..e),
+                "{s}..{e}"
+            );
+        }
+        assert_eq!(masked_slice(t, 3, 1), None);
+    }
 
     #[test]
     fn scrub_masks_credentials_and_url_passwords_anywhere() {

@@ -221,6 +221,15 @@ fn too_large(len: u64, max: u64) -> String {
     )
 }
 
+/// Read a scanned file again for a report (snippets, fingerprints): bounded and
+/// non-blocking like every read, BOM removed, invalid UTF-8 replaced (as
+/// [`SourceFile::from_bytes`] reads it, so that byte offsets agree).
+pub fn read_for_report(path: &Path) -> Option<String> {
+    let b = read_bounded(path, 1 << 30).ok()?;
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
+    Some(String::from_utf8_lossy(b).into_owned())
+}
+
 /// Whether `path`, with every symbolic link resolved, lies inside one of `roots`
 /// (canonical directories). Files referenced *from* scanned files (`.env`, `env_file:`,
 /// `build.dockerfile`) are read only when this holds, so that a link or a `../..` path

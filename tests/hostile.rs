@@ -712,3 +712,111 @@ fn fifos_do_not_block_the_scan() {
     // Shown relative to the scan root (the directory of the first path).
     assert_eq!(errors[0]["path"], "Dockerfile");
 }
+
+// ----- Property: locations are always valid ------------------------------------------
+
+/// A small deterministic PRNG (xorshift64*), so that a failure can be replayed from its
+/// seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Real files to mutate: the shared corpus when it is there, else the repository's own
+/// fixtures (always there).
+fn seed_files() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let roots = [
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+    ];
+    for root in roots.iter().filter(|r| r.is_dir()) {
+        let mut dirs = vec![root.clone()];
+        let mut files = Vec::new();
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+                let Ok(t) = e.file_type() else { continue };
+                let name = e.file_name().to_string_lossy().to_string();
+                if t.is_dir() {
+                    dirs.push(e.path());
+                } else if t.is_file()
+                    && mcp_audit::discover::classify_name(&name).is_some()
+                    && e.metadata().is_ok_and(|m| m.len() < 32 * 1024)
+                {
+                    files.push((name, e.path()));
+                }
+            }
+        }
+        files.sort();
+        for (name, p) in files {
+            if let Ok(b) = std::fs::read(p) {
+                out.push((name, b));
+            }
+        }
+        if out.len() > 50 {
+            break;
+        }
+    }
+    out
+}
+
+/// One random mutation of a text file, of the kinds that break offset arithmetic:
+/// multi-byte characters, invalid UTF-8, line-end changes, a BOM, truncation.
+fn mutate(rng: &mut Rng, b: &mut Vec<u8>) {
+    let at = rng.below(b.len() + 1);
+    match rng.below(10) {
+        0 => b.splice(at..at, "é".bytes()).for_each(drop),
+        1 => b.splice(at..at, "😀\u{FFFD}".bytes()).for_each(drop),
+        2 => b.splice(at..at, [0xFFu8, 0xC3]).for_each(drop),
+        3 => {
+            *b = String::from_utf8_lossy(b)
+                .replace('\n', "\r\n")
+                .into_bytes()
+        }
+        4 => *b = String::from_utf8_lossy(b).replace('\n', "\r").into_bytes(),
+        5 => b.splice(0..0, [0xEFu8, 0xBB, 0xBF]).for_each(drop),
+        6 => b.truncate(at),
+        7 => b.splice(at..at, *b"\t\\\n").for_each(drop),
+        8 => {
+            if at < b.len() {
+                b[at] ^= 1 << rng.below(8);
+            }
+        }
+        _ => b.splice(at..at, *b"${A:-\xE2\x82\xAC}").for_each(drop),
+    }
+}
+
+#[test]
+fn finding_locations_are_inside_files_on_char_boundaries() {
+    let seeds = seed_files();
+    assert!(!seeds.is_empty(), "no seed files");
+    for round in 0..3u64 {
+        let seed = 0x9E37_79B9_7F4A_7C15 ^ round;
+        let mut rng = Rng(seed);
+        let (_d, s) = case();
+        for i in 0..120 {
+            let (name, bytes) = &seeds[rng.below(seeds.len())];
+            let mut b = bytes.clone();
+            for _ in 0..1 + rng.below(4) {
+                mutate(&mut rng, &mut b);
+            }
+            write(&s, &format!("m{i}/{name}"), &b);
+        }
+        // `scan` checks every location (start, end, line, column) against the file.
+        let r = scan(&s);
+        assert!(
+            findings(&r).len() > 100,
+            "round {round} (seed {seed:#x}): too few findings to mean anything"
+        );
+        assert_sibling(&r);
+    }
+}

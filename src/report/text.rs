@@ -101,12 +101,7 @@ fn window_for(
 ) -> Option<(Window, SourceSpan)> {
     let text = files
         .entry(loc.file.clone())
-        .or_insert_with(|| {
-            std::fs::read(root.join(&loc.file)).ok().map(|b| {
-                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-                same_length_printable(crate::secrets::mask_source(&String::from_utf8_lossy(b)))
-            })
-        })
+        .or_insert_with(|| crate::source::read_for_report(&root.join(&loc.file)))
         .as_ref()?;
     if loc.end > text.len()
         || loc.start > loc.end
@@ -129,7 +124,11 @@ fn window_for(
     }
     let w_start = *starts.get(first - 1)?;
     let w_end = starts.get(last).copied().unwrap_or(text.len()).max(loc.end);
-    let w_text = text.get(w_start..w_end)?.to_string();
+    // Masked (secrets) and made printable here, on the window only: the same bytes as
+    // masking the whole file, since both work line by line and keep lengths.
+    let (ls, le) = crate::secrets::line_bounds(text, w_start, w_end)?;
+    let masked = same_length_printable(crate::secrets::mask_source(&text[ls..le]));
+    let w_text = masked.get(w_start - ls..w_end - ls)?.to_string();
     // Underline at least one character, and not the newline at the end of a span.
     let mut s = loc.start - w_start;
     let mut e = loc.end - w_start;
