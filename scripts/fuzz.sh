@@ -22,6 +22,7 @@ shift || true
 TARGETS=("$@")
 [ ${#TARGETS[@]} -gt 0 ] || TARGETS=(dockerfile compose metadata)
 CORPUS=${CORPUS:-../shared/corpus}
+CORPUS=$(cd "$CORPUS" 2>/dev/null && pwd || echo "$CORPUS")
 export RUSTC_BOOTSTRAP=1
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
@@ -36,7 +37,8 @@ seed() {
   mkdir -p "$dir"
   [ -d "$CORPUS" ] || return 0
   [ -z "$(ls -A "$dir" 2>/dev/null)" ] || return 0 # already seeded
-  find "$CORPUS" -type f -size -64k \( "$@" \) -print0 | head -z -n 3000 |
+  # (find gets SIGPIPE when head has enough: not an error)
+  { find "$CORPUS" -type f -size -64k \( "$@" \) -print0 || true; } | head -z -n 3000 |
     while IFS= read -r -d '' f; do
       local h
       h=$(sha1sum "$f" | cut -c1-16)
