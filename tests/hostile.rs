@@ -820,3 +820,76 @@ fn finding_locations_are_inside_files_on_char_boundaries() {
         assert_sibling(&r);
     }
 }
+
+// ----- Safety: nothing executed, no network ------------------------------------------
+
+/// The scanner executes nothing from the scanned tree and opens no socket: under
+/// `strace -f` (when it is installed), the only `execve` is the binary's own, and there
+/// is no `socket`/`connect` — on a tree full of commands that would do something if run.
+#[cfg(target_os = "linux")]
+#[test]
+fn executes_nothing_and_makes_no_network_call() {
+    let Some(strace) = ["/usr/bin/strace", "/bin/strace"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+    else {
+        eprintln!("strace not found: skipped");
+        return;
+    };
+    let (d, s) = case();
+    let marker = d.path().join("executed");
+    let m = marker.display();
+    write(
+        &s,
+        "Dockerfile",
+        format!("FROM alpine:3.20\nRUN touch {m} && curl http://127.0.0.1:9/x\nHEALTHCHECK CMD touch {m}\n"),
+    );
+    write(
+        &s,
+        "compose.yaml",
+        format!("services:\n  x:\n    image: a:1\n    build: {{context: ., dockerfile_inline: \"FROM a\\nRUN touch {m}\"}}\n    healthcheck:\n      test: [\"CMD\", \"touch\", \"{m}\"]\n    command: [\"sh\", \"-c\", \"touch {m}\"]\n    env_file: [\"$(touch {m})\"]\n    image: \"${{X:-$(touch {m})}}\"\n"),
+    );
+    write(
+        &s,
+        ".mcp.json",
+        format!("{{\"mcpServers\": {{\"x\": {{\"command\": \"touch\", \"args\": [\"{m}\"]}}, \"r\": {{\"url\": \"http://127.0.0.1:9/mcp\"}}}}}}"),
+    );
+    write(
+        &s,
+        "server.json",
+        "{\"name\": \"x\", \"remotes\": [{\"type\": \"sse\", \"url\": \"http://127.0.0.1:9/\"}]}",
+    );
+    let log = d.path().join("strace.txt");
+    let out = Command::new(strace)
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=execve,execveat,socket,connect,sendto",
+            "-o",
+        ])
+        .arg(&log)
+        .arg(env!("CARGO_BIN_EXE_mcp-audit"))
+        .args(["scan", "scan", "--format", "json"])
+        .current_dir(d.path())
+        .env_clear()
+        // With HOME unset, finding the home directory (for the global gitignore) asks
+        // the user database, which glibc may do over the local nscd socket: not a
+        // network call, but it would blur the check.
+        .env("HOME", d.path())
+        .output()
+        .unwrap();
+    let trace = std::fs::read_to_string(&log).unwrap_or_default();
+    if trace.is_empty() {
+        eprintln!("strace produced no trace (ptrace not permitted?): skipped");
+        return;
+    }
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{out:?}");
+    let execs = trace.lines().filter(|l| l.contains("execve")).count();
+    assert_eq!(execs, 1, "something was executed:\n{trace}");
+    assert!(
+        !trace.contains("socket(") && !trace.contains("connect("),
+        "a socket was opened:\n{trace}"
+    );
+    assert!(!marker.exists(), "a command from the scanned tree ran");
+}
