@@ -170,12 +170,10 @@ impl SourceFile {
     }
 }
 
-/// Read a file from the scanned tree, safely for hostile trees: only a regular file
-/// (a FIFO, socket or device named `Dockerfile` is refused without blocking: the file is
-/// opened non-blocking and checked on the open descriptor), at most `max` bytes (the
-/// read itself is bounded, so a file that grows while it is read cannot exhaust memory).
-pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    use std::io::Read;
+/// Open a file for reading only if it is a regular file, without blocking on a FIFO
+/// (non-blocking open, then the type checked on the open descriptor, so a file swapped
+/// for a FIFO after the directory walk is refused too).
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -201,6 +199,16 @@ pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     if !meta.is_file() {
         return Err("not a regular file".into());
     }
+    Ok((f, meta))
+}
+
+/// Read a file from the scanned tree, safely for hostile trees: only a regular file
+/// (a FIFO, socket or device named `Dockerfile` is refused without blocking: the file is
+/// opened non-blocking and checked on the open descriptor), at most `max` bytes (the
+/// read itself is bounded, so a file that grows while it is read cannot exhaust memory).
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let (f, meta) = open_regular(path)?;
     if meta.len() > max {
         return Err(too_large(meta.len(), max));
     }
