@@ -12,7 +12,10 @@ use std::path::Path;
 fn check(src: &SourceFile, l: &Loc) {
     let t: &str = &src.text;
     assert!(l.start <= l.end && l.end <= t.len(), "{l:?}");
-    assert!(t.is_char_boundary(l.start) && t.is_char_boundary(l.end), "{l:?}");
+    assert!(
+        t.is_char_boundary(l.start) && t.is_char_boundary(l.end),
+        "{l:?}"
+    );
     assert_eq!((l.line, l.col), src.line_col(l.start), "{l:?}");
     assert_eq!((l.end_line, l.end_col), src.line_col(l.end), "{l:?}");
 }

@@ -10,7 +10,10 @@ use std::path::Path;
 fn check(src: &SourceFile, l: &Loc) {
     let t: &str = &src.text;
     assert!(l.start <= l.end && l.end <= t.len(), "{l:?}");
-    assert!(t.is_char_boundary(l.start) && t.is_char_boundary(l.end), "{l:?}");
+    assert!(
+        t.is_char_boundary(l.start) && t.is_char_boundary(l.end),
+        "{l:?}"
+    );
 }
 
 fuzz_target!(|data: &[u8]| {
