@@ -3,7 +3,9 @@
 #
 # Targets (fuzz/fuzz_targets/): dockerfile, compose (YAML loader + merge keys +
 # interpolation + .env), metadata (server.yaml, server.json, mcp-manifest.json, client
-# configs, Kubernetes manifests; the first input byte picks the parser).
+# configs, Kubernetes manifests; the first input byte picks the parser), resolve
+# (discovery + parsing + resolution of a Dockerfile, compose.yaml, override, .env and
+# .mcp.json written to a temporary directory, split on "\n@@@@\n").
 #
 # Needs cargo-fuzz (`cargo install cargo-fuzz --locked`) and a C++ compiler. Only a
 # stable toolchain is assumed: RUSTC_BOOTSTRAP=1 lets it accept the nightly-only flags
@@ -20,7 +22,7 @@ cd "$(dirname "$0")/.."
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(dockerfile compose metadata)
+[ ${#TARGETS[@]} -gt 0 ] || TARGETS=(dockerfile compose metadata resolve)
 CORPUS=${CORPUS:-../shared/corpus}
 CORPUS=$(cd "$CORPUS" 2>/dev/null && pwd || echo "$CORPUS")
 export RUSTC_BOOTSTRAP=1
@@ -64,6 +66,25 @@ if [ -z "$(ls -A corpus/metadata 2>/dev/null)" ]; then
 fi
 
 cargo fuzz build -s none
+# resolve: a directory's Dockerfile, Compose file, override and .env, joined.
+if [ -z "$(ls -A corpus/resolve 2>/dev/null)" ] && [ -d "$CORPUS" ]; then
+  mkdir -p corpus/resolve
+  { find "$CORPUS" ../fixtures -type f -size -64k \( -name 'compose*.y*ml' -o -name 'docker-compose*.y*ml' \) -print0 || true; } |
+    head -z -n 1000 | while IFS= read -r -d '' c; do
+      d=$(dirname "$c")
+      {
+        cat "$d/Dockerfile" 2>/dev/null || true
+        printf '\n@@@@\n'
+        cat "$c"
+        printf '\n@@@@\n'
+        cat "$d"/*override*.y*ml 2>/dev/null || true
+        printf '\n@@@@\n'
+        cat "$d/.env" 2>/dev/null || true
+        printf '\n@@@@\n'
+      } >"corpus/resolve/$(sha1sum "$c" | cut -c1-16)"
+    done
+fi
+
 status=0
 for t in "${TARGETS[@]}"; do
   echo "== $t: ${SECS}s, $(ls corpus/$t | wc -l) seed inputs"
