@@ -195,6 +195,8 @@ fn settings(paths: Vec<PathBuf>, config: Option<PathBuf>, extra: Vec<PathBuf>) -
 }
 
 fn write_out(target: Option<&str>, text: &str) -> Result<()> {
+    // Whatever path a credential took into the output, it is masked here.
+    let text: &str = &crate::secrets::scrub(text);
     match target {
         Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {path}")),
         None => {

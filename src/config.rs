@@ -6,6 +6,9 @@ use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// Largest config file read.
+pub const MAX_CONFIG_SIZE: u64 = 4 * 1024 * 1024;
+
 pub const CONFIG_NAMES: &[&str] = &[".mcp-audit.yaml", ".mcp-audit.yml"];
 
 /// Maps a Compose image to the Dockerfile that builds it.
@@ -118,6 +121,9 @@ pub struct Config {
     /// Tools (glob patterns) that client entries may auto-approve (MCP-CC-008).
     #[serde(default)]
     pub auto_approve_allowlist: Vec<String>,
+    /// Resource limits for hostile input (file size, YAML budgets, interpolation).
+    #[serde(default)]
+    pub limits: Limits,
     /// Directory of the config file (paths in it are relative to it).
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -143,6 +149,94 @@ impl Default for LabelAliases {
     }
 }
 
+/// Resource limits: what a single scanned file may cost. A file over a limit is
+/// reported as MCP-AUD-001 at the place where the limit was hit (never skipped).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest file read, in bytes (Dockerfiles, Compose, metadata, client configs,
+    /// and files they reference such as `env_file:`).
+    pub max_file_size: u64,
+    /// Deepest nesting of YAML/JSON sequences and mappings.
+    pub yaml_max_depth: usize,
+    /// Most YAML/JSON nodes in one file (aliases count once per use).
+    pub yaml_max_nodes: usize,
+    /// Most nodes that YAML aliases and merge keys may copy in one file; independently
+    /// of this, at most 4 per byte of the file (at least 65,536).
+    pub yaml_max_alias_nodes: usize,
+    /// Deepest nesting of Compose interpolation, `${A:-${B:-…}}`.
+    pub interpolation_max_depth: usize,
+}
+
+/// The largest values the limits accept (so that a config file cannot ask for an
+/// unbounded parser stack or a file of any size).
+pub const MAX_LIMITS: Limits = Limits {
+    max_file_size: 1 << 30,
+    yaml_max_depth: 1_000,
+    yaml_max_nodes: 100_000_000,
+    yaml_max_alias_nodes: 100_000_000,
+    interpolation_max_depth: 10_000,
+};
+
+impl Default for Limits {
+    fn default() -> Self {
+        let y = crate::parse::yaml::YamlLimits::default();
+        Limits {
+            max_file_size: 16 * 1024 * 1024,
+            yaml_max_depth: y.max_depth,
+            yaml_max_nodes: y.max_nodes,
+            yaml_max_alias_nodes: y.max_alias_nodes,
+            interpolation_max_depth: y.max_interp_depth,
+        }
+    }
+}
+
+impl Limits {
+    /// The YAML loader's limits.
+    pub fn yaml(&self) -> crate::parse::yaml::YamlLimits {
+        crate::parse::yaml::YamlLimits {
+            max_depth: self.yaml_max_depth,
+            max_nodes: self.yaml_max_nodes,
+            max_bytes: usize::try_from(self.max_file_size).unwrap_or(usize::MAX),
+            max_alias_nodes: self.yaml_max_alias_nodes,
+            max_interp_depth: self.interpolation_max_depth,
+        }
+    }
+
+    fn validate(&self) -> Result<()> {
+        let m = &MAX_LIMITS;
+        let checks: [(&str, u64, u64); 5] = [
+            ("max_file_size", self.max_file_size, m.max_file_size),
+            (
+                "yaml_max_depth",
+                self.yaml_max_depth as u64,
+                m.yaml_max_depth as u64,
+            ),
+            (
+                "yaml_max_nodes",
+                self.yaml_max_nodes as u64,
+                m.yaml_max_nodes as u64,
+            ),
+            (
+                "yaml_max_alias_nodes",
+                self.yaml_max_alias_nodes as u64,
+                m.yaml_max_alias_nodes as u64,
+            ),
+            (
+                "interpolation_max_depth",
+                self.interpolation_max_depth as u64,
+                m.interpolation_max_depth as u64,
+            ),
+        ];
+        for (name, v, max) in checks {
+            if v == 0 || v > max {
+                anyhow::bail!("`limits.{name}: {v}` must be between 1 and {max}");
+            }
+        }
+        Ok(())
+    }
+}
+
 fn default_high_risk() -> Vec<String> {
     ["shell", "docker", "database", "filesystem", "browser"]
         .iter()
@@ -165,8 +259,12 @@ impl Default for Config {
 
 impl Config {
     pub fn load(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
+        // The config may come with the (untrusted) tree being scanned: read it bounded.
+        let bytes = crate::source::read_bounded(path, MAX_CONFIG_SIZE)
+            .map_err(|e| anyhow::anyhow!(e))
             .with_context(|| format!("cannot read config {}", path.display()))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", path.display()))?;
         let mut c: Config = if text.trim().is_empty() {
             Config::default()
         } else {
@@ -211,7 +309,7 @@ impl Config {
     ) -> Vec<crate::suppress::WaiverAt> {
         let mut locs = Vec::new();
         if let Some(p) = &self.path {
-            if let Ok(bytes) = std::fs::read(p) {
+            if let Ok(bytes) = crate::source::read_bounded(p, MAX_CONFIG_SIZE) {
                 let src = crate::source::SourceFile::from_bytes(p, show(p), &bytes);
                 if let Ok(root) =
                     crate::parse::yaml::load(&src, &crate::parse::yaml::YamlLimits::default())
@@ -247,6 +345,7 @@ impl Config {
 
     /// Check values serde cannot: dates.
     pub fn validate(&self) -> Result<()> {
+        self.limits.validate()?;
         for w in &self.waivers {
             if let Some(e) = &w.expires {
                 if !crate::suppress::is_date(e) {
@@ -335,5 +434,26 @@ mod tests {
         let c = Config::load(&p).unwrap();
         assert_eq!(c.image_map.len(), 1);
         assert_eq!(c.base_dir, d.path());
+    }
+
+    #[test]
+    fn limits_have_defaults_bounds_and_reject_unknown_keys() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(".mcp-audit.yaml");
+        std::fs::write(&p, "hubs: []\n").unwrap();
+        assert_eq!(Config::load(&p).unwrap().limits, Limits::default());
+        std::fs::write(&p, "limits:\n  max_file_size: 1024\n  yaml_max_depth: 16\n").unwrap();
+        let c = Config::load(&p).unwrap();
+        assert_eq!(c.limits.max_file_size, 1024);
+        assert_eq!(c.limits.yaml().max_depth, 16);
+        assert_eq!(c.limits.yaml().max_bytes, 1024);
+        assert_eq!(c.limits.interpolation_max_depth, 32);
+        std::fs::write(&p, "limits:\n  yaml_max_dept: 16\n").unwrap();
+        assert!(Config::load(&p).is_err());
+        std::fs::write(&p, "limits:\n  yaml_max_depth: 100000\n").unwrap();
+        let e = Config::load(&p).unwrap_err().to_string();
+        assert!(e.contains("limits.yaml_max_depth"), "{e}");
+        std::fs::write(&p, "limits:\n  max_file_size: 0\n").unwrap();
+        assert!(Config::load(&p).is_err());
     }
 }

@@ -74,7 +74,7 @@ pub fn classify_name(name: &str) -> Option<FileKind> {
 /// The start of a file (bounded), for classification by content.
 fn head(path: &Path) -> Option<String> {
     use std::io::Read;
-    let f = std::fs::File::open(path).ok()?;
+    let (f, _) = crate::source::open_regular(path).ok()?;
     let mut buf = Vec::new();
     f.take(256 * 1024).read_to_end(&mut buf).ok()?;
     Some(String::from_utf8_lossy(&buf).into_owned())
@@ -88,7 +88,7 @@ fn is_yaml(name: &str) -> bool {
 /// A YAML document with a top-level `services:` mapping is a Compose file.
 pub fn sniff_compose(path: &Path) -> bool {
     use std::io::Read;
-    let Ok(f) = std::fs::File::open(path) else {
+    let Ok((f, _)) = crate::source::open_regular(path) else {
         return false;
     };
     let mut buf = Vec::new();
@@ -167,6 +167,14 @@ pub fn discover(
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push((root.clone(), "no such file or directory".to_string()));
+            continue;
+        }
+        if !root.is_dir() {
+            // A FIFO, socket or device given by name: never opened.
+            errors.lock().unwrap_or_else(|e| e.into_inner()).push((
+                root.clone(),
+                "not a regular file or a directory".to_string(),
+            ));
             continue;
         }
         let mut wb = WalkBuilder::new(root);

@@ -91,6 +91,42 @@ pub struct Settings {
 }
 
 impl Settings {
+    /// The YAML loader's limits (from `limits:` in the config, and `max_file_size`).
+    pub fn yaml_limits(&self) -> YamlLimits {
+        YamlLimits {
+            max_bytes: usize::try_from(self.max_file_size).unwrap_or(usize::MAX),
+            ..self.config.limits.yaml()
+        }
+    }
+
+    /// What files referenced from scanned files may be read: regular files inside the
+    /// scan root or one of the scanned paths (symbolic links resolved), within the size
+    /// limit.
+    pub fn read_fence(&self) -> resolve::ReadFence {
+        let mut roots: Vec<PathBuf> = Vec::new();
+        let dirs = std::iter::once(self.root.clone()).chain(self.paths.iter().map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        }));
+        for d in dirs {
+            let d = if d.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                d
+            };
+            if let Ok(c) = std::fs::canonicalize(&d) {
+                roots.push(c);
+            }
+        }
+        resolve::ReadFence {
+            roots,
+            max_file_size: self.max_file_size,
+        }
+    }
+
     pub fn new(paths: Vec<PathBuf>, config: Config) -> Settings {
         Settings {
             root: report::paths::Paths::for_scan(&paths).root().to_path_buf(),
@@ -100,9 +136,9 @@ impl Settings {
                 .iter()
                 .map(|p| config.base_dir.join(p))
                 .collect(),
+            max_file_size: config.limits.max_file_size,
             config,
             env: std::env::vars().collect(),
-            max_file_size: 16 * 1024 * 1024,
             strict: false,
             include_supporting: false,
             today: suppress::today(),
@@ -201,17 +237,16 @@ enum ParseOut {
 }
 
 fn read_source(path: &Path, max: u64, root: &Path) -> Result<SourceFile, String> {
-    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
-    if !meta.is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > max {
+    let bytes = source::read_bounded(path, max)?;
+    if let Some(enc) = source::foreign_encoding(&bytes) {
         return Err(format!(
-            "file is {} bytes, over the {max}-byte limit",
-            meta.len()
+            "the file is {enc} encoded (byte-order mark); Docker and mcp-audit read UTF-8 \
+             only: convert it to UTF-8"
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if source::looks_binary(&bytes) {
+        return Err("binary content (NUL and control bytes), not a text file".into());
+    }
     Ok(SourceFile::from_bytes(
         path,
         display_path(path, root),
@@ -219,10 +254,16 @@ fn read_source(path: &Path, max: u64, root: &Path) -> Result<SourceFile, String>
     ))
 }
 
-fn dotenv_for(dir: &Path, root: &Path) -> std::collections::BTreeMap<String, (String, String)> {
+fn dotenv_for(
+    dir: &Path,
+    root: &Path,
+    fence: &resolve::ReadFence,
+) -> std::collections::BTreeMap<String, (String, String)> {
     let mut out = std::collections::BTreeMap::new();
     let p = dir.join(".env");
-    if let Ok(text) = std::fs::read_to_string(&p) {
+    // Not `read_to_string`: `.env` may be a FIFO, a device or a link out of the tree.
+    if let Ok(bytes) = fence.read(&p) {
+        let text = String::from_utf8_lossy(&bytes);
         let (entries, _errors) = parse::interpolate::parse_dotenv(&text);
         for e in entries {
             out.insert(
@@ -242,6 +283,7 @@ fn parse_one(
     kind: FileKind,
     settings: &Settings,
     limits: &YamlLimits,
+    fence: &resolve::ReadFence,
 ) -> (ParseOut, Option<FileDirectives>) {
     let src = match read_source(path, settings.max_file_size, &settings.root) {
         Ok(s) => s,
@@ -249,7 +291,7 @@ fn parse_one(
     };
     let dirs = suppress::directives(&src);
     let dirs = (!dirs.is_empty()).then(|| (src.display.clone(), dirs));
-    (parse_source(path, kind, settings, limits, src), dirs)
+    (parse_source(path, kind, settings, limits, fence, src), dirs)
 }
 
 fn read_failure(path: &Path, kind: FileKind, settings: &Settings, e: String) -> ParseOut {
@@ -278,6 +320,7 @@ fn parse_source(
     kind: FileKind,
     settings: &Settings,
     limits: &YamlLimits,
+    fence: &resolve::ReadFence,
     src: SourceFile,
 ) -> ParseOut {
     let format = kind.as_str();
@@ -301,7 +344,7 @@ fn parse_source(
             let dir = path.parent().unwrap_or(Path::new("."));
             let env = InterpEnv {
                 process: settings.env.clone(),
-                dotenv: dotenv_for(dir, &settings.root),
+                dotenv: dotenv_for(dir, &settings.root, fence),
             };
             match compose::load(&src, &env, limits) {
                 Ok(c) => ParseOut::Compose(path.to_path_buf(), c),
@@ -344,16 +387,20 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
     let (files, discovery_errors) = phase("discover", || {
         discover::discover(&settings.paths, &settings.config.exclude)
     });
-    let limits = YamlLimits::default();
+    let limits = settings.yaml_limits();
+    let fence = settings.read_fence();
     let outs: Vec<(ParseOut, Option<FileDirectives>)> = phase("parse", || {
         pool().install(|| {
             files
                 .par_iter()
-                .map(|d| parse_one(&d.path, d.kind, settings, &limits))
+                .map(|d| parse_one(&d.path, d.kind, settings, &limits, &fence))
                 .collect()
         })
     });
-    let mut parsed = Parsed::default();
+    let mut parsed = Parsed {
+        fence,
+        ..Parsed::default()
+    };
     let mut directives = Vec::new();
     for (o, d) in outs {
         directives.extend(d);
@@ -454,27 +501,19 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
         .iter()
         .filter_map(|f| f.location.as_ref().map(|l| l.file.as_str()))
         .collect();
-    // Masked: a fingerprint must not be a hash of a secret.
     let texts: HashMap<String, Option<String>> = pool().install(|| {
         files
             .into_par_iter()
-            .map(|file| {
-                let text = std::fs::read(root.join(file)).ok().map(|b| {
-                    secrets::mask_source(&String::from_utf8_lossy(
-                        b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b),
-                    ))
-                });
-                (file.to_string(), text)
-            })
+            .map(|file| (file.to_string(), source::read_for_report(&root.join(file))))
             .collect()
     });
     for f in findings.iter_mut() {
         let snippet = f.location.as_ref().and_then(|l| {
+            // Masked: a fingerprint must not be a hash of a secret.
             texts
                 .get(&l.file)
                 .and_then(Option::as_ref)
-                .and_then(|t| t.get(l.start..l.end))
-                .map(str::to_string)
+                .and_then(|t| secrets::masked_slice(t, l.start, l.end))
         });
         let file = f
             .location

@@ -357,9 +357,152 @@ pub fn mask_source(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
+/// `text[start..end]` with secrets masked as [`mask_source`] masks them, masking only
+/// the lines the range touches (masking is line by line, so the result is the same as
+/// masking the whole text, without the cost on a large file). `None` when the range is
+/// not in the text.
+pub fn masked_slice(text: &str, start: usize, end: usize) -> Option<String> {
+    let (ls, le) = line_bounds(text, start, end)?;
+    mask_source(&text[ls..le])
+        .get(start - ls..end - ls)
+        .map(str::to_string)
+}
+
+/// The start of the line holding `start` and the end of the line holding `end` (after
+/// its `\n`), when `start..end` is a valid range of `text`.
+pub fn line_bounds(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    if start > end
+        || end > text.len()
+        || !text.is_char_boundary(start)
+        || !text.is_char_boundary(end)
+    {
+        return None;
+    }
+    let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let le = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
+    Some((ls, le))
+}
+
+/// The last line of defence, applied to every output before it is written: tokens that
+/// are credentials by their shape alone (`ghp_…`, `AKIA…`, `xoxb-…`, `sk-…`) and the
+/// password of a URL (`scheme://user:PASSWORD@host`) are masked wherever they appear,
+/// whatever path they took (a parse error quoting a line, a header, a command). Masks
+/// keep the text's structure: a token becomes its type prefix and `*`s, so JSON, XML
+/// and SARIF stay valid.
+pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let is_tok = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'-';
+    let mut masks: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if is_tok(b[i]) {
+            let start = i;
+            while i < b.len() && is_tok(b[i]) {
+                i += 1;
+            }
+            if i - start >= 20 && credential_kind(&text[start..i]).is_some() {
+                let keep = [
+                    "github_pat_",
+                    "ghp_",
+                    "gho_",
+                    "ghu_",
+                    "ghs_",
+                    "ghr_",
+                    "xoxb-",
+                    "xoxp-",
+                    "xoxa-",
+                    "xoxr-",
+                    "xoxs-",
+                    "sk-proj-",
+                    "sk-ant-",
+                    "sk-",
+                ]
+                .iter()
+                .find(|p| text[start..i].starts_with(*p))
+                .map_or(4.min(i - start), |p| p.len());
+                masks.push((start + keep, i));
+            }
+        } else if b[i..].starts_with(b"://") {
+            // scheme://user:password@host
+            let auth_start = i + 3;
+            let mut j = auth_start;
+            while j < b.len()
+                && !matches!(
+                    b[j],
+                    b'/' | b'@' | b' ' | b'"' | b'\'' | b'\n' | b'\r' | b'\t' | b'<' | b'>' | b'\\'
+                )
+            {
+                j += 1;
+            }
+            if j < b.len() && b[j] == b'@' {
+                if let Some(colon) = text[auth_start..j].find(':') {
+                    let pw = auth_start + colon + 1;
+                    let pw_text = &text[pw..j];
+                    if !pw_text.is_empty()
+                        && !pw_text.starts_with('$')
+                        && !pw_text.chars().all(|c| c == '*')
+                    {
+                        masks.push((pw, j));
+                    }
+                }
+            }
+            i = auth_start;
+        } else {
+            i += 1;
+        }
+    }
+    if masks.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = text.as_bytes().to_vec();
+    for (s, e) in masks {
+        mask_range(&mut out, text, s, e);
+    }
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn masked_slice_is_mask_source_of_the_whole_text() {
+        let t =
+            "a: 1\nAPI_TOKEN=Hn3bV6cX8zL1kJ5hG2\nb: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb x\n";
+        let whole = mask_source(t);
+        for (s, e) in [
+            (0, 4),
+            (5, 36),
+            (15, 20),
+            (36, t.len()),
+            (0, t.len()),
+            (40, 40),
+        ] {
+            assert_eq!(
+                masked_slice(t, s, e).as_deref(),
+                whole.get(s..e),
+                "{s}..{e}"
+            );
+        }
+        assert_eq!(masked_slice(t, 3, 1), None);
+    }
+
+    #[test]
+    fn scrub_masks_credentials_and_url_passwords_anywhere() {
+        let t = "unknown instruction `ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb` and \"postgres://admin:Pw99x@db:5432/x\" and ${URL:-http://u:${P}@h} AKIAABCDEFGHIJKLMNOP";
+        let s = scrub(t);
+        assert!(!s.contains("Zx9Qw8"), "{s}");
+        assert!(!s.contains("Pw99x"), "{s}");
+        assert!(!s.contains("ABCDEFGHIJKLMNOP"), "{s}");
+        assert!(s.contains("ghp_****"), "{s}");
+        assert!(s.contains("postgres://admin:*****@db"), "{s}");
+        assert!(s.contains("http://u:${P}@h"), "{s}");
+        assert_eq!(s.len(), t.len());
+        assert!(matches!(
+            scrub("nothing here"),
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn credentials_by_shape() {

@@ -170,6 +170,112 @@ impl SourceFile {
     }
 }
 
+/// Open a file for reading only if it is a regular file, without blocking on a FIFO
+/// (non-blocking open, then the type checked on the open descriptor, so a file swapped
+/// for a FIFO after the directory walk is refused too).
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), String> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        const O_NONBLOCK: i32 = 0o4000;
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
+        const O_NONBLOCK: i32 = 0x0004;
+        opts.custom_flags(O_NONBLOCK);
+    }
+    #[cfg(not(unix))]
+    {
+        // Without non-blocking open, check the type before opening.
+        let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+        if !meta.is_file() {
+            return Err("not a regular file".into());
+        }
+    }
+    let f = opts.open(path).map_err(|e| e.to_string())?;
+    let meta = f.metadata().map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    Ok((f, meta))
+}
+
+/// Read a file from the scanned tree, safely for hostile trees: only a regular file
+/// (a FIFO, socket or device named `Dockerfile` is refused without blocking: the file is
+/// opened non-blocking and checked on the open descriptor), at most `max` bytes (the
+/// read itself is bounded, so a file that grows while it is read cannot exhaust memory).
+pub fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let (f, meta) = open_regular(path)?;
+    if meta.len() > max {
+        return Err(too_large(meta.len(), max));
+    }
+    let mut buf = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    f.take(max.saturating_add(1))
+        .read_to_end(&mut buf)
+        .map_err(|e| e.to_string())?;
+    if buf.len() as u64 > max {
+        return Err(too_large(buf.len() as u64, max));
+    }
+    Ok(buf)
+}
+
+fn too_large(len: u64, max: u64) -> String {
+    format!(
+        "file is {len} bytes, over the limit of {max} bytes (`limits.max_file_size` in \
+         .mcp-audit.yaml)"
+    )
+}
+
+/// Read a scanned file again for a report (snippets, fingerprints): bounded and
+/// non-blocking like every read, BOM removed, invalid UTF-8 replaced (as
+/// [`SourceFile::from_bytes`] reads it, so that byte offsets agree).
+pub fn read_for_report(path: &Path) -> Option<String> {
+    let b = read_bounded(path, 1 << 30).ok()?;
+    let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
+    Some(String::from_utf8_lossy(b).into_owned())
+}
+
+/// Whether `path`, with every symbolic link resolved, lies inside one of `roots`
+/// (canonical directories). Files referenced *from* scanned files (`.env`, `env_file:`,
+/// `build.dockerfile`) are read only when this holds, so that a link or a `../..` path
+/// cannot make the scanner read (and report on) files outside the tree it was asked to
+/// scan.
+pub fn within(path: &Path, roots: &[PathBuf]) -> bool {
+    match std::fs::canonicalize(path) {
+        Ok(p) => roots.iter().any(|r| p.starts_with(r)),
+        Err(_) => false,
+    }
+}
+
+/// An encoding that is not UTF-8, told by its byte-order mark (Docker and mcp-audit read
+/// UTF-8 only).
+pub fn foreign_encoding(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\x00\x00\xFE\xFF") || bytes.starts_with(b"\xFF\xFE\x00\x00") {
+        Some("UTF-32")
+    } else if bytes.starts_with(b"\xFE\xFF") || bytes.starts_with(b"\xFF\xFE") {
+        Some("UTF-16")
+    } else {
+        None
+    }
+}
+
+/// Whether the start of a file looks binary rather than text: a NUL byte and many
+/// control characters (a few stray NULs in a text file are parsed as text).
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if !head.contains(&0) {
+        return false;
+    }
+    let control = head
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    control * 10 > head.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +299,36 @@ mod tests {
         assert!(f.text.contains('\u{FFFD}'));
         let l = f.loc(Span::new(0, 4));
         assert_eq!((l.line, l.col, l.end_line, l.end_col), (1, 1, 1, 5));
+    }
+
+    #[test]
+    fn bounded_reads_refuse_fifos_devices_and_large_files() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("f");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_bounded(&p, 10).unwrap(), b"0123456789");
+        assert!(read_bounded(&p, 9).unwrap_err().contains("over the limit"));
+        assert!(read_bounded(d.path(), 100).is_err());
+        #[cfg(unix)]
+        {
+            assert!(read_bounded(Path::new("/dev/zero"), 100).is_err());
+            let fifo = d.path().join("Dockerfile");
+            let ok = std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .is_ok_and(|s| s.success());
+            if ok {
+                assert_eq!(read_bounded(&fifo, 100).unwrap_err(), "not a regular file");
+            }
+        }
+    }
+
+    #[test]
+    fn encodings_and_binary() {
+        assert_eq!(foreign_encoding(b"\xFF\xFEF\0R\0"), Some("UTF-16"));
+        assert_eq!(foreign_encoding(b"\xEF\xBB\xBFFROM"), None);
+        assert!(looks_binary(&[0u8, 1, 2, 3, 4, 5, 6, 7]));
+        assert!(!looks_binary(b"FROM a\0\nUSER root\n"));
     }
 
     #[test]

@@ -983,18 +983,53 @@ fn secret_values_never_reach_any_output() {
     let d = tempfile::tempdir().unwrap();
     let token = "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb";
     let password = "Pg4dmin2024xyz";
+    // Planted where interpolation reads them: the process environment and `.env`;
+    // in an `env_file:`, a URL, a Kubernetes env value, a client config header, a
+    // healthcheck command, a build arg, and a stray line that makes a Dockerfile
+    // parse error quote it.
+    let dotenv_secret = "Kq7vR2mX9pL4tZ8wQ1";
+    let env_file_secret = "Hn3bV6cX8zL1kJ5hG2";
+    let url_password = "Url5ecretPw99";
+    let k8s_password = "K8sPassw0rdValue77";
+    let npm_token = "npm_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789";
     std::fs::write(
         d.path().join("compose.yaml"),
-        format!("services:\n  db-mcp:\n    image: mcp/db:1.0.0\n    environment:\n      PGPASSWORD: {password}\n      GITHUB_TOKEN: {token}\n      FROM_SHELL: ${{SHELL_SECRET_TOKEN}}\n    command: [\"serve\", \"--token\", \"{token}\"]\n"),
+        format!("services:\n  db-mcp:\n    image: mcp/db:1.0.0\n    env_file: app.env\n    environment:\n      PGPASSWORD: {password}\n      GITHUB_TOKEN: {token}\n      FROM_SHELL: ${{SHELL_SECRET_TOKEN}}\n      FROM_DOTENV: ${{DOTENV_TOKEN}}\n      DB_URL: postgres://admin:{url_password}@db:5432/x\n    labels:\n      mcp.auth.token: \"${{DOTENV_TOKEN}}\"\n    command: [\"serve\", \"--token\", \"{token}\"]\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"-H\", \"Authorization: Bearer {token}\", \"http://x\"]\n    build:\n      context: .\n      args:\n        NPM_TOKEN: {npm_token}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join(".env"),
+        format!("DOTENV_TOKEN={dotenv_secret}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("app.env"),
+        format!("API_TOKEN={env_file_secret}\n"),
     )
     .unwrap();
     std::fs::write(
         d.path().join("Dockerfile"),
-        format!("FROM python:3.12.7-slim\nENV API_KEY={password}\nUSER 1001\n"),
+        format!("FROM python:3.12.7-slim\nENV API_KEY={password}\nARG NPM_TOKEN={npm_token}\n{token}\nUSER 1001\n"),
     )
     .unwrap();
-    std::fs::write(d.path().join(".mcp.json"), format!(r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["-y", "x@1.0.0"], "env": {{"GITHUB_TOKEN": "{token}"}}}}}}}}"#)).unwrap();
+    std::fs::write(d.path().join(".mcp.json"), format!(r#"{{"mcpServers": {{"gh": {{"command": "npx", "args": ["-y", "x@1.0.0"], "env": {{"GITHUB_TOKEN": "{token}"}}}}, "remote": {{"url": "https://x.example/mcp", "headers": {{"Authorization": "Bearer {token}"}}}}}}}}"#)).unwrap();
+    std::fs::create_dir_all(d.path().join("k8s")).unwrap();
+    std::fs::write(
+        d.path().join("k8s/deploy.yaml"),
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: mcp\nspec:\n  template:\n    spec:\n      containers:\n        - name: s\n          image: mcp/s:1\n          env:\n            - name: DB_PASSWORD\n              value: {k8s_password}\n"),
+    )
+    .unwrap();
     let shell_secret = "shell-secret-value-4242";
+    let secrets = [
+        token,
+        password,
+        shell_secret,
+        dotenv_secret,
+        env_file_secret,
+        url_password,
+        k8s_password,
+        npm_token,
+    ];
     for format in [
         "text",
         "json",
@@ -1018,10 +1053,16 @@ fn secret_values_never_reach_any_output() {
             String::from_utf8_lossy(&out.stdout),
             String::from_utf8_lossy(&out.stderr)
         );
-        for secret in [token, password, shell_secret] {
+        // The planted files were all read (the test would pass vacuously otherwise).
+        if format == "json" {
+            for f in ["compose.yaml", "Dockerfile", ".mcp.json", "k8s/deploy.yaml"] {
+                assert!(all.contains(f), "{f} was not scanned");
+            }
+        }
+        for secret in secrets {
             assert!(
                 !all.contains(secret),
-                "{format} output contains a secret:\n{all}"
+                "{format} output contains the secret {secret}:\n{all}"
             );
         }
     }
@@ -1034,8 +1075,12 @@ fn secret_values_never_reach_any_output() {
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    for secret in [token, password, shell_secret] {
-        assert!(!text.contains(secret), "inspect output contains a secret");
+    assert!(text.contains("k8s_workload") && text.contains("mcp_client"));
+    for secret in secrets {
+        assert!(
+            !text.contains(secret),
+            "inspect output contains the secret {secret}"
+        );
     }
 }
 

@@ -190,8 +190,16 @@ pub struct ComposeFile {
     pub errors: Vec<(String, Loc)>,
 }
 
-/// Max nesting of `${A:-${B:-…}}`.
+/// Default max nesting of `${A:-${B:-…}}` (`limits.interpolation_max_depth`).
 pub const MAX_INTERP_DEPTH: usize = 32;
+
+/// Interpolation settings of one file's conversion.
+struct Interp<'a> {
+    env: &'a InterpEnv,
+    max_depth: usize,
+    /// Bytes the file's interpolated values may still add up to.
+    budget: std::cell::Cell<usize>,
+}
 
 /// Load a Compose file: YAML with spans, then per-file interpolation.
 pub fn load(
@@ -201,7 +209,14 @@ pub fn load(
 ) -> Result<ComposeFile, (String, Option<Loc>)> {
     let root = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let mut errors = Vec::new();
-    let root = convert(src, &root, env, &mut errors, 0);
+    // All interpolated values of the file together may be as long as the file limit
+    // (plus the file): `$A$A$A…` with a long `A` from `.env` is a bomb.
+    let ctx = Interp {
+        env,
+        max_depth: limits.max_interp_depth,
+        budget: std::cell::Cell::new(limits.max_bytes.saturating_add(src.text.len())),
+    };
+    let root = convert_inner(src, &root, Some(&ctx), &mut errors, 0);
     Ok(ComposeFile {
         display: src.display.clone(),
         root,
@@ -215,20 +230,10 @@ pub fn convert_plain(src: &SourceFile, node: &YNode) -> CNode {
     convert_inner(src, node, None, &mut errors, 0)
 }
 
-fn convert(
-    src: &SourceFile,
-    node: &YNode,
-    env: &InterpEnv,
-    errors: &mut Vec<(String, Loc)>,
-    depth: usize,
-) -> CNode {
-    convert_inner(src, node, Some(env), errors, depth)
-}
-
 fn convert_inner(
     src: &SourceFile,
     node: &YNode,
-    env: Option<&InterpEnv>,
+    env: Option<&Interp>,
     errors: &mut Vec<(String, Loc)>,
     depth: usize,
 ) -> CNode {
@@ -252,10 +257,13 @@ fn convert_inner(
         YValue::Int(i) => CVal::Int(*i),
         YValue::Float(f) => CVal::Float(*f),
         YValue::Str(s) => match env {
-            Some(env) if s.contains('$') => {
+            Some(ctx) if s.contains('$') => {
+                let env = ctx.env;
                 let lookup = |name: &str| env.lookup(name).map(|(v, _)| v);
-                match interpolate::interpolate(s, &lookup, MAX_INTERP_DEPTH) {
+                let budget = ctx.budget.get();
+                match interpolate::interpolate_bounded(s, &lookup, ctx.max_depth, budget) {
                     Ok(i) => {
+                        ctx.budget.set(budget - i.value.len().min(budget));
                         out.vars = i
                             .vars
                             .iter()

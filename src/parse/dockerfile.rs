@@ -1578,6 +1578,66 @@ fn json_array(s: &str) -> Json {
     }
 }
 
+/// Check that every span of a parse result (and of the helpers that derive words,
+/// key/values, healthchecks and stages from it) lies in the text on character
+/// boundaries. Used by the tests and the fuzz targets.
+pub fn check_spans(src: &SourceFile, df: &Dockerfile) -> Result<(), String> {
+    let mut bad: Option<String> = None;
+    let t: &str = &src.text;
+    let mut ok = |s: Span, what: &str| {
+        let good = s.start <= s.end
+            && s.end <= t.len()
+            && t.is_char_boundary(s.start)
+            && t.is_char_boundary(s.end);
+        if !good && bad.is_none() {
+            bad = Some(format!("bad {what} span {s:?} in {:?}", src.display));
+        }
+    };
+    df.directives.iter().for_each(|d| ok(d.span, "directive"));
+    df.comments.iter().for_each(|c| ok(c.span, "comment"));
+    df.errors.iter().for_each(|e| ok(e.span, "error"));
+    for i in &df.instructions {
+        ok(i.span, "instruction");
+        ok(i.keyword_span, "keyword");
+        if !(i.span.start <= i.keyword_span.start && i.keyword_span.end <= i.span.end) {
+            ok(Span::new(1, 0), "keyword outside its instruction:");
+        }
+        i.flags.iter().for_each(|f| ok(f.span, "flag"));
+        i.heredocs.iter().for_each(|h| ok(h.span, "heredoc"));
+        match &i.args {
+            Arguments::None => {}
+            Arguments::Exec(v) => v.iter().for_each(|w| ok(w.span, "exec word")),
+            Arguments::Shell(w) => ok(w.span, "shell args"),
+        }
+        i.words(src).iter().for_each(|w| ok(w.span, "word"));
+        i.raw_words().iter().for_each(|w| ok(w.span, "raw word"));
+        for kv in i.key_values(src) {
+            ok(kv.key.span, "key");
+            if let Some(v) = kv.value {
+                ok(v.span, "value");
+            }
+        }
+        if let Some(h) = healthcheck(i) {
+            h.options.iter().for_each(|f| ok(f.span, "option"));
+            match h.cmd {
+                Arguments::Exec(v) => v.iter().for_each(|w| ok(w.span, "hc word")),
+                Arguments::Shell(w) => ok(w.span, "hc cmd"),
+                Arguments::None => {}
+            }
+        }
+    }
+    for s in df.stages() {
+        ok(s.base.span, "stage base");
+        if let Some(n) = s.name {
+            ok(n.span, "stage name");
+        }
+        if !(s.body.start <= s.body.end && s.body.end <= df.instructions.len()) {
+            ok(Span::new(1, 0), "stage body");
+        }
+    }
+    bad.map_or(Ok(()), Err)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1623,54 +1683,8 @@ mod tests {
 
     /// Every span of the result (and of the helpers) lies in the text on char boundaries.
     fn assert_spans_ok(src: &SourceFile, df: &Dockerfile) {
-        let t: &str = &src.text;
-        let ok = |s: Span, what: &str| {
-            assert!(
-                s.start <= s.end
-                    && s.end <= t.len()
-                    && t.is_char_boundary(s.start)
-                    && t.is_char_boundary(s.end),
-                "bad {what} span {s:?} in {:?}",
-                src.display
-            );
-        };
-        df.directives.iter().for_each(|d| ok(d.span, "directive"));
-        df.comments.iter().for_each(|c| ok(c.span, "comment"));
-        df.errors.iter().for_each(|e| ok(e.span, "error"));
-        for i in &df.instructions {
-            ok(i.span, "instruction");
-            ok(i.keyword_span, "keyword");
-            assert!(i.span.start <= i.keyword_span.start && i.keyword_span.end <= i.span.end);
-            i.flags.iter().for_each(|f| ok(f.span, "flag"));
-            i.heredocs.iter().for_each(|h| ok(h.span, "heredoc"));
-            match &i.args {
-                Arguments::None => {}
-                Arguments::Exec(v) => v.iter().for_each(|w| ok(w.span, "exec word")),
-                Arguments::Shell(w) => ok(w.span, "shell args"),
-            }
-            i.words(src).iter().for_each(|w| ok(w.span, "word"));
-            i.raw_words().iter().for_each(|w| ok(w.span, "raw word"));
-            for kv in i.key_values(src) {
-                ok(kv.key.span, "key");
-                if let Some(v) = kv.value {
-                    ok(v.span, "value");
-                }
-            }
-            if let Some(h) = healthcheck(i) {
-                h.options.iter().for_each(|f| ok(f.span, "option"));
-                match h.cmd {
-                    Arguments::Exec(v) => v.iter().for_each(|w| ok(w.span, "hc word")),
-                    Arguments::Shell(w) => ok(w.span, "hc cmd"),
-                    Arguments::None => {}
-                }
-            }
-        }
-        for s in df.stages() {
-            ok(s.base.span, "stage base");
-            if let Some(n) = s.name {
-                ok(n.span, "stage name");
-            }
-            assert!(s.body.start <= s.body.end && s.body.end <= df.instructions.len());
+        if let Err(e) = check_spans(src, df) {
+            panic!("{e}");
         }
     }
 

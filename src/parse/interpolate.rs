@@ -155,6 +155,10 @@ struct Interp<'a> {
     input: &'a str,
     lookup: &'a dyn Fn(&str) -> Option<String>,
     max_depth: usize,
+    /// Longest result (and longest argument being built) allowed.
+    max_len: usize,
+    /// Set when a push would have gone over `max_len`.
+    overflow: bool,
     out: String,
     stack: Vec<Frame>,
     vars: Vec<VarUse>,
@@ -171,10 +175,15 @@ impl Interp<'_> {
         if !self.eval() {
             return;
         }
-        match self.stack.last_mut() {
-            Some(f) => f.arg.push_str(s),
-            None => self.out.push_str(s),
+        let target = match self.stack.last_mut() {
+            Some(f) => &mut f.arg,
+            None => &mut self.out,
+        };
+        if target.len().saturating_add(s.len()) > self.max_len {
+            self.overflow = true;
+            return;
         }
+        target.push_str(s);
     }
     fn lookup(&self, name: &str) -> Option<String> {
         if self.eval() {
@@ -182,6 +191,15 @@ impl Interp<'_> {
         } else {
             None
         }
+    }
+    fn too_long(&self, offset: usize) -> InterpError {
+        Self::err(
+            format!(
+                "the value expands to more than {} bytes (interpolation bomb?)",
+                self.max_len
+            ),
+            offset,
+        )
     }
     fn err(message: impl Into<String>, offset: usize) -> InterpError {
         InterpError {
@@ -195,6 +213,9 @@ impl Interp<'_> {
         let mut i = 0;
         let mut lit = 0;
         while i < b.len() {
+            if self.overflow {
+                return Err(self.too_long(i));
+            }
             match b[i] {
                 b'$' => {
                     self.push_text(&self.input[lit..i]);
@@ -217,6 +238,9 @@ impl Interp<'_> {
             ));
         }
         self.push_text(&self.input[lit..]);
+        if self.overflow {
+            return Err(self.too_long(b.len()));
+        }
         let mut vars = self.vars;
         vars.sort_by_key(|v| v.offset);
         Ok(Interpolated {
@@ -364,18 +388,35 @@ impl Interp<'_> {
     }
 }
 
+/// Longest value [`interpolate`] produces: variables may be long (a certificate), but
+/// `$A$A$A…` with a long `A` must not make a small file cost gigabytes.
+pub const DEFAULT_MAX_LEN: usize = 16 * 1024 * 1024;
+
 /// Interpolate `input`, reading variables through `lookup`. `max_depth` bounds the
-/// nesting of `${…}` inside defaults, replacements and messages (at least 1).
+/// nesting of `${…}` inside defaults, replacements and messages (at least 1). The
+/// result may be at most [`DEFAULT_MAX_LEN`] bytes long.
 pub fn interpolate(
     input: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     max_depth: usize,
 ) -> Result<Interpolated, InterpError> {
+    interpolate_bounded(input, lookup, max_depth, DEFAULT_MAX_LEN)
+}
+
+/// [`interpolate`] with a bound on the length of the result (an error beyond it).
+pub fn interpolate_bounded(
+    input: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    max_depth: usize,
+    max_len: usize,
+) -> Result<Interpolated, InterpError> {
     Interp {
         input,
         lookup,
         max_depth: max_depth.max(1),
-        out: String::with_capacity(input.len()),
+        max_len,
+        overflow: false,
+        out: String::with_capacity(input.len().min(max_len)),
         stack: Vec::new(),
         vars: Vec::new(),
     }
@@ -423,6 +464,9 @@ struct DotEnv<'a> {
     entries: Vec<DotEnvEntry>,
     values: HashMap<String, String>,
     errors: Vec<(usize, String)>,
+    /// Bytes that interpolated values may still add up to (a `.env` of `B=$A$A`,
+    /// `C=$B$B`, … doubles at each line).
+    budget: usize,
 }
 
 /// Dotenv whitespace within a line (not line breaks).
@@ -446,6 +490,7 @@ impl<'a> DotEnv<'a> {
             entries: Vec::new(),
             values: HashMap::new(),
             errors: Vec::new(),
+            budget: DEFAULT_MAX_LEN.saturating_add(text.len()),
         }
     }
 
@@ -592,8 +637,9 @@ impl<'a> DotEnv<'a> {
         }
         let values = &self.values;
         let lookup = |name: &str| values.get(name).cloned();
-        match interpolate(template, &lookup, DOTENV_DEPTH) {
+        match interpolate_bounded(template, &lookup, DOTENV_DEPTH, self.budget) {
             Ok(r) => {
+                self.budget -= r.value.len().min(self.budget);
                 for v in r.vars.iter().filter(|v| v.origin == VarOrigin::Required) {
                     let msg = match &v.message {
                         Some(m) => format!("required variable {} is missing a value: {m}", v.name),

@@ -118,8 +118,43 @@ fn container(c: &CNode, init: bool, pod_sc: Option<&CNode>) -> Container {
         liveness_probe: c.get("livenessProbe").is_some(),
         readiness_probe: c.get("readinessProbe").is_some(),
         startup_probe: c.get("startupProbe").is_some(),
-        raw: c.to_json(),
+        raw: redact_raw(c.to_json()),
     }
+}
+
+/// Secret values out of a container's raw view: `env: [{name, value}]` entries whose
+/// name or value is a secret, and credential-shaped strings anywhere (`args`, `command`).
+fn redact_raw(mut v: Value) -> Value {
+    fn fix(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                let name = m.get("name").and_then(Value::as_str).map(str::to_string);
+                for (k, x) in m.iter_mut() {
+                    match x {
+                        Value::String(s) if k == "value" => {
+                            let n = name.as_deref().unwrap_or("");
+                            if crate::secrets::classify(n, s)
+                                .is_some_and(|i| i.credential || i.kind != "reference")
+                            {
+                                *s = crate::secrets::redact(s);
+                            }
+                        }
+                        Value::String(s) if !crate::secrets::find_in_text(s).is_empty() => {
+                            *s = crate::secrets::redact(s);
+                        }
+                        other => fix(other),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(fix),
+            Value::String(s) if !crate::secrets::find_in_text(s).is_empty() => {
+                *s = crate::secrets::redact(s);
+            }
+            _ => {}
+        }
+    }
+    fix(&mut v);
+    v
 }
 
 fn workload(src: &SourceFile, doc: &CNode) -> Option<Workload> {

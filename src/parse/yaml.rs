@@ -53,6 +53,11 @@ pub struct YamlLimits {
     pub max_nodes: usize,
     /// Maximum size of the file's text.
     pub max_bytes: usize,
+    /// Maximum number of nodes that aliases and merges may copy (on top of the
+    /// proportional budget, see [`ALIAS_NODES_PER_BYTE`]).
+    pub max_alias_nodes: usize,
+    /// Maximum nesting of Compose interpolation (`${A:-${B:-…}}`).
+    pub max_interp_depth: usize,
 }
 
 impl Default for YamlLimits {
@@ -61,6 +66,8 @@ impl Default for YamlLimits {
             max_depth: 128,
             max_nodes: 2_000_000,
             max_bytes: 64 * 1024 * 1024,
+            max_alias_nodes: 2_000_000,
+            max_interp_depth: 32,
         }
     }
 }
@@ -80,6 +87,7 @@ fn alias_budget(limits: &YamlLimits, text_len: usize) -> usize {
         .saturating_mul(ALIAS_NODES_PER_BYTE)
         .max(MIN_ALIAS_NODES)
         .min(limits.max_nodes)
+        .min(limits.max_alias_nodes)
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -14,7 +14,9 @@ impl Paths {
     pub fn for_scan(paths: &[PathBuf]) -> Paths {
         let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
         let abs = std::fs::canonicalize(&first).unwrap_or(first);
-        let start = if abs.is_file() {
+        // A file, or anything else that is not a directory (a FIFO named on the
+        // command line): its directory.
+        let start = if !abs.is_dir() {
             abs.parent().map(Path::to_path_buf).unwrap_or_default()
         } else {
             abs

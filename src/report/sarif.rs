@@ -186,16 +186,9 @@ fn snippet(
 ) -> Option<String> {
     let text = sources
         .entry(loc.file.clone())
-        .or_insert_with(|| {
-            std::fs::read_to_string(root.join(&loc.file))
-                .ok()
-                .map(|t| crate::secrets::mask_source(&t))
-        })
+        .or_insert_with(|| crate::source::read_for_report(&root.join(&loc.file)))
         .as_ref()?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.get(loc.start..loc.end)
-        .map(str::to_string)
-        .filter(|s| !s.is_empty())
+    crate::secrets::masked_slice(text, loc.start, loc.end).filter(|s| !s.is_empty())
 }
 
 fn result_json(

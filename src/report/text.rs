@@ -48,12 +48,12 @@ struct Diag<'a> {
 
 impl fmt::Debug for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.f.message)
+        f.write_str(&printable(&self.f.message))
     }
 }
 impl fmt::Display for Diag<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.f.message)
+        f.write_str(&printable(&self.f.message))
     }
 }
 impl std::error::Error for Diag<'_> {}
@@ -67,7 +67,7 @@ impl Diagnostic for Diag<'_> {
         })
     }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        let mut h = self.f.help.clone();
+        let mut h = printable(&self.f.help);
         for r in &self.related {
             h.push_str(&format!("\nprovenance: {r}"));
         }
@@ -88,7 +88,7 @@ impl Diagnostic for Diag<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
-            Some(self.f.title.clone()),
+            Some(printable(&self.f.title)),
             span,
         ))))
     }
@@ -101,12 +101,7 @@ fn window_for(
 ) -> Option<(Window, SourceSpan)> {
     let text = files
         .entry(loc.file.clone())
-        .or_insert_with(|| {
-            std::fs::read(root.join(&loc.file)).ok().map(|b| {
-                let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&b);
-                crate::secrets::mask_source(&String::from_utf8_lossy(b))
-            })
-        })
+        .or_insert_with(|| crate::source::read_for_report(&root.join(&loc.file)))
         .as_ref()?;
     if loc.end > text.len()
         || loc.start > loc.end
@@ -129,7 +124,11 @@ fn window_for(
     }
     let w_start = *starts.get(first - 1)?;
     let w_end = starts.get(last).copied().unwrap_or(text.len()).max(loc.end);
-    let w_text = text.get(w_start..w_end)?.to_string();
+    // Masked (secrets) and made printable here, on the window only: the same bytes as
+    // masking the whole file, since both work line by line and keep lengths.
+    let (ls, le) = crate::secrets::line_bounds(text, w_start, w_end)?;
+    let masked = same_length_printable(crate::secrets::mask_source(&text[ls..le]));
+    let w_text = masked.get(w_start - ls..w_end - ls)?.to_string();
     // Underline at least one character, and not the newline at the end of a span.
     let mut s = loc.start - w_start;
     let mut e = loc.end - w_start;
@@ -208,8 +207,43 @@ fn score_table(r: &ScanResult) -> String {
     out
 }
 
+/// Text from scanned files (and messages quoting it) as shown on a terminal: control
+/// characters, which could move the cursor, retitle the window or hide lines, are
+/// shown escaped (`\u{1b}`). Line breaks and tabs are kept.
+pub fn printable(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// [`printable`] for source text that byte offsets point into: each control character
+/// (other than line breaks and tabs) becomes as many `?` as it has bytes.
+fn same_length_printable(s: String) -> String {
+    if !s
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 fn fmt_loc(l: &Loc) -> String {
-    format!("{}:{}:{}", l.file, l.line, l.col)
+    format!("{}:{}:{}", printable(&l.file), l.line, l.col)
 }
 
 /// Render findings (unsuppressed ones) and a summary.
@@ -239,7 +273,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
                 fmt_loc(l),
                 f.severity,
                 f.rule,
-                f.title
+                printable(&f.title)
             ));
         }
         let d = Diag {
@@ -256,11 +290,13 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     for e in &r.eval_errors {
         out.push_str(&format!(
             "error: rule {} failed on {}: {}\n",
-            e.rule, e.unit, e.message
+            e.rule,
+            printable(&e.unit),
+            printable(&e.message)
         ));
     }
     for (p, e) in &r.discovery_errors {
-        out.push_str(&format!("error: {p}: {e}\n"));
+        out.push_str(&format!("error: {}: {}\n", printable(p), printable(e)));
     }
     out.push_str(&score_table(r));
     let active: Vec<&Finding> = r
@@ -282,4 +318,16 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         r.files_scanned,
     ));
     out
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(printable("a\x1b[2Jb\n\tc"), "a\\u{1b}[2Jb\n\tc");
+        let s = same_length_printable("x\x1b]0;t\x07\u{9b}y\r\n".to_string());
+        assert_eq!(s, "x?]0;t???y\r\n");
+    }
 }

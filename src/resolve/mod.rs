@@ -36,6 +36,42 @@ pub struct Parsed {
     pub workloads: Vec<crate::parse::k8s::Workload>,
     /// Files (or parts of files) that could not be parsed.
     pub file_errors: Vec<FileErrors>,
+    /// Which files referenced from scanned files may be read, and how much of them.
+    pub fence: ReadFence,
+}
+
+/// Bounds on reading files that scanned files point at (`env_file:`, a Compose
+/// `build.dockerfile` that was not discovered): only regular files inside the scan
+/// roots (after resolving symbolic links), at most `max_file_size` bytes.
+#[derive(Clone, Debug)]
+pub struct ReadFence {
+    /// Canonical directories; empty means no containment check (library callers that
+    /// build a `Parsed` by hand).
+    pub roots: Vec<PathBuf>,
+    pub max_file_size: u64,
+}
+
+impl Default for ReadFence {
+    fn default() -> Self {
+        ReadFence {
+            roots: Vec::new(),
+            max_file_size: 16 * 1024 * 1024,
+        }
+    }
+}
+
+impl ReadFence {
+    /// Read `path` if the fence allows it; the error says why not.
+    pub fn read(&self, path: &Path) -> Result<Vec<u8>, String> {
+        if !self.roots.is_empty() && !crate::source::within(path, &self.roots) {
+            return Err(if path.exists() {
+                "is outside the scanned directory (not read)".into()
+            } else {
+                "does not exist".into()
+            });
+        }
+        crate::source::read_bounded(path, self.max_file_size)
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -591,16 +627,23 @@ fn config_json(config: &Config) -> Value {
 }
 
 /// `env_file:` contents: the container environment they add (never interpolation input).
-fn env_files(svc: &Service, compose_dir: &Path, show: &dyn Fn(&Path) -> String) -> Value {
+fn env_files(
+    svc: &Service,
+    compose_dir: &Path,
+    show: &dyn Fn(&Path) -> String,
+    fence: &ReadFence,
+) -> Value {
     let mut out = Vec::new();
     for f in &svc.env_file {
         let path = normalize(&compose_dir.join(&f.value));
         let display = show(&path);
-        let Ok(bytes) = std::fs::read(&path) else {
-            out.push(
-                json!({"file": display, "exists": false, "loc": loc_json(&f.loc), "entries": []}),
-            );
-            continue;
+        let bytes = match fence.read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                out.push(json!({"file": display, "exists": false, "error": e,
+                                "loc": loc_json(&f.loc), "entries": []}));
+                continue;
+            }
         };
         let src = SourceFile::from_bytes(&path, display.clone(), &bytes);
         let (entries, _) = crate::parse::interpolate::parse_dotenv(&src.text);
@@ -853,8 +896,14 @@ pub fn units(
                 let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
                     Some((src, df))
                 } else if let Some(p) = &b.path {
+                    let mut read_error = None;
                     if lookup_dockerfile(parsed, &extra, p).is_none() && p.is_file() {
-                        if let Ok(bytes) = std::fs::read(p) {
+                        let read = parsed.fence.read(p);
+                        if let Err(e) = &read {
+                            read_error =
+                                Some(format!("Dockerfile {} (via {}) {e}", p.display(), b.via));
+                        }
+                        if let Ok(bytes) = read {
                             let src = Arc::new(SourceFile::from_bytes(
                                 p,
                                 p.display().to_string(),
@@ -884,11 +933,9 @@ pub fn units(
                             Some((&pd.src, &pd.df))
                         }
                         None => {
-                            opaque = Some(format!(
-                                "Dockerfile {} (via {}) does not exist",
-                                p.display(),
-                                b.via
-                            ));
+                            opaque = Some(read_error.unwrap_or_else(|| {
+                                format!("Dockerfile {} (via {}) does not exist", p.display(), b.via)
+                            }));
                             None
                         }
                     }
@@ -974,7 +1021,7 @@ pub fn units(
                     .iter()
                     .find(|b| b.key.name == svc.name)
                     .map(|b| Service::from_node(&b.key, &b.node)),
-                "env_files": env_files(&svc, &compose_dir, show),
+                "env_files": env_files(&svc, &compose_dir, show, &parsed.fence),
                 "config": config_json(config),
             });
             out.push(Unit {
@@ -1081,14 +1128,57 @@ pub fn units(
 }
 
 /// The `source_file` unit that reports a file's parse errors (MCP-AUD-001).
+/// At most this many parse errors are reported per file (a binary or wildly wrong file
+/// would otherwise give one per line); the last one says how many more there were.
+pub const MAX_ERRORS_PER_FILE: usize = 50;
+
+/// A parse error message as reported: secret-looking words masked, control characters (which could drive a
+/// terminal, or break a line-oriented output) are shown escaped, and the length is
+/// bounded (a message may quote a 10 MB line).
+pub fn clean_message(m: &str) -> String {
+    const MAX_CHARS: usize = 300;
+    // A message may quote the line in error, and that line may be a stray secret.
+    let m = crate::secrets::mask_words(m);
+    let mut out = String::new();
+    for (i, c) in m.chars().enumerate() {
+        if i == MAX_CHARS {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn error_unit(fe: &FileErrors) -> Unit {
+    let mut errors: Vec<ErrorAt> = fe
+        .errors
+        .iter()
+        .take(MAX_ERRORS_PER_FILE)
+        .map(|e| ErrorAt {
+            message: clean_message(&e.message),
+            loc: e.loc.clone(),
+        })
+        .collect();
+    if fe.errors.len() > MAX_ERRORS_PER_FILE {
+        if let Some(last) = errors.last_mut() {
+            last.message.push_str(&format!(
+                " (and {} more errors in this file, not shown)",
+                fe.errors.len() - MAX_ERRORS_PER_FILE
+            ));
+        }
+    }
     Unit {
         id: fe.file.clone(),
         name: fe.file.clone(),
         kind: "source_file",
         role: Role::SourceFile,
         input: json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
-                      "file": fe.file, "format": fe.format, "errors": fe.errors}),
+                      "file": fe.file, "format": fe.format, "errors": errors}),
         deferred: None,
     }
 }
@@ -1097,8 +1187,7 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
 fn standalone_input(d: &Deferred) -> Value {
     // Read as on the first pass; a file that changed into something else meanwhile (a
     // FIFO, a much larger file) or vanished gives an empty input.
-    let ok = std::fs::metadata(&d.path).is_ok_and(|m| m.is_file() && m.len() <= d.max_len);
-    let Some(bytes) = ok.then(|| std::fs::read(&d.path).ok()).flatten() else {
+    let Ok(bytes) = crate::source::read_bounded(&d.path, d.max_len) else {
         return Value::Null;
     };
     let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);

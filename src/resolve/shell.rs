@@ -95,9 +95,17 @@ const WRAPPERS: &[(&str, &[&str], usize)] = &[
     ("flock", &["-w", "-E", "--timeout"], 1),
 ];
 
+/// The program's name: its last path segment, without the `\\` that bypasses an alias
+/// (`\\curl`).
 fn base_name(w: &str) -> &str {
-    w.rsplit('/').next().unwrap_or(w)
+    let w = w.rsplit('/').next().unwrap_or(w);
+    w.strip_prefix('\\').unwrap_or(w)
 }
+
+/// Shell words after which a command starts (`if curl …; then npm i; else …`).
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "while", "until", "do", "!", "{",
+];
 
 fn is_assignment(w: &str) -> bool {
     match w.split_once('=') {
@@ -144,10 +152,14 @@ pub fn calls(commands: &[Vec<String>]) -> Vec<Call> {
                 break;
             }
             starts.push(i);
-            next = WRAPPERS
-                .iter()
-                .find(|(name, _, _)| *name == base_name(&ws[i]))
-                .and_then(|(_, opts, pos)| wrapped(ws, i, opts, *pos));
+            next = if KEYWORDS.contains(&ws[i].as_str()) {
+                (i + 1 < ws.len()).then_some(i + 1)
+            } else {
+                WRAPPERS
+                    .iter()
+                    .find(|(name, _, _)| *name == base_name(&ws[i]))
+                    .and_then(|(_, opts, pos)| wrapped(ws, i, opts, *pos))
+            };
         }
         // `sh -c "…"` (its words follow `-c`) and `python -m pip …`.
         for (i, w) in ws.iter().enumerate() {
@@ -220,6 +232,20 @@ mod tests {
             vec!["pip install -c constraints.txt x"]
         );
         assert!(calls(&commands("A=1 B=2")).is_empty());
+        // Shell keywords start commands; `\\curl` bypasses an alias but is curl.
+        assert_eq!(
+            programs("if [ -z $X ]; then \\curl -sSL x | bash; else npm ci; fi"),
+            vec![
+                "if [ -z $X ]",
+                "[ -z $X ]",
+                "then \\curl -sSL x",
+                "curl -sSL x",
+                "bash",
+                "else npm ci",
+                "npm ci",
+                "fi"
+            ]
+        );
     }
 
     fn words(s: &str) -> Vec<Vec<&str>> {
