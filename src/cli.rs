@@ -63,7 +63,7 @@ pub enum Command {
     },
     /// Explain a rule: what it checks, why, how to fix it, and examples.
     #[command(
-        after_help = "Examples:\n  mcp-audit explain MCP-EC-001\n  mcp-audit explain ACME-001 --policy my-policies/"
+        after_help = "Examples:\n  mcp-audit explain MCP-EC-001\n  mcp-audit explain MCP-XX-001 --policy my-policies/"
     )]
     Explain {
         /// Rule ID, e.g. MCP-EC-001.

@@ -166,6 +166,9 @@ pub struct Limits {
     pub yaml_max_alias_nodes: usize,
     /// Deepest nesting of Compose interpolation, `${A:-${B:-…}}`.
     pub interpolation_max_depth: usize,
+    /// Longest one rule may take on one unit, in seconds, before it is stopped and
+    /// reported as an evaluation error (a runaway custom policy must not hang CI).
+    pub rego_eval_seconds: u64,
 }
 
 /// The largest values the limits accept (so that a config file cannot ask for an
@@ -176,6 +179,7 @@ pub const MAX_LIMITS: Limits = Limits {
     yaml_max_nodes: 100_000_000,
     yaml_max_alias_nodes: 100_000_000,
     interpolation_max_depth: 10_000,
+    rego_eval_seconds: 3_600,
 };
 
 impl Default for Limits {
@@ -187,6 +191,7 @@ impl Default for Limits {
             yaml_max_nodes: y.max_nodes,
             yaml_max_alias_nodes: y.max_alias_nodes,
             interpolation_max_depth: y.max_interp_depth,
+            rego_eval_seconds: 10,
         }
     }
 }
@@ -205,7 +210,12 @@ impl Limits {
 
     fn validate(&self) -> Result<()> {
         let m = &MAX_LIMITS;
-        let checks: [(&str, u64, u64); 5] = [
+        let checks: [(&str, u64, u64); 6] = [
+            (
+                "rego_eval_seconds",
+                self.rego_eval_seconds,
+                m.rego_eval_seconds,
+            ),
             ("max_file_size", self.max_file_size, m.max_file_size),
             (
                 "yaml_max_depth",
@@ -273,6 +283,21 @@ impl Config {
         c.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         c.path = Some(path.to_path_buf());
         c.validate()?;
+        // A config file can come with the tree being scanned: its `policies:` may only
+        // name directories beside it, not code elsewhere on the machine (`--policy`
+        // on the command line can).
+        let base = std::fs::canonicalize(&c.base_dir).unwrap_or_else(|_| c.base_dir.clone());
+        for p in &c.policies {
+            let full = std::fs::canonicalize(c.base_dir.join(p))
+                .with_context(|| format!("{}: policies entry {}", path.display(), p.display()))?;
+            if !full.starts_with(&base) {
+                anyhow::bail!(
+                    "{}: policies entry {} lies outside the config file's directory; pass it with --policy instead",
+                    path.display(),
+                    p.display()
+                );
+            }
+        }
         Ok(c)
     }
 

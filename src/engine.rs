@@ -156,9 +156,23 @@ impl PolicySet {
     pub fn load(extra: &[PathBuf]) -> Result<PolicySet> {
         let mut files = embedded_policies();
         for d in extra {
-            files.extend(policies_in(d)?);
+            let user = policies_in(d)?;
+            for f in user.iter().filter(|f| !f.is_test()) {
+                reject_recursion(f)?;
+            }
+            files.extend(user);
         }
         Self::from_files(files.into_iter().filter(|f| !f.is_test()).collect())
+    }
+
+    /// Stop any one rule evaluation after `limit` (cooperative: checked as the
+    /// evaluator works); it is then reported as an evaluation error of that rule.
+    pub fn set_time_limit(&mut self, limit: std::time::Duration) {
+        self.engine
+            .set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+                limit,
+                check_interval: std::num::NonZeroU32::new(64).unwrap_or(std::num::NonZeroU32::MIN),
+            });
     }
 
     pub fn from_files(files: Vec<PolicyFile>) -> Result<PolicySet> {
@@ -358,6 +372,101 @@ fn compile_program(
         .context("cannot compile the policies for the Rego VM")
 }
 
+/// Refuse a policy file whose functions call themselves, directly or through each
+/// other: regorus evaluates such recursion on the native stack, and a stack overflow
+/// would take the whole process down (OPA rejects recursion too). The check reads
+/// the source: a function is a line-start `name(args)` head up to the next line-start
+/// definition, and its calls are the `name(` words in that text.
+fn reject_recursion(f: &PolicyFile) -> Result<()> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let head = |line: &str| -> Option<String> {
+        let name: String = line
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        (!name.is_empty() && line[name.len()..].starts_with('(')).then_some(name)
+    };
+    let starts_definition = |line: &str| {
+        line.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && !line.starts_with("package ")
+            && !line.starts_with("import ")
+    };
+    // Function name -> (first line, names it calls).
+    let mut funcs: BTreeMap<String, (usize, BTreeSet<String>)> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for (n, line) in f.source.lines().enumerate() {
+        let code = line.split('#').next().unwrap_or("");
+        if starts_definition(code) {
+            current = head(code);
+            if let Some(name) = &current {
+                funcs
+                    .entry(name.clone())
+                    .or_insert((n + 1, BTreeSet::new()));
+            }
+        }
+        let Some(name) = &current else { continue };
+        // Calls in the body (after the head's own `name(`).
+        let body = if starts_definition(code) {
+            code.find([')']).map_or("", |i| &code[i..])
+        } else {
+            code
+        };
+        let mut word = String::new();
+        for c in body.chars() {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                word.push(c);
+            } else {
+                if c == '(' && !word.is_empty() {
+                    let callee = word.rsplit('.').next().unwrap_or(&word).to_string();
+                    if let Some(e) = funcs.get_mut(name) {
+                        e.1.insert(callee);
+                    }
+                }
+                word.clear();
+            }
+        }
+    }
+    // A cycle among the file's functions (depth-first search).
+    fn visit(
+        n: &str,
+        funcs: &BTreeMap<String, (usize, BTreeSet<String>)>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == n) {
+            let mut cycle = path[i..].to_vec();
+            cycle.push(n.to_string());
+            return Some(cycle);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        let (_, calls) = funcs.get(n)?;
+        path.push(n.to_string());
+        for c in calls.iter().filter(|c| funcs.contains_key(*c)) {
+            if let Some(cycle) = visit(c, funcs, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    for name in funcs.keys() {
+        if let Some(cycle) = visit(name, &funcs, &mut Vec::new(), &mut done) {
+            let line = funcs[&cycle[0]].0;
+            bail!(
+                "{}:{line}: recursive function {} is not allowed (a policy must not recurse: \
+                 it could exhaust the stack)",
+                f.name,
+                cycle.join(" -> ")
+            );
+        }
+    }
+    Ok(())
+}
+
 /// `MCP_AUDIT_PROFILE=1`: time every rule evaluation and print a table at exit of `scan`.
 pub fn profiling() -> bool {
     static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
@@ -524,6 +633,28 @@ mod tests {
             assert!(ids.contains(&id), "{id} missing from {ids:?}");
         }
         assert!(set.rules_for("compose_service").len() >= 5);
+    }
+
+    #[test]
+    fn recursive_user_functions_are_rejected() {
+        let file = |src: &str| PolicyFile {
+            name: "p.rego".into(),
+            source: src.into(),
+        };
+        let direct = file("package p\nimport rego.v1\n\nf(x) := y if {\n\ty := f(x)\n}\n");
+        let e = reject_recursion(&direct).unwrap_err().to_string();
+        assert!(e.contains("p.rego:4") && e.contains("f -> f"), "{e}");
+        let mutual = file("package p\n\ng(x) := h(x)\n\nh(x) := g(x) # back\n");
+        assert!(reject_recursion(&mutual).is_err());
+        // Calls of other functions, builtins and same-named rules elsewhere are fine.
+        let fine = file(
+            "package p\nimport rego.v1\n\nf(x) := count(g(x))\n\ng(x) := [x]\n\n# f(x) := f(x)\ndeny contains r if { r := f(1) }\n",
+        );
+        reject_recursion(&fine).unwrap();
+        // The embedded policies pass the same check.
+        for f in embedded_policies().iter().filter(|f| !f.is_test()) {
+            reject_recursion(f).unwrap();
+        }
     }
 
     #[test]

@@ -561,7 +561,10 @@ pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
 
 /// Run a whole scan: parse → resolve → evaluate → suppress → score.
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
-    let policies = phase("policies", || PolicySet::load(&settings.extra_policies))?;
+    let mut policies = phase("policies", || PolicySet::load(&settings.extra_policies))?;
+    policies.set_time_limit(std::time::Duration::from_secs(
+        settings.config.limits.rego_eval_seconds,
+    ));
     let resolved = phase("parse+resolve", || resolve_units(settings));
     let project = settings
         .root

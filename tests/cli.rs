@@ -1114,3 +1114,93 @@ fn every_subcommand_help_has_examples() {
         );
     }
 }
+
+#[test]
+fn runaway_and_recursive_custom_policies_are_stopped() {
+    let d = tempfile::tempdir().unwrap();
+    let src = d.path().join("src");
+    let pol = d.path().join("pol");
+    std::fs::create_dir_all(&src).unwrap();
+    std::fs::create_dir_all(&pol).unwrap();
+    std::fs::write(src.join("Dockerfile"), "FROM alpine:3.20\nUSER 1000\n").unwrap();
+    std::fs::write(
+        src.join(".mcp-audit.yaml"),
+        "limits:\n  rego_eval_seconds: 1\n",
+    )
+    .unwrap();
+    let meta = |id: &str| {
+        format!("# METADATA\n# title: t\n# description: t\n# custom:\n#   id: {id}\n#   severity: LOW\n#   kinds: [dockerfile]\n#   remediation: r\n")
+    };
+    // A rule that would run for hours is stopped after the limit and reported; the
+    // other rules still run.
+    std::fs::write(
+        pol.join("slow.rego"),
+        format!("{}package acme.slow\n\nimport rego.v1\n\ndeny contains {{\"msg\": \"x\"}} if {{\n\tsome i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti * j == -1\n}}\n", meta("MCP-ZZ-001")),
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "scan",
+            src.to_str().unwrap(),
+            "--format",
+            "json",
+            "--policy",
+        ])
+        .arg(&pol)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errs = v["errors"]["evaluation"].as_array().unwrap();
+    assert!(
+        errs.iter()
+            .any(|e| e["rule"] == "MCP-ZZ-001"
+                && e["message"].as_str().unwrap().contains("time limit")),
+        "{errs:?}"
+    );
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "MCP-DF-002"));
+    // A recursive function is refused at load, with its location, before anything runs.
+    std::fs::write(
+        pol.join("slow.rego"),
+        format!("{}package acme.rec\n\nimport rego.v1\n\nf(x) := y if {{\n\ty := f(x)\n}}\n\ndeny contains {{\"msg\": \"x\"}} if f(1)\n", meta("MCP-ZZ-002")),
+    )
+    .unwrap();
+    bin()
+        .args(["scan", src.to_str().unwrap(), "--policy"])
+        .arg(&pol)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "slow.rego:13: recursive function f -> f",
+        ));
+}
+
+#[test]
+fn config_policies_must_stay_beside_the_config() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path().join("repo");
+    std::fs::create_dir_all(repo.join("policies")).unwrap();
+    std::fs::create_dir_all(d.path().join("elsewhere")).unwrap();
+    std::fs::write(repo.join("Dockerfile"), "FROM alpine:3.20\nUSER 1000\n").unwrap();
+    std::fs::write(repo.join(".mcp-audit.yaml"), "policies: [../elsewhere]\n").unwrap();
+    bin()
+        .args(["scan", repo.to_str().unwrap()])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "lies outside the config file's directory",
+        ));
+    std::fs::write(repo.join(".mcp-audit.yaml"), "policies: [policies]\n").unwrap();
+    bin()
+        .args(["scan", repo.to_str().unwrap()])
+        .assert()
+        .code(0);
+}
