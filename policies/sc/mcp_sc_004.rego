@@ -43,14 +43,8 @@ deny contains r if {
 	)
 }
 
-# RUN and ADD instructions of the target's ancestry (an array: no set of objects
-# to build and compare).
-runs := [inst |
-	some inst in input.dockerfile.instructions
-	inst.in_chain
-	inst.keyword == "RUN"
-]
-
+# ADD instructions of the target's ancestry (an array: no set of objects to build
+# and compare). RUN instructions are reached through `programs` below.
 adds := [inst |
 	some inst in input.dockerfile.instructions
 	inst.in_chain
