@@ -38,12 +38,14 @@ for no in ["README.md", "src/main.rs", "package.json"]:
 print("integrations: action.yml and .pre-commit-hooks.yaml are well-formed")
 PY
 
-# 2. The action's scan step in a simulated runner.
+# 2. The action's scan step in a simulated runner, on the seed's Compose project alone
+#    (the seed's Claude config beside it has a CRITICAL finding, CC-003, which would
+#    trip even --fail-on critical).
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 set +e
 ( cd "$tmp" && GITHUB_OUTPUT="$tmp/out" GITHUB_STEP_SUMMARY="$tmp/summary.md" MCP_AUDIT_BIN="$bin" \
-  INPUT_PATH="$repo/fixtures/stacks/001-central-hub" INPUT_SARIF_FILE="$tmp/r.sarif" INPUT_SBOM_FILE="$tmp/sbom.spdx.json" \
+  INPUT_PATH="$repo/fixtures/stacks/001-central-hub/mcp-central" INPUT_SARIF_FILE="$tmp/r.sarif" INPUT_SBOM_FILE="$tmp/sbom.spdx.json" \
   INPUT_FAIL_ON=critical INPUT_MIN_SCORE=10 bash "$repo/scripts/action-scan.sh" > "$tmp/annotations" )
 code=$?
 set -e
@@ -54,7 +56,7 @@ grep -q '^::warning file=' "$tmp/annotations"
 python3 -c "import json,sys; json.load(open(sys.argv[1])); json.load(open(sys.argv[2]))" "$tmp/r.sarif" "$tmp/sbom.spdx.json"
 set +e
 ( cd "$tmp" && GITHUB_OUTPUT="$tmp/out2" GITHUB_STEP_SUMMARY="$tmp/s2" MCP_AUDIT_BIN="$bin" \
-  INPUT_PATH="$repo/fixtures/stacks/001-central-hub" INPUT_FAIL_ON=critical INPUT_MIN_SCORE=100 bash "$repo/scripts/action-scan.sh" >/dev/null 2>&1 )
+  INPUT_PATH="$repo/fixtures/stacks/001-central-hub/mcp-central" INPUT_FAIL_ON=critical INPUT_MIN_SCORE=100 bash "$repo/scripts/action-scan.sh" >/dev/null 2>&1 )
 code=$?
 set -e
 [ "$code" = 1 ] || { echo "action step should fail below min-score, exited $code" >&2; exit 1; }
