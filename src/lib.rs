@@ -547,16 +547,29 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
 
 /// With `MCP_AUDIT_PROFILE=1`, print how long a phase of the scan took.
 pub fn phase<T>(name: &str, f: impl FnOnce() -> T) -> T {
-    if !engine::profiling() {
-        return f();
+    let _timer = PhaseTimer::start(name);
+    f()
+}
+
+/// Prints the time from its start to its drop under `MCP_AUDIT_PROFILE=1` (for a phase
+/// that is not one closure).
+pub struct PhaseTimer<'a>(Option<(&'a str, std::time::Instant)>);
+
+impl<'a> PhaseTimer<'a> {
+    pub fn start(name: &'a str) -> PhaseTimer<'a> {
+        PhaseTimer(engine::profiling().then(|| (name, std::time::Instant::now())))
     }
-    let t0 = std::time::Instant::now();
-    let out = f();
-    eprintln!(
-        "phase {name:<14} {:>10.1} ms",
-        t0.elapsed().as_secs_f64() * 1e3
-    );
-    out
+}
+
+impl Drop for PhaseTimer<'_> {
+    fn drop(&mut self) {
+        if let Some((name, t0)) = self.0 {
+            eprintln!(
+                "phase {name:<14} {:>10.1} ms",
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    }
 }
 
 /// Run a whole scan: parse → resolve → evaluate → suppress → score.

@@ -300,61 +300,23 @@ fn compliance_rate_and_min_score_gate() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "MCP-CC-003"));
-    bin()
-        .args([
-            "scan",
-            "fixtures/stacks/001-central-hub",
-            "--format",
-            "json",
-            "--fail-on",
-            "critical",
-            "--min-score",
-            "100",
-        ])
-        .assert()
+    // `scan PATH --format json --fail-on critical --min-score N`.
+    let gate = |path: &str, min: &str| {
+        bin()
+            .args(["scan", path, "--format", "json", "--fail-on", "critical"])
+            .args(["--min-score", min])
+            .assert()
+    };
+    gate("fixtures/stacks/001-central-hub", "100")
         .code(1)
         .stderr(predicate::str::contains("below --min-score"));
-    bin()
-        .args([
-            "scan",
-            "fixtures/stacks/001-central-hub",
-            "--format",
-            "json",
-            "--fail-on",
-            "critical",
-            "--min-score",
-            "0",
-        ])
-        .assert()
+    gate("fixtures/stacks/001-central-hub", "0")
         .code(1)
         .stderr(predicate::str::contains("below --min-score").not());
     // Without the client config (whose CRITICAL finding trips `--fail-on critical`), the
     // Compose deployment passes a zero score gate and fails a perfect one.
-    bin()
-        .args([
-            "scan",
-            "fixtures/stacks/001-central-hub/mcp-central",
-            "--format",
-            "json",
-            "--fail-on",
-            "critical",
-            "--min-score",
-            "0",
-        ])
-        .assert()
-        .code(0);
-    bin()
-        .args([
-            "scan",
-            "fixtures/stacks/001-central-hub/mcp-central",
-            "--format",
-            "json",
-            "--fail-on",
-            "critical",
-            "--min-score",
-            "100",
-        ])
-        .assert()
+    gate("fixtures/stacks/001-central-hub/mcp-central", "0").code(0);
+    gate("fixtures/stacks/001-central-hub/mcp-central", "100")
         .code(1)
         .stderr(predicate::str::contains("below --min-score"));
 }

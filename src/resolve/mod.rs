@@ -838,7 +838,7 @@ pub fn units(
 
     let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
     let projects = crate::phase("projects", || project::projects(&paths));
-    let t0 = std::time::Instant::now();
+    let compose_timer = crate::PhaseTimer::start("compose units");
     for proj in projects {
         let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
         let first = &parsed.composes[proj.files[0]];
@@ -1035,13 +1035,9 @@ pub fn units(
         }
     }
 
-    if crate::engine::profiling() {
-        eprintln!(
-            "phase compose units {:>10.1} ms",
-            t0.elapsed().as_secs_f64() * 1e3
-        );
-    }
-    // Standalone Dockerfiles: not bound to any Compose service (resolved in parallel).
+    drop(compose_timer);
+    // Standalone Dockerfiles: not bound to any Compose service; their inputs are built
+    // when they are evaluated.
     let mut shared = serde_json::Map::new();
     shared.insert("config".into(), config_json(config));
     let shared = Arc::new(shared);
