@@ -77,33 +77,36 @@ pub struct PolicySet {
     /// The same policies compiled for regorus's bytecode VM (RVM), with one entry point
     /// per rule's `deny` and `applicable`; `None` runs the tree-walking interpreter.
     program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    /// The per-rule time limit, for both evaluators.
+    timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
     by_kind: BTreeMap<String, Vec<usize>>,
 }
 
 /// Which regorus evaluator runs the rules.
 ///
-/// The tree-walking interpreter is the default. regorus 0.14.1's bytecode VM (RVM) is
-/// about 1.8× faster on our policies but not yet faithful: a function call that is
-/// undefined is kept as `#undefined` in an array comprehension and makes
-/// `v := f("const")` succeed, so rules that build lists of optional problems (CS-003,
-/// CS-016, MD-013…) report wrongly. `MCP_AUDIT_EVALUATOR=vm` selects it to compare
-/// (`scripts/evaluator-diff.sh`).
+/// The bytecode VM (RVM) is the default: about 2× faster than the tree-walking
+/// interpreter on our policies. regorus 0.14.1's VM compiler let `x := e` succeed with
+/// an undefined `e`; the vendored copy fixes that (vendor/regorus/PATCH.md), and the
+/// two evaluators then return the same findings on every fixture and on the corpus
+/// (`tests/evaluators.rs`, `scripts/evaluator-diff.sh`). Policies the VM cannot compile
+/// (the `with` keyword, for one) run on the interpreter.
+/// `MCP_AUDIT_EVALUATOR=interpreter` selects the interpreter.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Evaluator {
-    /// The bytecode VM, with an instruction budget per rule (`MCP_AUDIT_EVALUATOR=vm`).
-    Vm,
-    /// The tree-walking interpreter (default).
+    /// The bytecode VM, with an instruction budget and the time limit per rule.
     #[default]
+    Vm,
+    /// The tree-walking interpreter (`MCP_AUDIT_EVALUATOR=interpreter`).
     Interpreter,
 }
 
 impl Evaluator {
-    /// From `MCP_AUDIT_EVALUATOR` (`vm` or `interpreter`).
+    /// From `MCP_AUDIT_EVALUATOR` (`vm`, the default, or `interpreter`).
     pub fn from_env() -> Evaluator {
         match std::env::var("MCP_AUDIT_EVALUATOR").as_deref() {
-            Ok("vm") => Evaluator::Vm,
-            _ => Evaluator::Interpreter,
+            Ok("interpreter") => Evaluator::Interpreter,
+            _ => Evaluator::Vm,
         }
     }
 }
@@ -168,11 +171,12 @@ impl PolicySet {
     /// Stop any one rule evaluation after `limit` (cooperative: checked as the
     /// evaluator works); it is then reported as an evaluation error of that rule.
     pub fn set_time_limit(&mut self, limit: std::time::Duration) {
-        self.engine
-            .set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-                limit,
-                check_interval: std::num::NonZeroU32::new(64).unwrap_or(std::num::NonZeroU32::MIN),
-            });
+        let config = regorus::utils::limits::ExecutionTimerConfig {
+            limit,
+            check_interval: std::num::NonZeroU32::new(64).unwrap_or(std::num::NonZeroU32::MIN),
+        };
+        self.engine.set_execution_timer_config(config);
+        self.timer = Some(config);
     }
 
     pub fn from_files(files: Vec<PolicyFile>) -> Result<PolicySet> {
@@ -198,8 +202,16 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        // A policy the VM cannot compile (e.g. one using `with`) leaves all rules on
+        // the interpreter: same findings, only slower.
         let program = match Evaluator::from_env() {
-            Evaluator::Vm if !rules.is_empty() => Some(compile_program(&mut engine, &rules)?),
+            Evaluator::Vm if !rules.is_empty() => compile_program(&mut engine, &rules)
+                .map_err(|e| {
+                    if profiling() {
+                        eprintln!("evaluator: interpreter ({e:#})");
+                    }
+                })
+                .ok(),
             _ => None,
         };
         let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
@@ -216,6 +228,7 @@ impl PolicySet {
         Ok(PolicySet {
             engine,
             program,
+            timer: None,
             rules,
             by_kind,
         })
@@ -237,6 +250,7 @@ impl PolicySet {
                 vm.load_program(p.clone());
                 vm.set_max_instructions(MAX_INSTRUCTIONS);
                 vm.set_strict_builtin_errors(false);
+                vm.set_execution_timer_config(self.timer);
                 Worker::Vm(Box::new(vm))
             }
             None => Worker::Interpreter(Box::new(self.engine.clone())),
@@ -655,6 +669,42 @@ mod tests {
         for f in embedded_policies().iter().filter(|f| !f.is_test()) {
             reject_recursion(f).unwrap();
         }
+    }
+
+    /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an
+    /// undefined `e` fails the body, as on the interpreter and in OPA.
+    #[test]
+    fn vm_assignment_of_undefined_fails_the_body() {
+        let src = "package t\nimport rego.v1\n\
+                   a if { m := input.missing }\n\
+                   b if { m := input.service.logging.options; not m.x }\n\
+                   c := {k: v | some k in [\"x\", \"y\"]; v := input.service[k]}\n";
+        let mut e = new_engine();
+        e.add_policy("t.rego".into(), src.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"service": {"x": 1, "logging": null}}"#)
+            .unwrap();
+        let entries = ["data.t.a", "data.t.b", "data.t.c"];
+        let compiled = e.compile_with_entrypoint(&"data.t.a".into()).unwrap();
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
+                .unwrap();
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(program);
+        vm.set_input(input.clone());
+        e.set_input(input);
+        for entry in entries {
+            let on_vm = vm.execute_entry_point_by_name(entry).unwrap();
+            let interpreted = e.eval_rule(entry.to_string()).unwrap();
+            assert_eq!(on_vm, interpreted, "{entry}");
+        }
+        assert_eq!(
+            vm.execute_entry_point_by_name("data.t.a").unwrap(),
+            regorus::Value::Undefined
+        );
+        assert_eq!(
+            vm.execute_entry_point_by_name("data.t.c").unwrap(),
+            regorus::Value::from_json_str(r#"{"x": 1}"#).unwrap()
+        );
     }
 
     #[test]
