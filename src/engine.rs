@@ -267,14 +267,14 @@ impl PolicySet {
         &self,
         worker: &mut Worker,
         kind: &str,
-        input: &serde_json::Value,
+        input: regorus::Value,
         enabled: &dyn Fn(&RuleMeta) -> bool,
     ) -> Vec<RuleOutput> {
         let rules = self.rules_for(kind);
         if rules.is_empty() {
             return Vec::new();
         }
-        worker.set_input(to_rego(input, 0));
+        worker.set_input(input);
         rules
             .iter()
             .copied()
@@ -306,61 +306,6 @@ impl PolicySet {
             })
             .collect()
     }
-}
-
-/// Nesting beyond which an input value is cut off (inputs come from bounded parsers;
-/// this keeps the conversion's recursion bounded whatever they produce).
-const MAX_INPUT_DEPTH: usize = 512;
-
-/// Convert a rule input to a regorus value directly (no clone of the JSON tree, no
-/// serde round trip).
-pub fn to_rego(v: &serde_json::Value, depth: usize) -> regorus::Value {
-    use regorus::Value as R;
-    use serde_json::Value as J;
-    if depth > MAX_INPUT_DEPTH {
-        return R::Null;
-    }
-    match v {
-        J::Null => R::Null,
-        J::Bool(b) => R::Bool(*b),
-        J::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                R::from(i)
-            } else if let Some(u) = n.as_u64() {
-                R::from(u)
-            } else {
-                R::from(n.as_f64().unwrap_or(0.0))
-            }
-        }
-        J::String(s) => R::String(s.as_str().into()),
-        J::Array(a) => R::from(a.iter().map(|x| to_rego(x, depth + 1)).collect::<Vec<_>>()),
-        J::Object(m) => R::from(
-            m.iter()
-                .map(|(k, x)| (R::String(key(k)), to_rego(x, depth + 1)))
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        ),
-    }
-}
-
-/// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
-/// per key and thread (at most `MAX_KEYS`; rarer keys are allocated each time).
-fn key(k: &str) -> regorus::Rc<str> {
-    const MAX_KEYS: usize = 4096;
-    thread_local! {
-        static KEYS: std::cell::RefCell<std::collections::HashMap<String, regorus::Rc<str>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
-    }
-    KEYS.with(|t| {
-        let mut t = t.borrow_mut();
-        if let Some(rc) = t.get(k) {
-            return rc.clone();
-        }
-        let rc: regorus::Rc<str> = k.into();
-        if t.len() < MAX_KEYS {
-            t.insert(k.to_string(), rc.clone());
-        }
-        rc
-    })
 }
 
 /// Compile the rules' `deny` and `applicable` rules into one RVM program.
@@ -681,8 +626,8 @@ mod tests {
                    c := {k: v | some k in [\"x\", \"y\"]; v := input.service[k]}\n";
         let mut e = new_engine();
         e.add_policy("t.rego".into(), src.into()).unwrap();
-        let input = regorus::Value::from_json_str(r#"{"service": {"x": 1, "logging": null}}"#)
-            .unwrap();
+        let input =
+            regorus::Value::from_json_str(r#"{"service": {"x": 1, "logging": null}}"#).unwrap();
         let entries = ["data.t.a", "data.t.b", "data.t.c"];
         let compiled = e.compile_with_entrypoint(&"data.t.a".into()).unwrap();
         let program =

@@ -54,29 +54,44 @@ fn scored_unit(unit: &Unit) -> bool {
     }
 }
 
+/// The value at `path` in a Rego value (keys are shared strings: no allocation).
+fn at<'a>(v: &'a regorus::Value, path: &[&str]) -> &'a regorus::Value {
+    path.iter().fold(v, |v, k| match v {
+        regorus::Value::Object(o) => o
+            .get(&regorus::Value::String(crate::rego_value::key(k)))
+            .unwrap_or(&regorus::Value::Undefined),
+        _ => &regorus::Value::Undefined,
+    })
+}
+
 /// The governance level a unit declares (label, Dockerfile label, manifest, or a
 /// Kubernetes workload's label).
-fn governance_level(input: &serde_json::Value) -> Option<String> {
-    let s = |v: &serde_json::Value| v.as_str().map(str::to_ascii_lowercase);
-    let k8s = &input["workload"]["labels"]["mcp.governance.level"];
-    s(&input["service"]["labels"]["mcp.governance.level"]["value"])
-        .or_else(|| s(k8s).or_else(|| s(&k8s["value"])))
-        .or_else(|| s(&input["dockerfile"]["labels"]["mcp.governance.level"]["value"]))
-        .or_else(|| s(&input["manifest"]["doc"]["governance"]["level"]))
+fn governance_level(input: &regorus::Value) -> Option<String> {
+    const KEY: &str = "mcp.governance.level";
+    let s = |v: &regorus::Value| v.as_string().ok().map(|s| s.to_ascii_lowercase());
+    let k8s = at(input, &["workload", "labels", KEY]);
+    s(at(input, &["service", "labels", KEY, "value"]))
+        .or_else(|| s(k8s).or_else(|| s(at(k8s, &["value"]))))
+        .or_else(|| s(at(input, &["dockerfile", "labels", KEY, "value"])))
+        .or_else(|| s(at(input, &["manifest", "doc", "governance", "level"])))
         .filter(|l| !l.is_empty())
 }
 
 /// Rules whose control is indeterminate on this unit (from `input.indeterminate[].rules`).
-fn indeterminate_rules(input: &serde_json::Value) -> Vec<String> {
-    input["indeterminate"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .flat_map(|i| i["rules"].as_array().cloned().unwrap_or_default())
-                .filter_map(|r| r.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+fn indeterminate_rules(input: &regorus::Value) -> Vec<String> {
+    let mut rules = Vec::new();
+    if let Ok(items) = at(input, &["indeterminate"]).as_array() {
+        for item in items {
+            if let Ok(ids) = at(item, &["rules"]).as_array() {
+                rules.extend(
+                    ids.iter()
+                        .filter_map(|r| r.as_string().ok())
+                        .map(|r| r.to_string()),
+                );
+            }
+        }
+    }
+    rules
 }
 
 fn run_unit(
@@ -90,8 +105,10 @@ fn run_unit(
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let mut runs = Vec::new();
-    let input = unit.input();
-    for o in policies.evaluate(w, unit.kind, &input, enabled) {
+    let input = unit.rego_input();
+    let governance_level = governance_level(&input);
+    let indeterminate = indeterminate_rules(&input);
+    for o in policies.evaluate(w, unit.kind, input, enabled) {
         let rule = &policies.rules()[o.rule];
         let severity = config
             .rules
@@ -122,9 +139,9 @@ fn run_unit(
         name: unit.name.clone(),
         kind: unit.kind,
         role: unit.role,
-        governance_level: governance_level(&input),
+        governance_level,
         scored_unit: scored_unit(unit),
-        indeterminate: indeterminate_rules(&input),
+        indeterminate,
         runs,
     };
     if let Some(t0) = t0 {

@@ -17,9 +17,16 @@ fn scan(evaluator: &str, out: &std::path::Path) -> (BTreeSet<String>, serde_json
         .stdout(std::process::Stdio::null())
         .status()
         .unwrap();
-    assert!(status.code().is_some_and(|c| c <= 1), "{evaluator}: {status}");
+    assert!(
+        status.code().is_some_and(|c| c <= 1),
+        "{evaluator}: {status}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(out).unwrap()).unwrap();
-    assert_eq!(v["errors"]["evaluation"], serde_json::json!([]), "{evaluator}");
+    assert_eq!(
+        v["errors"]["evaluation"],
+        serde_json::json!([]),
+        "{evaluator}"
+    );
     let findings = v["findings"]
         .as_array()
         .unwrap()

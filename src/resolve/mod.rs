@@ -153,11 +153,23 @@ impl std::fmt::Debug for Deferred {
 }
 
 impl Unit {
-    /// The unit's Rego input document.
+    /// The unit's Rego input document, as JSON (`inspect`, the inventory).
     pub fn input(&self) -> std::borrow::Cow<'_, Value> {
         match &self.deferred {
-            Some(d) => std::borrow::Cow::Owned(standalone_input(d)),
+            Some(d) => std::borrow::Cow::Owned(
+                standalone_input(d, |doc| serde_json::to_value(doc).unwrap_or(Value::Null))
+                    .unwrap_or(Value::Null),
+            ),
             None => std::borrow::Cow::Borrowed(&self.input),
+        }
+    }
+
+    /// The unit's Rego input document as the evaluator takes it.
+    pub fn rego_input(&self) -> regorus::Value {
+        match &self.deferred {
+            Some(d) => standalone_input(d, |doc| crate::rego_value::to_rego(doc))
+                .unwrap_or(regorus::Value::Null),
+            None => crate::rego_value::to_rego(&self.input),
         }
     }
 
@@ -1179,23 +1191,34 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
     }
 }
 
-/// The input of a Dockerfile that no Compose service builds (it has a stage).
-fn standalone_input(d: &Deferred) -> Value {
-    // Read as on the first pass; a file that changed into something else meanwhile (a
-    // FIFO, a much larger file) or vanished gives an empty input.
-    let Ok(bytes) = crate::source::read_bounded(&d.path, d.max_len) else {
-        return Value::Null;
-    };
+/// The input document of a Dockerfile that no Compose service builds.
+#[derive(Serialize)]
+pub struct StandaloneDoc<'a> {
+    kind: &'static str,
+    unit: UnitRef<'a>,
+    dockerfile: &'a DockerfileView,
+    indeterminate: Vec<Value>,
+    /// `config`, `scan`, `vulns`: the fields every input carries.
+    #[serde(flatten)]
+    shared: &'a serde_json::Map<String, Value>,
+}
+
+#[derive(Serialize)]
+struct UnitRef<'a> {
+    id: &'a str,
+    name: &'a str,
+    role: &'static str,
+}
+
+/// Build the input of a Dockerfile that no Compose service builds and hand it to
+/// `out` (which turns it into JSON or straight into a Rego value). `None` when the
+/// file cannot be read again: a file that changed into something else meanwhile (a
+/// FIFO, a much larger file) or vanished.
+fn standalone_input<R>(d: &Deferred, out: impl FnOnce(&StandaloneDoc) -> R) -> Option<R> {
+    let bytes = crate::source::read_bounded(&d.path, d.max_len).ok()?;
     let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
     let df = dockerfile::parse(&src);
-    let pd = ParsedDockerfile {
-        src: Arc::new(src),
-        df,
-    };
-    let shared = &d.shared;
-    let Ok(view) = stage::resolve(&pd.src, &pd.df, None, &BTreeMap::new()) else {
-        return Value::Null;
-    };
+    let view = stage::resolve(&src, &df, None, &BTreeMap::new()).ok()?;
     let mut indet = Vec::new();
     if view.user.indeterminate {
         indet.push(indeterminate(
@@ -1216,17 +1239,15 @@ fn standalone_input(d: &Deferred) -> Value {
             &f.loc,
         ));
     }
-    let id = pd.src.display.clone();
-    let mut input = json!({
-        "kind": "dockerfile",
-        "unit": {"id": id, "name": id, "role": Role::StandaloneDockerfile.as_str()},
-        "dockerfile": view,
-        "indeterminate": indet,
-    });
-    if let Some(o) = input.as_object_mut() {
-        for (k, v) in shared.iter() {
-            o.insert(k.clone(), v.clone());
-        }
-    }
-    input
+    Some(out(&StandaloneDoc {
+        kind: "dockerfile",
+        unit: UnitRef {
+            id: &src.display,
+            name: &src.display,
+            role: Role::StandaloneDockerfile.as_str(),
+        },
+        dockerfile: &view,
+        indeterminate: indet,
+        shared: &d.shared,
+    }))
 }

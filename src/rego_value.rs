@@ -1,0 +1,547 @@
+//! Rego input documents built straight from Rust values: a serde `Serializer` whose
+//! output is a `regorus::Value`, so an input goes from the resolved model to the
+//! evaluator in one pass (no `serde_json::Value` tree in between, no JSON text).
+
+use regorus::Value;
+use serde::ser::{self, Serialize};
+use std::collections::BTreeMap;
+
+/// Nesting beyond which a value is cut off (`null`): inputs come from bounded parsers,
+/// and this keeps the recursion bounded whatever they produce.
+pub const MAX_DEPTH: usize = 512;
+
+/// Any serializable value as a regorus value: structs and maps become objects, enums
+/// are tagged as serde_json tags them, numbers keep their integer or float type.
+pub fn to_rego<T: Serialize + ?Sized>(v: &T) -> Value {
+    v.serialize(ToRego { depth: 0 }).unwrap_or(Value::Null)
+}
+
+/// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
+/// per key and thread (at most `MAX_KEYS`; rarer keys are allocated each time).
+pub fn key(k: &str) -> regorus::Rc<str> {
+    const MAX_KEYS: usize = 4096;
+    thread_local! {
+        static KEYS: std::cell::RefCell<std::collections::HashMap<String, regorus::Rc<str>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    KEYS.with(|t| {
+        let mut t = t.borrow_mut();
+        if let Some(rc) = t.get(k) {
+            return rc.clone();
+        }
+        let rc: regorus::Rc<str> = k.into();
+        if t.len() < MAX_KEYS {
+            t.insert(k.to_string(), rc.clone());
+        }
+        rc
+    })
+}
+
+/// A serialization error (only a custom `Serialize` impl can raise one).
+#[derive(Debug)]
+pub struct Error(String);
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl ser::Error for Error {
+    fn custom<T: std::fmt::Display>(msg: T) -> Self {
+        Error(msg.to_string())
+    }
+}
+
+type Result<T> = std::result::Result<T, Error>;
+
+#[derive(Clone, Copy)]
+struct ToRego {
+    depth: usize,
+}
+
+impl ToRego {
+    fn nested<T: Serialize + ?Sized>(self, v: &T) -> Result<Value> {
+        if self.depth >= MAX_DEPTH {
+            return Ok(Value::Null);
+        }
+        v.serialize(ToRego {
+            depth: self.depth + 1,
+        })
+    }
+
+    fn tagged(variant: &'static str, v: Value) -> Value {
+        Value::from(BTreeMap::from([(Value::String(key(variant)), v)]))
+    }
+}
+
+pub struct Seq {
+    at: ToRego,
+    items: Vec<Value>,
+    /// For a tuple variant: the variant name that tags the array.
+    variant: Option<&'static str>,
+}
+
+pub struct Map {
+    at: ToRego,
+    entries: BTreeMap<Value, Value>,
+    next_key: Option<Value>,
+    /// For a struct variant: the variant name that tags the object.
+    variant: Option<&'static str>,
+}
+
+impl ser::Serializer for ToRego {
+    type Ok = Value;
+    type Error = Error;
+    type SerializeSeq = Seq;
+    type SerializeTuple = Seq;
+    type SerializeTupleStruct = Seq;
+    type SerializeTupleVariant = Seq;
+    type SerializeMap = Map;
+    type SerializeStruct = Map;
+    type SerializeStructVariant = Map;
+
+    fn serialize_bool(self, v: bool) -> Result<Value> {
+        Ok(Value::Bool(v))
+    }
+    fn serialize_i8(self, v: i8) -> Result<Value> {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i16(self, v: i16) -> Result<Value> {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i32(self, v: i32) -> Result<Value> {
+        Ok(Value::from(i64::from(v)))
+    }
+    fn serialize_i64(self, v: i64) -> Result<Value> {
+        Ok(Value::from(v))
+    }
+    fn serialize_u8(self, v: u8) -> Result<Value> {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u16(self, v: u16) -> Result<Value> {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u32(self, v: u32) -> Result<Value> {
+        Ok(Value::from(u64::from(v)))
+    }
+    fn serialize_u64(self, v: u64) -> Result<Value> {
+        Ok(Value::from(v))
+    }
+    fn serialize_f32(self, v: f32) -> Result<Value> {
+        Ok(Value::from(f64::from(v)))
+    }
+    fn serialize_f64(self, v: f64) -> Result<Value> {
+        Ok(Value::from(v))
+    }
+    fn serialize_char(self, v: char) -> Result<Value> {
+        Ok(Value::String(v.to_string().into()))
+    }
+    fn serialize_str(self, v: &str) -> Result<Value> {
+        Ok(Value::String(v.into()))
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Result<Value> {
+        Ok(Value::from(
+            v.iter()
+                .map(|b| Value::from(u64::from(*b)))
+                .collect::<Vec<_>>(),
+        ))
+    }
+    fn serialize_none(self) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Value> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Value> {
+        Ok(Value::Null)
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Value> {
+        Ok(Value::String(key(variant)))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Value> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<Value> {
+        Ok(Self::tagged(variant, self.nested(v)?))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq> {
+        Ok(Seq {
+            at: self,
+            items: Vec::with_capacity(len.unwrap_or(0)),
+            variant: None,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Seq> {
+        let mut s = self.serialize_seq(Some(len))?;
+        s.variant = Some(variant);
+        Ok(s)
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Map> {
+        Ok(Map {
+            at: self,
+            entries: BTreeMap::new(),
+            next_key: None,
+            variant: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map> {
+        self.serialize_map(Some(len))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Map> {
+        let mut m = self.serialize_map(Some(len))?;
+        m.variant = Some(variant);
+        Ok(m)
+    }
+}
+
+impl Seq {
+    fn push<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        self.items.push(self.at.nested(v)?);
+        Ok(())
+    }
+    fn finish(self) -> Value {
+        let array = Value::from(self.items);
+        match self.variant {
+            Some(variant) => ToRego::tagged(variant, array),
+            None => array,
+        }
+    }
+}
+
+impl ser::SerializeSeq for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl ser::SerializeTuple for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl ser::SerializeTupleStruct for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl ser::SerializeTupleVariant for Seq {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        self.push(v)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl Map {
+    fn finish(self) -> Value {
+        let object = Value::from(self.entries);
+        match self.variant {
+            Some(variant) => ToRego::tagged(variant, object),
+            None => object,
+        }
+    }
+}
+
+impl ser::SerializeMap for Map {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<()> {
+        self.next_key = Some(k.serialize(KeySerializer)?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<()> {
+        let k = self
+            .next_key
+            .take()
+            .ok_or_else(|| <Error as ser::Error>::custom("map value without a key"))?;
+        self.entries.insert(k, self.at.nested(v)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl ser::SerializeStruct for Map {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<()> {
+        self.entries
+            .insert(Value::String(key(name)), self.at.nested(v)?);
+        Ok(())
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+impl ser::SerializeStructVariant for Map {
+    type Ok = Value;
+    type Error = Error;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<()> {
+        ser::SerializeStruct::serialize_field(self, name, v)
+    }
+    fn end(self) -> Result<Value> {
+        Ok(self.finish())
+    }
+}
+
+/// Object keys: strings (shared), and numbers and booleans as their text, as in JSON.
+struct KeySerializer;
+
+impl KeySerializer {
+    fn text(s: String) -> Result<Value> {
+        Ok(Value::String(s.into()))
+    }
+}
+
+fn key_error() -> Error {
+    <Error as ser::Error>::custom("an object key must be a string")
+}
+
+impl ser::Serializer for KeySerializer {
+    type Ok = Value;
+    type Error = Error;
+    type SerializeSeq = ser::Impossible<Value, Error>;
+    type SerializeTuple = ser::Impossible<Value, Error>;
+    type SerializeTupleStruct = ser::Impossible<Value, Error>;
+    type SerializeTupleVariant = ser::Impossible<Value, Error>;
+    type SerializeMap = ser::Impossible<Value, Error>;
+    type SerializeStruct = ser::Impossible<Value, Error>;
+    type SerializeStructVariant = ser::Impossible<Value, Error>;
+
+    fn serialize_str(self, v: &str) -> Result<Value> {
+        Ok(Value::String(key(v)))
+    }
+    fn serialize_bool(self, v: bool) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_i8(self, v: i8) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_i16(self, v: i16) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_i32(self, v: i32) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_i64(self, v: i64) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_u8(self, v: u8) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_u16(self, v: u16) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_u32(self, v: u32) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_u64(self, v: u64) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_f32(self, _: f32) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_f64(self, _: f64) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_char(self, v: char) -> Result<Value> {
+        Self::text(v.to_string())
+    }
+    fn serialize_bytes(self, _: &[u8]) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_none(self) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Result<Value> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_unit_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+    ) -> Result<Value> {
+        Ok(Value::String(key(variant)))
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        v: &T,
+    ) -> Result<Value> {
+        v.serialize(self)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> Result<Value> {
+        Err(key_error())
+    }
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq> {
+        Err(key_error())
+    }
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple> {
+        Err(key_error())
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleStruct> {
+        Err(key_error())
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant> {
+        Err(key_error())
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap> {
+        Err(key_error())
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct> {
+        Err(key_error())
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant> {
+        Err(key_error())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct S<'a> {
+        name: &'a str,
+        n: Option<u32>,
+        tags: Vec<&'a str>,
+        kind: Kind,
+        data: BTreeMap<u16, f64>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Kind {
+        UnitLike,
+        #[allow(dead_code)]
+        Wrapped(i8),
+    }
+
+    /// The same value as through serde_json, for typed values and for JSON trees.
+    #[test]
+    fn same_as_through_json() {
+        let s = S {
+            name: "svc",
+            n: None,
+            tags: vec!["a", "b"],
+            kind: Kind::UnitLike,
+            data: BTreeMap::from([(1, 0.5), (2, -3.0)]),
+        };
+        let via_json = |j: serde_json::Value| Value::from_json_str(&j.to_string()).unwrap();
+        assert_eq!(to_rego(&s), via_json(serde_json::to_value(&s).unwrap()));
+        assert_eq!(
+            to_rego(&Kind::Wrapped(-2)),
+            via_json(serde_json::json!({"wrapped": -2}))
+        );
+        let j = serde_json::json!({"a": [1, 2.5, u64::MAX, -7, null, true], "b": {"c": "d"}});
+        assert_eq!(to_rego(&j), via_json(j));
+    }
+
+    #[test]
+    fn deep_values_are_cut_off() {
+        let mut v = serde_json::json!(1);
+        for _ in 0..(MAX_DEPTH + 10) {
+            v = serde_json::json!([v]);
+        }
+        let mut r = &to_rego(&v);
+        let mut depth = 0;
+        while let Value::Array(a) = r {
+            r = &a[0];
+            depth += 1;
+        }
+        assert_eq!(*r, Value::Null);
+        // The top level plus MAX_DEPTH nested levels.
+        assert_eq!(depth, MAX_DEPTH + 1);
+    }
+}
