@@ -575,11 +575,26 @@ impl Drop for PhaseTimer<'_> {
 
 /// Run a whole scan: parse → resolve → evaluate → suppress → score.
 pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
-    let mut policies = phase("policies", || PolicySet::load(&settings.extra_policies))?;
+    // The policies compile on their own thread while the files are parsed.
+    let (policies, resolved) = std::thread::scope(|s| {
+        let compile = std::thread::Builder::new()
+            .stack_size(WORKER_STACK)
+            .spawn_scoped(s, || {
+                phase("policies", || PolicySet::load(&settings.extra_policies))
+            });
+        let resolved = phase("parse+resolve", || resolve_units(settings));
+        let policies = match compile {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => PolicySet::load(&settings.extra_policies),
+        };
+        (policies, resolved)
+    });
+    let mut policies = policies?;
     policies.set_time_limit(std::time::Duration::from_secs(
         settings.config.limits.rego_eval_seconds,
     ));
-    let resolved = phase("parse+resolve", || resolve_units(settings));
     let project = settings
         .root
         .file_name()

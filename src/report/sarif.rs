@@ -80,7 +80,6 @@ fn physical(paths: &Paths, loc: &Loc, snippet: Option<&str>) -> Value {
 }
 
 pub fn render(r: &ScanResult, paths: &Paths) -> String {
-    let sources: HashMap<String, Option<String>> = HashMap::new();
     let rule_index: HashMap<&str, usize> = r
         .rules
         .iter()
@@ -125,7 +124,6 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
                 findings: &r.findings,
                 rule_index: &rule_index,
                 paths,
-                sources: std::cell::RefCell::new(sources),
             },
             properties: json!({"compliance_rate": r.project.compliance_rate, "project_score": r.project.project_score}),
         }],
@@ -154,40 +152,54 @@ struct Run<'a> {
     properties: Value,
 }
 
-/// The results, turned into JSON one at a time as they are written.
+/// The results, turned into JSON a chunk at a time as they are written (in parallel
+/// within a chunk): only one chunk's JSON values and source texts exist at once.
 struct Results<'a> {
     findings: &'a [Finding],
     rule_index: &'a HashMap<&'a str, usize>,
     paths: &'a Paths,
-    sources: std::cell::RefCell<HashMap<String, Option<String>>>,
 }
+
+/// Findings per chunk: enough to keep both threads busy, few enough to bound memory.
+const CHUNK: usize = 1024;
+
+/// The source texts of the files a chunk's findings point at (for snippets).
+type Sources<'a> = HashMap<&'a str, Option<String>>;
 
 impl serde::Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use rayon::prelude::*;
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for f in self.findings {
-            let v = result_json(
-                f,
-                self.rule_index,
-                self.paths,
-                &mut self.sources.borrow_mut(),
-            );
-            seq.serialize_element(&v)?;
+        for chunk in self.findings.chunks(CHUNK) {
+            let values: Vec<Value> = crate::pool().install(|| {
+                let mut files: Vec<&str> = chunk
+                    .iter()
+                    .flat_map(|f| f.location.iter().chain(&f.related))
+                    .map(|l| l.file.as_str())
+                    .collect();
+                files.sort_unstable();
+                files.dedup();
+                let root = self.paths.root();
+                let sources: Sources = files
+                    .into_par_iter()
+                    .map(|f| (f, crate::source::read_for_report(&root.join(f))))
+                    .collect();
+                chunk
+                    .par_iter()
+                    .map(|f| result_json(f, self.rule_index, self.paths, &sources))
+                    .collect()
+            });
+            for v in &values {
+                seq.serialize_element(v)?;
+            }
         }
         seq.end()
     }
 }
 
-fn snippet(
-    sources: &mut HashMap<String, Option<String>>,
-    root: &std::path::Path,
-    loc: &Loc,
-) -> Option<String> {
-    let text = sources
-        .entry(loc.file.clone())
-        .or_insert_with(|| crate::source::read_for_report(&root.join(&loc.file)))
-        .as_ref()?;
+fn snippet(sources: &Sources, loc: &Loc) -> Option<String> {
+    let text = sources.get(loc.file.as_str())?.as_ref()?;
     crate::secrets::masked_slice(text, loc.start, loc.end).filter(|s| !s.is_empty())
 }
 
@@ -195,7 +207,7 @@ fn result_json(
     f: &Finding,
     rule_index: &HashMap<&str, usize>,
     paths: &Paths,
-    sources: &mut HashMap<String, Option<String>>,
+    sources: &Sources,
 ) -> Value {
     let mut res = json!({
         "ruleId": f.rule,
@@ -206,7 +218,7 @@ fn result_json(
         res["ruleIndex"] = json!(i);
     }
     if let Some(l) = &f.location {
-        let snip = snippet(sources, paths.root(), l);
+        let snip = snippet(sources, l);
         res["locations"] = json!([physical(paths, l, snip.as_deref())]);
         res["partialFingerprints"] = json!({"mcpAudit/v1": f.fingerprint});
     }
@@ -216,7 +228,7 @@ fn result_json(
                 .iter()
                 .enumerate()
                 .map(|(i, l)| {
-                    let mut v = physical(paths, l, snippet(sources, paths.root(), l).as_deref());
+                    let mut v = physical(paths, l, snippet(sources, l).as_deref());
                     v["id"] = json!(i + 1);
                     v["message"] = json!({"text": "provenance"});
                     v
