@@ -112,7 +112,7 @@ impl Evaluator {
 }
 
 /// With the VM: instructions one rule may execute on one input before it is stopped
-/// and reported as an evaluation error (the interpreter has `limits.rego_eval_seconds`).
+/// and reported as an evaluation error (besides `limits.rego_eval_seconds`).
 pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 
 /// A per-thread evaluator: a VM with the shared program loaded, or an engine clone.

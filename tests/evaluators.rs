@@ -55,3 +55,43 @@ fn vm_and_interpreter_agree_on_every_fixture() {
     );
     assert!(vm_verdicts == verdicts, "the verdicts or the score differ");
 }
+
+/// A custom policy the VM cannot compile (the `with` keyword) still runs: every rule
+/// then goes to the interpreter.
+#[test]
+fn policy_the_vm_cannot_compile_runs_on_the_interpreter() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("w.rego"),
+        "# METADATA\n# title: With\n# description: Uses `with`.\n# custom:\n#   id: MCP-ZZ-001\n\
+         #   severity: LOW\n#   kinds: [dockerfile]\n#   remediation: None.\npackage org.w\n\n\
+         import rego.v1\n\nhelper if input.kind == \"dockerfile\"\n\n\
+         deny contains {\"msg\": \"with works\", \"loc\": null} if {\n\
+         \thelper with input.kind as \"dockerfile\"\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mcp-audit"))
+        .current_dir(common::root())
+        .env_clear()
+        .args([
+            "scan",
+            "fixtures/MCP-DF-001/fail",
+            "--format",
+            "json",
+            "--policy",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules: BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(
+        rules.contains("MCP-ZZ-001") && rules.contains("MCP-DF-001"),
+        "{rules:?}"
+    );
+}
