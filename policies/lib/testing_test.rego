@@ -16,6 +16,17 @@ programs(instructions) := {name: runs |
 	]
 }
 
+# The `keywords` index mcp-audit builds for a Dockerfile: keyword → indexes of its
+# instructions, in order.
+keywords(instructions) := {k: [n | some n, x in instructions; x.keyword == k] |
+	some i in instructions
+	k := i.keyword
+}
+
+test_keywords_index_instructions if {
+	keywords([{"keyword": "FROM"}, {"keyword": "ENV"}, {"keyword": "RUN"}, {"keyword": "ENV"}]) == {"FROM": [0], "ENV": [1, 3], "RUN": [2]}
+}
+
 test_programs_group_runs_by_program if {
 	insts := [
 		{"stage": "a", "in_chain": false, "calls": [{"program": "npm", "args": ["ci"]}]},

@@ -43,13 +43,18 @@ deny contains r if {
 	)
 }
 
-# ADD instructions of the target's ancestry (an array: no set of objects to build
-# and compare). RUN instructions are reached through `programs` below.
-adds := [inst |
-	some inst in input.dockerfile.instructions
+# COPY or ADD instructions of the target's ancestry, from the `keywords` index
+# (keyword → indexes in `instructions`). RUN instructions are reached through
+# `programs` below.
+in_chain_of(keyword) := [inst |
+	some n in object.get(input.dockerfile.keywords, keyword, [])
+	inst := input.dockerfile.instructions[n]
 	inst.in_chain
-	inst.keyword == "ADD"
 ]
+
+adds := in_chain_of("ADD")
+
+copies := array.concat(in_chain_of("COPY"), adds)
 
 scripts(inst) := array.concat([inst.text], object.get(inst, "heredocs", []))
 
@@ -179,18 +184,14 @@ issues contains {
 }
 
 lockfile_copied if {
-	some c in input.dockerfile.instructions
-	c.in_chain
-	c.keyword in {"COPY", "ADD"}
+	some c in copies
 	some pattern in ["package-lock.json", "npm-shrinkwrap.json", "package*.json", "*.json"]
 	contains(c.text, pattern)
 }
 
 # `COPY . .` copies the whole context, lockfile included if there is one.
 lockfile_copied if {
-	some c in input.dockerfile.instructions
-	c.in_chain
-	c.keyword in {"COPY", "ADD"}
+	some c in copies
 	ws := regex.split(`[ \t]+`, trim_space(c.text))
 	some src in array.slice(ws, 0, count(ws) - 1)
 	src in {".", "./"}
@@ -279,8 +280,8 @@ issues contains {
 	some pkg in positionals(a, pip_value_options)
 	not local_or_variable(pkg)
 	not contains(pkg, "/")
-	not lower(regex.replace(pkg, `[\[<>=!~;].*$`, "")) in pip_toolchain
 	not pip_pinned(pkg)
+	not lower(regex.replace(pkg, `[\[<>=!~;].*$`, "")) in pip_toolchain
 }
 
 pip_pinned(pkg) if {

@@ -10,7 +10,7 @@ inst(keyword, text, line) := {"keyword": keyword, "text": text, "calls": mcp_aud
 
 run(text) := inst("RUN", text, 4)
 
-image(instructions) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "programs": testing.programs(instructions), "args": []}}
+image(instructions) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "programs": testing.programs(instructions), "keywords": testing.keywords(instructions), "args": []}}
 
 findings(instructions) := rs if {
 	rs := mcp_sc_004.deny with input as image(instructions)

@@ -42,10 +42,17 @@ shipped := [i |
 	i.in_chain
 ]
 
+# The shipped instructions with one keyword, from the index mcp-audit builds
+# (`input.dockerfile.keywords`: keyword → indexes in `instructions`).
+shipped_of(keyword) := [i |
+	some n in object.get(input.dockerfile.keywords, keyword, [])
+	i := input.dockerfile.instructions[n]
+	i.in_chain
+]
+
 # ENV with a literal secret value.
 deny contains r if {
-	some i in shipped
-	i.keyword == "ENV"
+	some i in shipped_of("ENV")
 	some p in env_pairs(i)
 	p.secret_name
 	[k, v] := [p.name, p.value]
@@ -56,14 +63,12 @@ deny contains r if {
 
 # ENV copying a build value into the image config.
 deny contains r if {
-	some i in shipped
-	i.keyword == "ENV"
+	some i in shipped_of("ENV")
 	some p in env_pairs(i)
-	[k, v] := [p.name, p.value]
-	contains(v, "$")
-	refs := referenced(v)
-	count(refs) > 0
-	secret_ref(k, refs)
+	count(object.get(p, "refs", [])) > 0
+	secret_ref(p)
+	k := p.name
+	refs := [ref.name | some ref in p.refs]
 	r := result.with_evidence(sprintf("`ENV %s` in stage %q copies the build value of %s into the image config, where it persists", [k, i.stage, concat(", ", refs)]), i, {"instruction": "ENV", "variable": k, "references": refs})
 }
 
@@ -99,8 +104,8 @@ deny contains r if {
 
 # COPY / ADD of secret files into a shipped stage.
 deny contains r if {
-	some i in shipped
-	i.keyword in {"COPY", "ADD"}
+	some keyword in ["COPY", "ADD"]
+	some i in shipped_of(keyword)
 	some src in sources(i)
 	secret_file(src)
 	r := result.with_evidence(sprintf("`%s %s` in stage %q copies a secret file into the image", [i.keyword, src, i.stage]), i, {"instruction": i.keyword, "source": src})
@@ -122,17 +127,17 @@ deny contains r if {
 }
 
 # KEY=VALUE pairs of an ENV instruction (or the legacy `ENV KEY value`), values
-# unquoted: mcp-audit lists them as `pairs`, with whether the key names a secret.
+# unquoted: mcp-audit lists them as `pairs`, with whether the key names a secret
+# and the variables the value references (`refs`: `$X`, `${X}`, `${X:-…}`, each with
+# whether its name names a secret).
 env_pairs(i) := object.get(i, "pairs", []) if count(object.get(i, "secrets", [])) == 0
 
-# Names of the variables a value references (`$X`, `${X}`, `${X:-…}`).
-referenced(v) := [m[1] | some m in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, v, -1)]
+# The pair's key, or a variable its value references, names a secret.
+secret_ref(p) if p.secret_name
 
-secret_ref(k, _) if secrets.secret_name(k)
-
-secret_ref(_, refs) if {
-	some ref in refs
-	secrets.secret_name(ref)
+secret_ref(p) if {
+	some ref in p.refs
+	ref.secret_name
 }
 
 literal(v) if {
@@ -150,7 +155,7 @@ baked_default(a) if {
 }
 
 baked_default(a) if {
-	secrets.secret_name(a.name)
+	a.secret_name
 	secrets.value_class(a.name, a.default) == "literal"
 }
 
@@ -166,14 +171,19 @@ operands(i) := [w | some w in split(i.text, " "); w != ""] if i.form != "exec"
 
 secret_file(path) if {
 	name := lower(secrets.base_name(path))
+	possibly_secret_file(name)
 	regex.match(`^\.env($|\.)|\.(pem|key|p12|pfx)$|^id_(rsa|dsa|ecdsa|ed25519)|^credentials`, name)
 	not regex.match(`\.(pub|example|sample|template|dist|defaults)$`, name)
 }
 
+# Cheap tests first: most copied files are not secret-named, and a regex costs more.
+possibly_secret_file(name) if strings.any_prefix_match(name, [".env", "id_", "credentials"])
+
+possibly_secret_file(name) if strings.any_suffix_match(name, [".pem", ".key", ".p12", ".pfx"])
+
 feeds_env(k) if {
-	some i in shipped
-	i.keyword == "ENV"
+	some i in shipped_of("ENV")
 	some p in env_pairs(i)
-	contains(p.value, "$")
-	k in referenced(p.value)
+	some ref in object.get(p, "refs", [])
+	ref.name == k
 } else := false

@@ -1,6 +1,8 @@
 package mcp_audit.se.mcp_se_005_test
 
+import data.mcp_audit.lib.testing
 import data.mcp_audit.se.mcp_se_005
+import data.mcp_audit.se.secrets
 import rego.v1
 
 l(line) := {"file": "Dockerfile", "line": line, "col": 1, "end_line": line, "end_col": 30}
@@ -10,7 +12,16 @@ ins(line, keyword, text, stage, in_chain) := object.union(
 	{"stage": stage, "in_chain": in_chain, "loc": l(line)},
 )
 
-df(instructions, args) := {"unit": {"name": "Dockerfile"}, "dockerfile": {"instructions": instructions, "args": args, "env": {}}}
+df(instructions, args) := {"unit": {"name": "Dockerfile"}, "dockerfile": dockerfile(instructions, args)}
+
+# The Dockerfile view as mcp-audit builds it: the `keywords` index, and ARGs with
+# whether their name names a secret.
+dockerfile(instructions, args) := {
+	"instructions": instructions,
+	"keywords": testing.keywords(instructions),
+	"args": [object.union(a, {"secret_name": secrets.secret_name(a.name)}) | some a in args],
+	"env": {},
+}
 
 literal := {"kind": "literal", "name_suggests": true, "placeholder": false, "credential": false}
 
@@ -69,11 +80,10 @@ test_build_arg_consumed_by_shipped_stage if {
 	rs := mcp_se_005.deny with input as {
 		"unit": {"name": "github-mcp"},
 		"service": {"build": {"args": {"GITHUB_TOKEN": {"value": "", "loc": {"file": "compose.yaml", "line": 9, "col": 23, "end_line": 9, "end_col": 38}, "vars": [{"name": "GITHUB_TOKEN", "origin": "unset"}], "indeterminate": true}}}},
-		"dockerfile": {
-			"instructions": [ins(4, "ARG", "GITHUB_TOKEN", "runtime", true), ins(5, "ENV", "GITHUB_PERSONAL_ACCESS_TOKEN=$GITHUB_TOKEN", "runtime", true)],
-			"args": [{"name": "GITHUB_TOKEN", "default": null, "stage": "runtime", "in_chain": true, "loc": l(4)}],
-			"env": {},
-		},
+		"dockerfile": dockerfile(
+			[ins(4, "ARG", "GITHUB_TOKEN", "runtime", true), ins(5, "ENV", "GITHUB_PERSONAL_ACCESS_TOKEN=$GITHUB_TOKEN", "runtime", true)],
+			[{"name": "GITHUB_TOKEN", "default": null, "stage": "runtime", "in_chain": true, "loc": l(4)}],
+		),
 	}
 	count(rs) == 2
 	some r in rs

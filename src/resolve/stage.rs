@@ -133,6 +133,54 @@ pub struct PairView {
     pub name: String,
     pub value: String,
     pub secret_name: bool,
+    /// The variables the value references (`$X`, `${X}`, `${X:-…}`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub refs: Vec<VarRef>,
+}
+
+/// A variable named in a value, with whether its name names a secret.
+#[derive(Clone, Debug, Serialize)]
+pub struct VarRef {
+    pub name: String,
+    pub secret_name: bool,
+}
+
+/// The variables `$X` / `${X…` a value references, in order (repeats kept).
+fn var_refs(value: &str) -> Vec<VarRef> {
+    let b = value.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        if b.get(j) == Some(&b'{') {
+            j += 1;
+        }
+        let start = j;
+        if b.get(j)
+            .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+        {
+            j += 1;
+            while b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                j += 1;
+            }
+            let name = &value[start..j];
+            out.push(VarRef {
+                name: name.to_string(),
+                secret_name: crate::secrets::secret_name(name),
+            });
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -145,6 +193,8 @@ pub struct FlagView {
 #[derive(Clone, Debug, Serialize)]
 pub struct ArgView {
     pub name: String,
+    /// Whether the name names a secret ([`crate::secrets::secret_name`]).
+    pub secret_name: bool,
     pub default: Option<Valued>,
     pub stage: String,
     pub in_chain: bool,
@@ -215,6 +265,7 @@ fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile
                 };
                 PairView {
                     secret_name: crate::secrets::secret_name(&kv.key.text),
+                    refs: var_refs(&value),
                     value,
                     name: kv.key.text,
                 }
@@ -279,6 +330,9 @@ pub struct DockerfileView {
     /// The programs the RUN instructions run ([`super::shell::calls`]), by program name
     /// (`npm`, `pip3`, `useradd`…), so a rule looks one up instead of scanning commands.
     pub programs: BTreeMap<String, Vec<ProgramRun>>,
+    /// Indexes in `instructions` by keyword (`ENV` → [3, 7]), so a rule reads the
+    /// instructions of one kind without scanning them all.
+    pub keywords: BTreeMap<String, Vec<usize>>,
     pub args: Vec<ArgView>,
     pub entrypoint: Option<CmdView>,
     pub cmd: Option<CmdView>,
@@ -637,9 +691,17 @@ pub fn resolve(
             inst_view(inst, stage, in_chain, src)
         })
         .collect();
-    // The programs RUN instructions run, indexed by program name.
+    // The programs RUN instructions run, indexed by program name; the instructions
+    // by keyword.
     let mut programs: BTreeMap<String, Vec<ProgramRun>> = BTreeMap::new();
+    let mut keywords: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (idx, iv) in instructions.iter_mut().enumerate() {
+        match keywords.get_mut(&iv.keyword) {
+            Some(at) => at.push(idx),
+            None => {
+                keywords.insert(iv.keyword.clone(), vec![idx]);
+            }
+        }
         for call in std::mem::take(&mut iv.calls) {
             programs.entry(call.program).or_default().push(ProgramRun {
                 args: call.args,
@@ -662,6 +724,7 @@ pub fn resolve(
                     .as_ref()
                     .map(|v| Valued::named(&kv.key.text, v.text.clone(), src.loc(v.span))),
                 name: kv.key.text.clone(),
+                secret_name: crate::secrets::secret_name(&kv.key.text),
                 stage: stage.clone(),
                 in_chain,
                 loc: src.loc(inst.span),
@@ -671,6 +734,7 @@ pub fn resolve(
     Ok(DockerfileView {
         instructions,
         programs,
+        keywords,
         args,
         entrypoint,
         cmd,
@@ -699,6 +763,35 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         resolve(&src, &df, target, &args).unwrap()
+    }
+
+    #[test]
+    fn keywords_index_and_variable_references() {
+        let v = view(
+            "FROM alpine\nARG API_TOKEN\nENV A=$HOME/x B=${DB_PASSWORD:-x}$1 C=$$ D=${}\nENV E=1\n",
+            None,
+            &[],
+        );
+        assert_eq!(v.keywords["ENV"], vec![2, 3]);
+        assert_eq!(v.keywords["FROM"], vec![0]);
+        assert!(v.args[0].secret_name);
+        let refs: Vec<(String, Vec<(&str, bool)>)> = v.instructions[2]
+            .pairs
+            .iter()
+            .map(|p| {
+                let r = p.refs.iter().map(|r| (r.name.as_str(), r.secret_name));
+                (p.name.clone(), r.collect())
+            })
+            .collect();
+        assert_eq!(
+            refs,
+            vec![
+                ("A".to_string(), vec![("HOME", false)]),
+                ("B".to_string(), vec![("DB_PASSWORD", true)]),
+                ("C".to_string(), vec![]),
+                ("D".to_string(), vec![]),
+            ]
+        );
     }
 
     #[test]
