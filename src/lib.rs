@@ -31,11 +31,10 @@ use finding::Finding;
 use parse::compose::{self, InterpEnv};
 use parse::yaml::YamlLimits;
 use rayon::prelude::*;
-use resolve::{ErrorAt, FileErrors, Parsed, ParsedDockerfile, Unit};
+use resolve::{ErrorAt, FileErrors, Parsed, Unit};
 use serde::Serialize;
 use source::SourceFile;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 /// Stack size of the parse/evaluate worker threads: deep (but within budget) YAML
 /// nesting recurses in the deserializer, and debug builds use large frames.
@@ -227,7 +226,8 @@ pub fn display_path(path: &Path, root: &Path) -> String {
 
 /// The parse stage's output for one file.
 enum ParseOut {
-    Dockerfile(PathBuf, ParsedDockerfile),
+    /// A Dockerfile's entry (its parse is not kept) and its parse errors.
+    Dockerfile(PathBuf, resolve::DockerfileEntry, Option<FileErrors>),
     Compose(PathBuf, compose::ComposeFile),
     Metadata(PathBuf, parse::metadata::Metadata),
     Client(parse::client::ClientConfig),
@@ -337,9 +337,22 @@ fn parse_source(
     };
     match kind {
         FileKind::Dockerfile => {
-            let src = Arc::new(src);
+            // Only what the first reading tells is kept (see DockerfileEntry).
             let df = parse::dockerfile::parse(&src);
-            ParseOut::Dockerfile(path.to_path_buf(), ParsedDockerfile { src, df })
+            let errors = (!df.errors.is_empty()).then(|| FileErrors {
+                file: src.display.clone(),
+                format: "dockerfile",
+                errors: df
+                    .errors
+                    .iter()
+                    .map(|e| ErrorAt {
+                        message: e.message.clone(),
+                        loc: src.loc(e.span),
+                    })
+                    .collect(),
+            });
+            let entry = resolve::DockerfileEntry::new(&src, &df);
+            ParseOut::Dockerfile(path.to_path_buf(), entry, errors)
         }
         FileKind::Compose => {
             let dir = path.parent().unwrap_or(Path::new("."));
@@ -406,25 +419,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
     for (o, d) in outs {
         directives.extend(d);
         match o {
-            ParseOut::Dockerfile(p, pd) => {
-                if !pd.df.errors.is_empty() {
-                    parsed.file_errors.push(FileErrors {
-                        file: pd.src.display.clone(),
-                        format: "dockerfile",
-                        errors: pd
-                            .df
-                            .errors
-                            .iter()
-                            .map(|e| ErrorAt {
-                                message: e.message.clone(),
-                                loc: pd.src.loc(e.span),
-                            })
-                            .collect(),
-                    });
-                }
-                parsed
-                    .dockerfiles
-                    .insert(resolve::absolute(&p), std::sync::Arc::new(pd));
+            ParseOut::Dockerfile(p, entry, errors) => {
+                parsed.file_errors.extend(errors);
+                parsed.dockerfiles.insert(resolve::absolute(&p), entry);
             }
             ParseOut::Compose(p, c) => {
                 if !c.errors.is_empty() {
@@ -508,21 +505,24 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
             .map(|file| (file.to_string(), source::read_for_report(&root.join(file))))
             .collect()
     });
-    for f in findings.iter_mut() {
-        let snippet = f.location.as_ref().and_then(|l| {
-            // Masked: a fingerprint must not be a hash of a secret.
-            texts
-                .get(&l.file)
-                .and_then(Option::as_ref)
-                .and_then(|t| secrets::masked_slice(t, l.start, l.end))
-        });
-        let file = f
-            .location
-            .as_ref()
-            .map(|l| l.file.clone())
-            .unwrap_or_default();
-        f.fingerprint = report::fingerprint::of(f, snippet.as_deref().unwrap_or(&f.message), &file);
-    }
+    pool().install(|| {
+        findings.par_iter_mut().for_each(|f| {
+            let snippet = f.location.as_ref().and_then(|l| {
+                // Masked: a fingerprint must not be a hash of a secret.
+                texts
+                    .get(&l.file)
+                    .and_then(Option::as_ref)
+                    .and_then(|t| secrets::masked_slice(t, l.start, l.end))
+            });
+            let file = f
+                .location
+                .as_ref()
+                .map(|l| l.file.clone())
+                .unwrap_or_default();
+            f.fingerprint =
+                report::fingerprint::of(f, snippet.as_deref().unwrap_or(&f.message), &file);
+        })
+    });
 }
 
 /// Units of kind `suppressions`, one per file, for the MCP-AUD rules on suppressions.
