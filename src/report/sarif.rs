@@ -163,6 +163,9 @@ struct Results<'a> {
 /// Findings per chunk: enough to keep both threads busy, few enough to bound memory.
 const CHUNK: usize = 1024;
 
+/// A line break inside a result, followed by the indentation of the results.
+const RESULT_LINE_BREAK: &str = "\n        ";
+
 /// The source texts of the files a chunk's findings point at (for snippets).
 type Sources<'a> = HashMap<&'a str, Option<String>>;
 
@@ -172,26 +175,38 @@ impl serde::Serialize for Results<'_> {
         use serde::ser::SerializeSeq;
         let mut seq = s.serialize_seq(Some(self.findings.len()))?;
         for chunk in self.findings.chunks(CHUNK) {
-            let values: Vec<Value> = crate::pool().install(|| {
-                let mut files: Vec<&str> = chunk
-                    .iter()
-                    .flat_map(|f| f.location.iter().chain(&f.related))
-                    .map(|l| l.file.as_str())
-                    .collect();
-                files.sort_unstable();
-                files.dedup();
-                let root = self.paths.root();
-                let sources: Sources = files
-                    .into_par_iter()
-                    .map(|f| (f, crate::source::read_for_report(&root.join(f))))
-                    .collect();
-                chunk
-                    .par_iter()
-                    .map(|f| result_json(f, self.rule_index, self.paths, &sources))
-                    .collect()
-            });
-            for v in &values {
-                seq.serialize_element(v)?;
+            let texts: Vec<Box<serde_json::value::RawValue>> = crate::pool()
+                .install(|| {
+                    let mut files: Vec<&str> = chunk
+                        .iter()
+                        .flat_map(|f| f.location.iter().chain(&f.related))
+                        .map(|l| l.file.as_str())
+                        .collect();
+                    files.sort_unstable();
+                    files.dedup();
+                    let root = self.paths.root();
+                    let sources: Sources = files
+                        .into_par_iter()
+                        .map(|f| (f, crate::source::read_for_report(&root.join(f))))
+                        .collect();
+                    chunk
+                        .par_iter()
+                        .map(|f| {
+                            let v = result_json(f, self.rule_index, self.paths, &sources);
+                            // Written as the document's pretty printer would write it at
+                            // its depth (`runs[0].results[i]`: 8 spaces); JSON strings hold
+                            // no raw newline, so every newline is a line break.
+                            let text = serde_json::to_string_pretty(&v)
+                                .unwrap_or_default()
+                                .replace('\n', RESULT_LINE_BREAK);
+                            serde_json::value::RawValue::from_string(text)
+                                .map_err(|e| e.to_string())
+                        })
+                        .collect::<Result<_, String>>()
+                })
+                .map_err(<S::Error as serde::ser::Error>::custom)?;
+            for t in &texts {
+                seq.serialize_element(t)?;
             }
         }
         seq.end()
