@@ -355,14 +355,10 @@ impl Config {
                 reason: w.reason.clone(),
                 expired: w.expires.as_deref().is_some_and(|e| e < today),
                 expires: w.expires.clone(),
-                loc: locs.get(i).cloned().unwrap_or_else(|| crate::source::Loc {
-                    file: self.path.as_deref().map(show).unwrap_or_default(),
-                    line: 1,
-                    col: 1,
-                    end_line: 1,
-                    end_col: 1,
-                    start: 0,
-                    end: 0,
+                loc: locs.get(i).cloned().unwrap_or_else(|| {
+                    crate::source::Loc::file_start(
+                        self.path.as_deref().map(show).unwrap_or_default(),
+                    )
                 }),
             })
             .collect()

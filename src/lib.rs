@@ -297,15 +297,7 @@ fn parse_one(
 
 fn read_failure(path: &Path, kind: FileKind, settings: &Settings, e: String) -> ParseOut {
     let display = display_path(path, &settings.root);
-    let loc = source::Loc {
-        file: display.clone(),
-        line: 1,
-        col: 1,
-        end_line: 1,
-        end_col: 1,
-        start: 0,
-        end: 0,
-    };
+    let loc = source::Loc::file_start(display.clone());
     ParseOut::Failed(FileErrors {
         file: display,
         format: kind.as_str(),
@@ -339,18 +331,7 @@ fn parse_source(
         FileKind::Dockerfile => {
             // Only what the first reading tells is kept (see DockerfileEntry).
             let df = parse::dockerfile::parse(&src);
-            let errors = (!df.errors.is_empty()).then(|| FileErrors {
-                file: src.display.clone(),
-                format: "dockerfile",
-                errors: df
-                    .errors
-                    .iter()
-                    .map(|e| ErrorAt {
-                        message: e.message.clone(),
-                        loc: src.loc(e.span),
-                    })
-                    .collect(),
-            });
+            let errors = FileErrors::of_dockerfile(&src, &df);
             let entry = resolve::DockerfileEntry::new(&src, &df);
             ParseOut::Dockerfile(path.to_path_buf(), entry, errors)
         }

@@ -11,6 +11,21 @@ pub struct Span {
     pub end: usize,
 }
 
+impl Loc {
+    /// The start of `file` (line 1, column 1, empty): where a whole-file message points.
+    pub fn file_start(file: String) -> Loc {
+        Loc {
+            file,
+            line: 1,
+            col: 1,
+            end_line: 1,
+            end_col: 1,
+            start: 0,
+            end: 0,
+        }
+    }
+}
+
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
         Span { start, end }

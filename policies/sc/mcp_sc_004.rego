@@ -28,6 +28,7 @@
 #     - OWASP MCP Top 10 MCP04
 package mcp_audit.sc.mcp_sc_004
 
+import data.mcp_audit.lib.dockerfile
 import data.mcp_audit.lib.result
 import rego.v1
 
@@ -43,18 +44,11 @@ deny contains r if {
 	)
 }
 
-# COPY or ADD instructions of the target's ancestry, from the `keywords` index
-# (keyword → indexes in `instructions`). RUN instructions are reached through
-# `programs` below.
-in_chain_of(keyword) := [inst |
-	some n in object.get(input.dockerfile.keywords, keyword, [])
-	inst := input.dockerfile.instructions[n]
-	inst.in_chain
-]
+# COPY or ADD instructions of the target's ancestry. RUN instructions are reached
+# through `programs` below.
+adds := dockerfile.shipped("ADD")
 
-adds := in_chain_of("ADD")
-
-copies := array.concat(in_chain_of("COPY"), adds)
+copies := array.concat(dockerfile.shipped("COPY"), adds)
 
 scripts(inst) := array.concat([inst.text], object.get(inst, "heredocs", []))
 

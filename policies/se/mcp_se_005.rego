@@ -30,6 +30,7 @@
 #     - OWASP MCP Top 10 MCP01
 package mcp_audit.se.mcp_se_005
 
+import data.mcp_audit.lib.dockerfile
 import data.mcp_audit.lib.result
 import data.mcp_audit.se.secrets
 import rego.v1
@@ -42,17 +43,9 @@ shipped := [i |
 	i.in_chain
 ]
 
-# The shipped instructions with one keyword, from the index mcp-audit builds
-# (`input.dockerfile.keywords`: keyword → indexes in `instructions`).
-shipped_of(keyword) := [i |
-	some n in object.get(input.dockerfile.keywords, keyword, [])
-	i := input.dockerfile.instructions[n]
-	i.in_chain
-]
-
 # ENV with a literal secret value.
 deny contains r if {
-	some i in shipped_of("ENV")
+	some i in dockerfile.shipped("ENV")
 	some p in env_pairs(i)
 	p.secret_name
 	[k, v] := [p.name, p.value]
@@ -63,7 +56,7 @@ deny contains r if {
 
 # ENV copying a build value into the image config.
 deny contains r if {
-	some i in shipped_of("ENV")
+	some i in dockerfile.shipped("ENV")
 	some p in env_pairs(i)
 	count(object.get(p, "refs", [])) > 0
 	secret_ref(p)
@@ -105,7 +98,7 @@ deny contains r if {
 # COPY / ADD of secret files into a shipped stage.
 deny contains r if {
 	some keyword in ["COPY", "ADD"]
-	some i in shipped_of(keyword)
+	some i in dockerfile.shipped(keyword)
 	some src in sources(i)
 	secret_file(src)
 	r := result.with_evidence(sprintf("`%s %s` in stage %q copies a secret file into the image", [i.keyword, src, i.stage]), i, {"instruction": i.keyword, "source": src})
@@ -182,7 +175,7 @@ possibly_secret_file(name) if strings.any_prefix_match(name, [".env", "id_", "cr
 possibly_secret_file(name) if strings.any_suffix_match(name, [".pem", ".key", ".p12", ".pfx"])
 
 feeds_env(k) if {
-	some i in shipped_of("ENV")
+	some i in dockerfile.shipped("ENV")
 	some p in env_pairs(i)
 	some ref in object.get(p, "refs", [])
 	ref.name == k

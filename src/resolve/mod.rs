@@ -141,6 +141,24 @@ pub struct FileErrors {
     pub errors: Vec<ErrorAt>,
 }
 
+impl FileErrors {
+    /// The parse errors of a Dockerfile, if it has any.
+    pub fn of_dockerfile(src: &SourceFile, df: &Dockerfile) -> Option<FileErrors> {
+        (!df.errors.is_empty()).then(|| FileErrors {
+            file: src.display.clone(),
+            format: "dockerfile",
+            errors: df
+                .errors
+                .iter()
+                .map(|e| ErrorAt {
+                    message: e.message.clone(),
+                    loc: src.loc(e.span),
+                })
+                .collect(),
+        })
+    }
+}
+
 /// What a unit is, for scoring and reporting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -976,20 +994,7 @@ pub fn units(
                                 &bytes,
                             ));
                             let df = dockerfile::parse(&src);
-                            if !df.errors.is_empty() {
-                                extra_errors.push(FileErrors {
-                                    file: src.display.clone(),
-                                    format: "dockerfile",
-                                    errors: df
-                                        .errors
-                                        .iter()
-                                        .map(|e| ErrorAt {
-                                            message: e.message.clone(),
-                                            loc: src.loc(e.span),
-                                        })
-                                        .collect(),
-                                });
-                            }
+                            extra_errors.extend(FileErrors::of_dockerfile(&src, &df));
                             extra.insert(p.clone(), ParsedDockerfile { src, df });
                         }
                     }
@@ -1118,15 +1123,7 @@ pub fn units(
                     format: "dockerfile",
                     errors: vec![ErrorAt {
                         message: "no FROM instruction: the file defines no build stage".into(),
-                        loc: Loc {
-                            file: e.display.clone(),
-                            line: 1,
-                            col: 1,
-                            end_line: 1,
-                            end_col: 1,
-                            start: 0,
-                            end: 0,
-                        },
+                        loc: Loc::file_start(e.display.clone()),
                     }],
                 });
             }
