@@ -195,17 +195,32 @@ fn settings(paths: Vec<PathBuf>, config: Option<PathBuf>, extra: Vec<PathBuf>) -
 }
 
 fn write_out(target: Option<&str>, text: &str) -> Result<()> {
-    // Whatever path a credential took into the output, it is masked here.
-    let text: &str = &crate::secrets::scrub(text);
+    write_with(target, |w| w.write_all(text.as_bytes()))
+}
+
+/// Write a report to a file or stdout as `write` produces it. Whatever path a
+/// credential took into the output, it is masked on the way (`secrets::ScrubWriter`).
+fn write_with(
+    target: Option<&str>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    fn through(
+        out: impl Write,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
+        let mut w =
+            crate::secrets::ScrubWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
+        write(&mut w)?;
+        w.flush()
+    }
     match target {
-        Some(path) => std::fs::write(path, text).with_context(|| format!("cannot write {path}")),
-        None => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(Into::into),
-            }
-        }
+        Some(path) => std::fs::File::create(path)
+            .and_then(|f| through(f, write))
+            .with_context(|| format!("cannot write {path}")),
+        None => match through(std::io::stdout().lock(), write) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            other => other.map_err(Into::into),
+        },
     }
 }
 
@@ -291,18 +306,25 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "deployment".into());
     if let Some(path) = &a.write_baseline {
-        write_out(
-            Some(&path.to_string_lossy()),
-            &report::json::render(&result),
-        )?;
+        write_with(Some(&path.to_string_lossy()), |w| {
+            report::json::write(&result, w)
+        })?;
     }
     let color = !a.no_color
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     for (name, path) in &outputs {
+        // The largest reports are streamed to their target as they are rendered.
+        if matches!(name.as_str(), "json" | "sarif") {
+            crate::phase(&format!("report {name}"), || {
+                write_with(path.as_deref(), |w| match name.as_str() {
+                    "json" => report::json::write(&result, w),
+                    _ => report::sarif::write(&result, &paths, w),
+                })
+            })?;
+            continue;
+        }
         let text = crate::phase(&format!("report {name}"), || match name.as_str() {
-            "json" => report::json::render(&result),
-            "sarif" => report::sarif::render(&result, &paths),
             "github" => report::github::render(&result, &paths),
             "markdown" => report::markdown::render(&result, &paths),
             "junit" => report::junit::render(&result),
@@ -348,7 +370,7 @@ fn run_inspect(a: InspectArgs) -> Result<i32> {
     for (p, e) in &resolved.discovery_errors {
         eprintln!("error: {p}: {e}");
     }
-    let docs: Vec<serde_json::Value> = units.iter().map(|u| u.input().into_owned()).collect();
+    let docs: Vec<serde_json::Value> = units.iter().map(|u| u.document().into_owned()).collect();
     let mut text = serde_json::to_string_pretty(&docs)?;
     text.push('\n');
     write_out(None, &text)?;

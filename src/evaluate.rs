@@ -47,8 +47,9 @@ fn scored_unit(unit: &Unit) -> bool {
     match unit.role {
         Role::McpServer | Role::Hub | Role::ClientEntry | Role::K8sWorkload => true,
         Role::MetadataFile => matches!(
-            unit.input["metadata"]["format"].as_str(),
-            Some("registry-server" | "catalog-server")
+            &unit.input,
+            crate::resolve::Input::Doc(d)
+                if matches!(d["metadata"]["format"].as_str(), Some("registry-server" | "catalog-server"))
         ),
         Role::SupportingService | Role::StandaloneDockerfile | Role::SourceFile => false,
     }

@@ -437,24 +437,16 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
         .vulns
         .clone()
         .unwrap_or_else(|| serde_json::json!({"provided": false, "vulnerabilities": []}));
-    // Deferred inputs share one copy of these fields.
-    let mut shared: Option<std::sync::Arc<serde_json::Map<String, serde_json::Value>>> = None;
+    let mut fields = serde_json::Map::new();
+    fields.insert("scan".into(), serde_json::json!({"date": settings.today}));
+    fields.insert("vulns".into(), vulns);
+    // Inputs built late share one copy of the scan-wide fields.
+    let mut shared = serde_json::Map::new();
+    shared.insert("config".into(), resolve::config_json(&settings.config));
+    shared.extend(fields.clone());
+    let shared = std::sync::Arc::new(shared);
     for u in &mut units {
-        match &mut u.deferred {
-            Some(d) => {
-                let s = shared.get_or_insert_with(|| {
-                    let mut m = (*d.shared).clone();
-                    m.insert("scan".into(), serde_json::json!({"date": settings.today}));
-                    m.insert("vulns".into(), vulns.clone());
-                    std::sync::Arc::new(m)
-                });
-                d.shared = s.clone();
-            }
-            None => {
-                u.set_field("scan", serde_json::json!({"date": settings.today}));
-                u.set_field("vulns", vulns.clone());
-            }
-        }
+        u.set_shared(&shared, &fields);
     }
     for fe in parsed.file_errors.iter().chain(extra_errors.iter()) {
         units.push(resolve::error_unit(fe));
@@ -520,9 +512,8 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
             name: file.clone(),
             kind: "suppressions",
             role: resolve::Role::SourceFile,
-            input: serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
-                                      "file": file, "suppressions": list}),
-            deferred: None,
+            input: resolve::Input::Doc(serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
+                                      "file": file, "suppressions": list})),
         })
         .collect()
 }
@@ -615,14 +606,8 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
             .filter(|u| {
                 let file = u.id.split('#').next().unwrap_or(&u.id);
                 only.contains(file)
-                    || u.input["dockerfile"]["file"]
-                        .as_str()
-                        .is_some_and(|d| only.contains(d))
-                    // (A deferred unit is a standalone Dockerfile: its id is its file.)
-                    || u.input["unit"]["files"].as_array().is_some_and(|fs| {
-                        fs.iter()
-                            .any(|f| f.as_str().is_some_and(|f| only.contains(f)))
-                    })
+                    // (A standalone Dockerfile's id is its file.)
+                    || u.files().iter().any(|f| only.contains(*f))
             })
             .map(|u| u.id.as_str())
             .collect();

@@ -446,7 +446,7 @@ pub fn inventory(units: &[Unit], project: &str) -> Inventory {
         seen: Default::default(),
     };
     for u in units {
-        let input = &*u.input();
+        let input = &*u.document();
         let (kind, found) = match u.role {
             Role::McpServer | Role::Hub | Role::SupportingService | Role::ClientEntry => (
                 Kind::Service,

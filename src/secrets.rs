@@ -461,6 +461,72 @@ pub fn scrub(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| text.to_string()))
 }
 
+/// A writer that applies [`scrub`] to everything written through it, a block of whole
+/// lines at a time: credentials never span a line break, so a report can be streamed to
+/// its file without being held whole in memory.
+pub struct ScrubWriter<W: std::io::Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: std::io::Write> ScrubWriter<W> {
+    /// Bytes gathered before the complete lines among them are scrubbed and passed on.
+    const BLOCK: usize = 1 << 16;
+
+    pub fn new(inner: W) -> Self {
+        ScrubWriter {
+            inner,
+            pending: Vec::with_capacity(Self::BLOCK),
+        }
+    }
+
+    /// Scrub and pass on `pending[..end]`.
+    fn pass_on(&mut self, end: usize) -> std::io::Result<()> {
+        let head = &self.pending[..end];
+        match std::str::from_utf8(head) {
+            Ok(text) => self.inner.write_all(scrub(text).as_bytes())?,
+            // Reports are UTF-8; should a split ever land inside a character, the
+            // lossy text is still scrubbed rather than passed on unmasked.
+            Err(_) => self
+                .inner
+                .write_all(scrub(&String::from_utf8_lossy(head)).as_bytes())?,
+        }
+        self.pending.drain(..end);
+        Ok(())
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for ScrubWriter<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let before = self.pending.len();
+        self.pending.extend_from_slice(buf);
+        // Only the new bytes are searched: a long line written in small pieces is not
+        // searched again and again.
+        if self.pending.len() >= Self::BLOCK {
+            if let Some(nl) = buf.iter().rposition(|&b| b == b'\n') {
+                self.pass_on(before + nl + 1)?;
+            }
+        }
+        Ok(buf.len())
+    }
+
+    /// Passes on everything, including an unfinished last line.
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.pass_on(self.pending.len())?;
+        self.inner.flush()
+    }
+}
+
+impl<W: std::io::Write> Drop for ScrubWriter<W> {
+    /// Like `BufWriter`: what is still held is passed on (errors are lost here; call
+    /// `flush` to see them).
+    fn drop(&mut self) {
+        if !self.pending.is_empty() {
+            let _ = self.pass_on(self.pending.len());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,6 +568,29 @@ mod tests {
             scrub("nothing here"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    #[test]
+    fn scrub_writer_masks_like_scrub_whatever_the_pieces() {
+        use std::io::Write;
+        let line = "  \"text\": \"token ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb at postgres://admin:Pw99x@db/x \u{e9}\",\n";
+        // Several blocks' worth, and a last line without its line break.
+        let text = format!("{}tail AKIAABCDEFGHIJKLMNOP", line.repeat(2000));
+        let whole = scrub(&text).into_owned();
+        for piece in [1, 7, 4096, 70_000, text.len()] {
+            let mut out = Vec::new();
+            let mut w = ScrubWriter::new(&mut out);
+            for part in text.as_bytes().chunks(piece) {
+                w.write_all(part).unwrap();
+            }
+            w.flush().unwrap();
+            drop(w);
+            let out = String::from_utf8(out).unwrap();
+            assert_eq!(out, whole, "pieces of {piece} bytes");
+        }
+        assert!(
+            !whole.contains("Zx9Qw8") && !whole.contains("Pw99x") && !whole.contains("ABCDEFGHIJ")
+        );
     }
 
     #[test]

@@ -1,12 +1,37 @@
 //! `--format json`: the whole result, versioned.
 
+use crate::finding::Finding;
+use crate::score::ProjectScore;
 use crate::ScanResult;
-use serde_json::json;
+use crate::{EvalError, UnitSummary};
+use serde::Serialize;
+use serde_json::{json, Value};
 
 /// Version of the JSON output schema; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
-pub fn render(r: &ScanResult) -> String {
+/// The document; findings and units are borrowed, so they are written without a copy.
+#[derive(Serialize)]
+struct Doc<'a> {
+    schema_version: u32,
+    tool: Value,
+    /// The seeds' CI gate reads `.compliance_rate` at the top level.
+    compliance_rate: f64,
+    score: &'a ProjectScore,
+    summary: Value,
+    findings: &'a [Finding],
+    units: &'a [UnitSummary],
+    errors: Errors<'a>,
+}
+
+#[derive(Serialize)]
+struct Errors<'a> {
+    evaluation: &'a [EvalError],
+    discovery: Vec<Value>,
+}
+
+/// Write the document to `w` as it is serialized.
+pub fn write(r: &ScanResult, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut by_sev = serde_json::Map::new();
     for s in ["critical", "high", "medium", "low", "info"] {
         let n = r
@@ -16,13 +41,12 @@ pub fn render(r: &ScanResult) -> String {
             .count();
         by_sev.insert(s.into(), n.into());
     }
-    let doc = json!({
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "mcp-audit", "version": env!("CARGO_PKG_VERSION")},
-        // The seeds' CI gate reads `.compliance_rate` at the top level.
-        "compliance_rate": r.project.compliance_rate,
-        "score": r.project,
-        "summary": {
+    let doc = Doc {
+        schema_version: SCHEMA_VERSION,
+        tool: json!({"name": "mcp-audit", "version": env!("CARGO_PKG_VERSION")}),
+        compliance_rate: r.project.compliance_rate,
+        score: &r.project,
+        summary: json!({
             "compliance_rate": r.project.compliance_rate,
             "project_score": r.project.project_score,
             "files_scanned": r.files_scanned,
@@ -30,16 +54,27 @@ pub fn render(r: &ScanResult) -> String {
             "findings": r.findings.iter().filter(|f| f.suppressed.is_none()).count(),
             "suppressed": r.findings.iter().filter(|f| f.suppressed.is_some()).count(),
             "by_severity": by_sev,
+        }),
+        findings: &r.findings,
+        units: &r.units,
+        errors: Errors {
+            evaluation: &r.eval_errors,
+            discovery: r
+                .discovery_errors
+                .iter()
+                .map(|(p, e)| json!({"path": p, "message": e}))
+                .collect(),
         },
-        "findings": r.findings,
-        "units": r.units,
-        "errors": {
-            "evaluation": r.eval_errors,
-            "discovery": r.discovery_errors.iter().map(|(p, e)| json!({"path": p, "message": e})).collect::<Vec<_>>(),
-        },
-    });
-    let mut s =
-        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
-    s.push('\n');
-    s
+    };
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
+}
+
+/// The document as text.
+pub fn render(r: &ScanResult) -> String {
+    let mut out = Vec::new();
+    match write(r, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
+    }
 }

@@ -79,7 +79,17 @@ fn physical(paths: &Paths, loc: &Loc, snippet: Option<&str>) -> Value {
     }})
 }
 
+/// The document as text.
 pub fn render(r: &ScanResult, paths: &Paths) -> String {
+    let mut out = Vec::new();
+    match write(r, paths, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// Write the document to `w` as it is built: the results a chunk at a time.
+pub fn write(r: &ScanResult, paths: &Paths, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let rule_index: HashMap<&str, usize> = r
         .rules
         .iter()
@@ -101,8 +111,8 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
             notifications.push(json!({"level": "warning", "message": {"text": f.message}, "locations": [physical(paths, l, None)]}));
         }
     }
-    // Serialized as it is built: each result exists as a JSON value only while it is
-    // written, so a scan with many findings does not hold them all twice.
+    // Serialized as it is built: each result exists as a JSON value only while its
+    // chunk is written, so a scan with many findings does not hold them all twice.
     let doc = Sarif {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -128,9 +138,8 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
             properties: json!({"compliance_rate": r.project.compliance_rate, "project_score": r.project.project_score}),
         }],
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    w.write_all(b"\n")
 }
 
 #[derive(serde::Serialize)]

@@ -2,9 +2,12 @@
 //! *effective* container (Compose over Dockerfile, overrides over base, the target
 //! stage and its ancestry, the manifest beside the Dockerfile).
 
+pub mod input;
 pub mod project;
 pub mod shell;
 pub mod stage;
+
+pub use input::{ComposeParts, Deferred, Input, Shared, Unit};
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
@@ -185,70 +188,6 @@ impl Role {
             Role::ClientEntry => "client-entry",
             Role::K8sWorkload => "k8s-workload",
             Role::SourceFile => "source-file",
-        }
-    }
-}
-
-/// One thing judged by the policies, with its Rego input document.
-#[derive(Clone, Debug)]
-pub struct Unit {
-    /// Stable id: `file#service[@variant]`, or the file path.
-    pub id: String,
-    pub name: String,
-    /// Rego input kind: `compose_service`, `dockerfile`, `mcp_metadata`, `source_file`.
-    pub kind: &'static str,
-    pub role: Role,
-    /// The Rego input document (`Null` while [`Unit::deferred`] holds its makings).
-    pub input: Value,
-    /// A standalone Dockerfile's input is built when it is evaluated and dropped right
-    /// after, so a scan does not hold every input document at once.
-    pub deferred: Option<Deferred>,
-}
-
-/// What a standalone Dockerfile unit's input is built from: the file is read and
-/// parsed again when the unit is evaluated (cheaper than holding every parsed file
-/// of a large scan in memory; its parse errors were reported on the first reading).
-#[derive(Clone)]
-pub struct Deferred {
-    pub path: PathBuf,
-    pub display: String,
-    /// A bound on the file's size when it is read again (the file was accepted once).
-    pub max_len: u64,
-    /// Fields every input carries (`config`, `scan`, `vulns`).
-    pub shared: Arc<serde_json::Map<String, Value>>,
-}
-
-impl std::fmt::Debug for Deferred {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Deferred({})", self.display)
-    }
-}
-
-impl Unit {
-    /// The unit's Rego input document, as JSON (`inspect`, the inventory).
-    pub fn input(&self) -> std::borrow::Cow<'_, Value> {
-        match &self.deferred {
-            Some(d) => std::borrow::Cow::Owned(
-                standalone_input(d, |doc| serde_json::to_value(doc).unwrap_or(Value::Null))
-                    .unwrap_or(Value::Null),
-            ),
-            None => std::borrow::Cow::Borrowed(&self.input),
-        }
-    }
-
-    /// The unit's Rego input document as the evaluator takes it.
-    pub fn rego_input(&self) -> regorus::Value {
-        match &self.deferred {
-            Some(d) => standalone_input(d, |doc| crate::rego_value::to_rego(doc))
-                .unwrap_or(regorus::Value::Null),
-            None => crate::rego_value::to_rego(&self.input),
-        }
-    }
-
-    /// Add a field to the input document of a unit that is not deferred.
-    pub fn set_field(&mut self, key: &str, value: Value) {
-        if let Some(o) = self.input.as_object_mut() {
-            o.insert(key.to_string(), value);
         }
     }
 }
@@ -704,7 +643,7 @@ fn project_info(
 }
 
 /// The settings policies may read.
-fn config_json(config: &Config) -> Value {
+pub(crate) fn config_json(config: &Config) -> Value {
     json!({"allowed_registries": config.allowed_registries, "high_risk_classes": config.high_risk_classes,
            "require_digest": config.require_digest, "socket_proxies": config.socket_proxies,
            "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist})
@@ -923,6 +862,10 @@ pub fn units(
     let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
     let projects = crate::phase("projects", || project::projects(&paths));
     let compose_timer = crate::PhaseTimer::start("compose units");
+    // The fields every late-built input carries (the scan adds `scan` and `vulns`).
+    let mut shared = serde_json::Map::new();
+    shared.insert("config".into(), config_json(config));
+    let shared: Shared = Arc::new(shared);
     for proj in projects {
         let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
         let first = &parsed.composes[proj.files[0]];
@@ -934,10 +877,17 @@ pub fn units(
         if let Some(o) = project_without_services.as_object_mut() {
             o.remove("services");
         }
-        let base_services: Vec<project::MergedService> = if files.len() > 1 {
-            project::merge_project(&files[..1]).0
+        let (project_json, project_without_services) =
+            (Arc::new(project_json), Arc::new(project_without_services));
+        // The services as the first file alone defines them (what an override changed).
+        let base_services: BTreeMap<String, project::MergedService> = if files.len() > 1 {
+            project::merge_project(&files[..1])
+                .0
+                .into_iter()
+                .map(|b| (b.key.name.clone(), b))
+                .collect()
         } else {
-            Vec::new()
+            BTreeMap::new()
         };
         // Which services are waited on for successful completion (one-shot jobs).
         let mut completed: BTreeSet<String> = BTreeSet::new();
@@ -952,7 +902,7 @@ pub fn units(
                 }
             }
         }
-        for ms in &services {
+        for ms in services {
             let mut svc = Service::from_node(&ms.key, &ms.node);
             svc.one_shot = completed.contains(&svc.name)
                 && svc.restart.as_ref().is_none_or(|r| r.value == "no");
@@ -1075,33 +1025,37 @@ pub fn units(
                 .map(|v| format!("@{v}"))
                 .unwrap_or_default();
             let id = format!("{}#{}{}", file_names[0], svc.name, variant_suffix);
-            let input = json!({
-                "kind": "compose_service",
-                "unit": {"id": id, "name": svc.name, "role": role.as_str(), "files": file_names, "variant": proj.variant,
-                          "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque},
-                "service": svc,
-                "effective": eff,
-                "dockerfile": view,
-                "manifest": manifest,
-                "indeterminate": indet,
-                "raw": redact_raw(ms.node.to_json()),
-                // The names of all services only for hubs (CS-003 reads them): a large
-                // project would otherwise cost every unit a copy of the whole list.
-                "project": if role == Role::Hub { project_json.clone() } else { project_without_services.clone() },
-                "base_service": base_services
-                    .iter()
-                    .find(|b| b.key.name == svc.name)
-                    .map(|b| Service::from_node(&b.key, &b.node)),
-                "env_files": env_files(&svc, &compose_dir, show, &parsed.fence),
-                "config": config_json(config),
-            });
+            let unit = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": file_names, "variant": proj.variant,
+                              "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
+            let base_service = base_services
+                .get(svc.name.as_str())
+                .map(|b| Service::from_node(&b.key, &b.node));
+            let env_files = env_files(&svc, &compose_dir, show, &parsed.fence);
             out.push(Unit {
                 id,
                 name: svc.name.clone(),
                 kind: "compose_service",
                 role,
-                input,
-                deferred: None,
+                input: Input::Compose(Box::new(ComposeParts {
+                    kind: "compose_service",
+                    unit,
+                    service: svc,
+                    effective: eff,
+                    dockerfile: view,
+                    manifest,
+                    indeterminate: indet,
+                    raw: ms.node,
+                    // The names of all services only for hubs (CS-003 reads them): a
+                    // large project would otherwise cost every unit the whole list.
+                    project: if role == Role::Hub {
+                        project_json.clone()
+                    } else {
+                        project_without_services.clone()
+                    },
+                    base_service,
+                    env_files,
+                    shared: shared.clone(),
+                })),
             });
         }
     }
@@ -1109,9 +1063,6 @@ pub fn units(
     drop(compose_timer);
     // Standalone Dockerfiles: not bound to any Compose service; their inputs are built
     // when they are evaluated.
-    let mut shared = serde_json::Map::new();
-    shared.insert("config".into(), config_json(config));
-    let shared = Arc::new(shared);
     for (path, e) in &parsed.dockerfiles {
         if bound.contains(path) {
             continue;
@@ -1135,8 +1086,7 @@ pub fn units(
             name: id,
             kind: "dockerfile",
             role: Role::StandaloneDockerfile,
-            input: Value::Null,
-            deferred: Some(Deferred {
+            input: Input::Standalone(Deferred {
                 path: e.path.clone(),
                 display: e.display.clone(),
                 max_len: e.max_len(),
@@ -1157,8 +1107,7 @@ pub fn units(
                 name: s.name.clone(),
                 kind: "mcp_client",
                 role: Role::ClientEntry,
-                input,
-                deferred: None,
+                input: Input::Doc(input),
             });
         }
     }
@@ -1171,8 +1120,7 @@ pub fn units(
             name: w.name.clone(),
             kind: "k8s_workload",
             role: Role::K8sWorkload,
-            input,
-            deferred: None,
+            input: Input::Doc(input),
         });
     }
     for (path, m) in &parsed.metadata {
@@ -1187,8 +1135,7 @@ pub fn units(
             name: m.name.clone().unwrap_or_else(|| m.file.clone()),
             kind: "mcp_metadata",
             role: Role::MetadataFile,
-            input,
-            deferred: None,
+            input: Input::Doc(input),
         });
     }
     (out, extra_errors)
@@ -1244,69 +1191,9 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
         name: fe.file.clone(),
         kind: "source_file",
         role: Role::SourceFile,
-        input: json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
+        input: Input::Doc(
+            json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
                       "file": fe.file, "format": fe.format, "errors": errors}),
-        deferred: None,
+        ),
     }
-}
-
-/// The input document of a Dockerfile that no Compose service builds.
-#[derive(Serialize)]
-pub struct StandaloneDoc<'a> {
-    kind: &'static str,
-    unit: UnitRef<'a>,
-    dockerfile: &'a DockerfileView,
-    indeterminate: Vec<Value>,
-    /// `config`, `scan`, `vulns`: the fields every input carries.
-    #[serde(flatten)]
-    shared: &'a serde_json::Map<String, Value>,
-}
-
-#[derive(Serialize)]
-struct UnitRef<'a> {
-    id: &'a str,
-    name: &'a str,
-    role: &'static str,
-}
-
-/// Build the input of a Dockerfile that no Compose service builds and hand it to
-/// `out` (which turns it into JSON or straight into a Rego value). `None` when the
-/// file cannot be read again: a file that changed into something else meanwhile (a
-/// FIFO, a much larger file) or vanished.
-fn standalone_input<R>(d: &Deferred, out: impl FnOnce(&StandaloneDoc) -> R) -> Option<R> {
-    let bytes = crate::source::read_bounded(&d.path, d.max_len).ok()?;
-    let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
-    let df = dockerfile::parse(&src);
-    let view = stage::resolve(&src, &df, None, &BTreeMap::new()).ok()?;
-    let mut indet = Vec::new();
-    if view.user.indeterminate {
-        indet.push(indeterminate(
-            "user",
-            &["MCP-DF-001"],
-            format!(
-                "`USER {}` does not resolve in stage {:?}",
-                view.user.value, view.user.stage
-            ),
-            &view.user.loc,
-        ));
-    }
-    for f in view.from.iter().filter(|f| f.indeterminate) {
-        indet.push(indeterminate(
-            "base image",
-            &["MCP-SC-001"],
-            format!("`FROM {}` does not resolve", f.image),
-            &f.loc,
-        ));
-    }
-    Some(out(&StandaloneDoc {
-        kind: "dockerfile",
-        unit: UnitRef {
-            id: &src.display,
-            name: &src.display,
-            role: Role::StandaloneDockerfile.as_str(),
-        },
-        dockerfile: &view,
-        indeterminate: indet,
-        shared: &d.shared,
-    }))
 }
