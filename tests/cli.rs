@@ -1166,3 +1166,73 @@ fn config_policies_must_stay_beside_the_config() {
         .assert()
         .code(0);
 }
+
+/// Pre-commit mode: given changed files, the scan resolves them in their repository
+/// (a Compose service built from the changed Dockerfile is judged with it) and reports
+/// only the findings located in those files.
+#[test]
+fn changed_files_are_judged_in_their_repository_context() {
+    let d = tempfile::tempdir().unwrap();
+    let repo = d.path();
+    std::fs::create_dir_all(repo.join(".git")).unwrap();
+    std::fs::create_dir_all(repo.join("server")).unwrap();
+    std::fs::write(
+        repo.join("server/Dockerfile"),
+        "FROM node:22\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("other.Dockerfile"),
+        "FROM alpine\nRUN apk add curl\n",
+    )
+    .unwrap();
+    std::fs::write(
+        repo.join("compose.yaml"),
+        "services:\n  files-mcp:\n    build: ./server\n    image: ghcr.io/acme/files-mcp:1.0.0\n",
+    )
+    .unwrap();
+    let scan = |args: &[&str]| -> serde_json::Value {
+        let out = Command::cargo_bin("mcp-audit")
+            .unwrap()
+            .env_clear()
+            .current_dir(repo)
+            .arg("scan")
+            .args(args)
+            .args(["--format", "json", "--fail-on", "critical"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        serde_json::from_slice(&out).unwrap()
+    };
+    let v = scan(&["server/Dockerfile"]);
+    let files: std::collections::BTreeSet<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["location"]["file"].as_str())
+        .collect();
+    assert_eq!(files, ["server/Dockerfile"].into_iter().collect(), "{v:#}");
+    let units: Vec<&str> = v["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    // The service built from the Dockerfile (no longer a standalone unit), not the
+    // unrelated Dockerfile.
+    assert_eq!(units, ["compose.yaml#files-mcp"], "{v:#}");
+    // The whole repository: both.
+    let all = scan(&["."]);
+    let ids: Vec<&str> = all["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        ids.contains(&"other.Dockerfile") && ids.contains(&"compose.yaml#files-mcp"),
+        "{ids:?}"
+    );
+}
