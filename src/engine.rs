@@ -74,9 +74,11 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[derive(Clone)]
 pub struct PolicySet {
     engine: regorus::Engine,
-    /// The same policies compiled for regorus's bytecode VM (RVM), with one entry point
-    /// per rule's `deny` and `applicable`; `None` runs the tree-walking interpreter.
-    program: Option<std::sync::Arc<regorus::rvm::program::Program>>,
+    /// The same policies compiled for regorus's bytecode VM (RVM): one program per
+    /// input kind, with an entry point per rule's `deny` and `applicable` (a VM resets
+    /// a cache slot per rule of its program before each run, so a program holds only
+    /// what its kind runs); `None` runs the tree-walking interpreter.
+    programs: Option<BTreeMap<String, std::sync::Arc<regorus::rvm::program::Program>>>,
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
@@ -115,26 +117,42 @@ impl Evaluator {
 /// and reported as an evaluation error (besides `limits.rego_eval_seconds`).
 pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 
-/// A per-thread evaluator: a VM with the shared program loaded, or an engine clone.
+/// A per-thread evaluator: a VM per input kind with that kind's shared program
+/// loaded, or an engine clone.
 pub enum Worker {
-    Vm(Box<regorus::rvm::vm::RegoVM>),
+    Vm(BTreeMap<String, Box<regorus::rvm::vm::RegoVM>>),
     Interpreter(Box<regorus::Engine>),
 }
 
+/// The evaluator of one input kind.
+enum KindEval<'a> {
+    Vm(&'a mut regorus::rvm::vm::RegoVM),
+    Interpreter(&'a mut regorus::Engine),
+}
+
 impl Worker {
+    fn for_kind(&mut self, kind: &str) -> Option<KindEval<'_>> {
+        match self {
+            Worker::Vm(vms) => vms.get_mut(kind).map(|vm| KindEval::Vm(vm)),
+            Worker::Interpreter(e) => Some(KindEval::Interpreter(e)),
+        }
+    }
+}
+
+impl KindEval<'_> {
     fn set_input(&mut self, v: regorus::Value) {
         match self {
-            Worker::Vm(vm) => vm.set_input(v),
-            Worker::Interpreter(e) => e.set_input(v),
+            KindEval::Vm(vm) => vm.set_input(v),
+            KindEval::Interpreter(e) => e.set_input(v),
         }
     }
 
     fn eval(&mut self, path: &str) -> Result<regorus::Value, String> {
         match self {
-            Worker::Vm(vm) => vm
+            KindEval::Vm(vm) => vm
                 .execute_entry_point_by_name(path)
                 .map_err(|e| e.to_string()),
-            Worker::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
+            KindEval::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
         }
     }
 }
@@ -202,10 +220,16 @@ impl PolicySet {
             }
         }
         rules.sort_by(|a, b| a.id.cmp(&b.id));
+        let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, r) in rules.iter().enumerate() {
+            for k in &r.kinds {
+                by_kind.entry(k.clone()).or_default().push(i);
+            }
+        }
         // A policy the VM cannot compile (e.g. one using `with`) leaves all rules on
         // the interpreter: same findings, only slower.
-        let program = match Evaluator::from_env() {
-            Evaluator::Vm if !rules.is_empty() => compile_program(&mut engine, &rules)
+        let programs = match Evaluator::from_env() {
+            Evaluator::Vm if !rules.is_empty() => compile_programs(&mut engine, &rules, &by_kind)
                 .map_err(|e| {
                     if profiling() {
                         eprintln!("evaluator: interpreter ({e:#})");
@@ -214,12 +238,6 @@ impl PolicySet {
                 .ok(),
             _ => None,
         };
-        let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, r) in rules.iter().enumerate() {
-            for k in &r.kinds {
-                by_kind.entry(k.clone()).or_default().push(i);
-            }
-        }
         // Analyse the modules once here, not once per worker clone (a policy added
         // after this would undo it).
         engine
@@ -227,7 +245,7 @@ impl PolicySet {
             .ok();
         Ok(PolicySet {
             engine,
-            program,
+            programs,
             timer: None,
             rules,
             by_kind,
@@ -244,15 +262,20 @@ impl PolicySet {
 
     /// A per-worker evaluator (cheap: the compiled policy is shared).
     pub fn worker(&self) -> Worker {
-        match &self.program {
-            Some(p) => {
-                let mut vm = regorus::rvm::vm::RegoVM::new();
-                vm.load_program(p.clone());
-                vm.set_max_instructions(MAX_INSTRUCTIONS);
-                vm.set_strict_builtin_errors(false);
-                vm.set_execution_timer_config(self.timer);
-                Worker::Vm(Box::new(vm))
-            }
+        match &self.programs {
+            Some(programs) => Worker::Vm(
+                programs
+                    .iter()
+                    .map(|(kind, p)| {
+                        let mut vm = regorus::rvm::vm::RegoVM::new();
+                        vm.load_program(p.clone());
+                        vm.set_max_instructions(MAX_INSTRUCTIONS);
+                        vm.set_strict_builtin_errors(false);
+                        vm.set_execution_timer_config(self.timer);
+                        (kind.clone(), Box::new(vm))
+                    })
+                    .collect(),
+            ),
             None => Worker::Interpreter(Box::new(self.engine.clone())),
         }
     }
@@ -271,9 +294,9 @@ impl PolicySet {
         enabled: &dyn Fn(&RuleMeta) -> bool,
     ) -> Vec<RuleOutput> {
         let rules = self.rules_for(kind);
-        if rules.is_empty() {
+        let Some(mut worker) = worker.for_kind(kind).filter(|_| !rules.is_empty()) else {
             return Vec::new();
-        }
+        };
         worker.set_input(input);
         rules
             .iter()
@@ -308,10 +331,30 @@ impl PolicySet {
     }
 }
 
-/// Compile the rules' `deny` and `applicable` rules into one RVM program.
-fn compile_program(
+/// Compile the rules of each input kind into an RVM program.
+fn compile_programs(
     engine: &mut regorus::Engine,
     rules: &[RuleMeta],
+    by_kind: &BTreeMap<String, Vec<usize>>,
+) -> Result<BTreeMap<String, std::sync::Arc<regorus::rvm::program::Program>>> {
+    let first: regorus::Rc<str> = rules[0].deny_path().as_str().into();
+    let compiled = engine
+        .compile_with_entrypoint(&first)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("cannot compile the policies for the Rego VM")?;
+    by_kind
+        .iter()
+        .map(|(kind, idx)| {
+            let of_kind: Vec<&RuleMeta> = idx.iter().map(|&i| &rules[i]).collect();
+            Ok((kind.clone(), compile_program(&compiled, &of_kind)?))
+        })
+        .collect()
+}
+
+/// Compile the given rules' `deny` and `applicable` rules into one RVM program.
+fn compile_program(
+    compiled: &regorus::CompiledPolicy,
+    rules: &[&RuleMeta],
 ) -> Result<std::sync::Arc<regorus::rvm::program::Program>> {
     let mut entries: Vec<String> = Vec::new();
     for r in rules {
@@ -320,13 +363,8 @@ fn compile_program(
             entries.push(r.applicable_path());
         }
     }
-    let first: regorus::Rc<str> = entries[0].as_str().into();
-    let compiled = engine
-        .compile_with_entrypoint(&first)
-        .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot compile the policies for the Rego VM")?;
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
-    regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &refs)
+    regorus::languages::rego::compiler::Compiler::compile_from_policy(compiled, &refs)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot compile the policies for the Rego VM")
 }
