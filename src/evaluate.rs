@@ -106,7 +106,7 @@ fn run_unit(
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let mut runs = Vec::new();
-    let input = unit.rego_input();
+    let (input, source) = unit.rego_input();
     let governance_level = governance_level(&input);
     let indeterminate = indeterminate_rules(&input);
     for o in policies.evaluate(w, unit.kind, input, enabled) {
@@ -134,6 +134,16 @@ fn run_unit(
             severity,
             applicable: o.applicable,
         });
+    }
+    // A standalone Dockerfile's text is in hand: its findings' fingerprints are taken
+    // here rather than from another reading of the file.
+    if let Some(text) = &source {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.location.as_ref().is_some_and(|l| l.file == unit.id))
+        {
+            finding::fingerprint(f, Some(text));
+        }
     }
     let run = UnitRun {
         id: unit.id.clone(),

@@ -31,6 +31,9 @@ pub struct Finding {
     pub suppressed: Option<Suppression>,
     /// Stable identity across runs (see `report::fingerprint`).
     pub fingerprint: String,
+    /// The flagged text, secrets masked (what the fingerprint hashes; SARIF quotes it).
+    #[serde(skip)]
+    pub snippet: Option<String>,
 }
 
 fn loc_from(v: &serde_json::Value) -> Option<Loc> {
@@ -88,7 +91,21 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
         evidence: result.get("evidence").cloned(),
         suppressed,
         fingerprint: String::new(),
+        snippet: None,
     }
+}
+
+/// Set a finding's snippet and fingerprint from `text`, the source of the file it is
+/// located in (`None` when that file cannot be read: the message is hashed instead).
+pub fn fingerprint(f: &mut Finding, text: Option<&str>) {
+    let Some(loc) = &f.location else {
+        f.fingerprint = crate::report::fingerprint::of(f, &f.message, "");
+        return;
+    };
+    // Masked: a fingerprint must not be a hash of a secret.
+    f.snippet = text.and_then(|t| crate::secrets::masked_slice(t, loc.start, loc.end));
+    f.fingerprint =
+        crate::report::fingerprint::of(f, f.snippet.as_deref().unwrap_or(&f.message), &loc.file);
 }
 
 /// Merge identical findings (same rule, location and message) raised for several units,

@@ -465,11 +465,13 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
 
 pub use evaluate::EvalOptions;
 
-/// Compute each finding's fingerprint from its rule, file, unit and flagged text.
+/// Compute the fingerprint (and snippet) of each finding that has none yet (those of
+/// standalone Dockerfiles got theirs when evaluated, from the text in hand).
 fn fingerprint_all(findings: &mut [Finding], root: &Path) {
     use std::collections::HashMap;
     let files: std::collections::BTreeSet<&str> = findings
         .iter()
+        .filter(|f| f.fingerprint.is_empty())
         .filter_map(|f| f.location.as_ref().map(|l| l.file.as_str()))
         .collect();
     let texts: HashMap<String, Option<String>> = pool().install(|| {
@@ -479,22 +481,17 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
             .collect()
     });
     pool().install(|| {
-        findings.par_iter_mut().for_each(|f| {
-            let snippet = f.location.as_ref().and_then(|l| {
-                // Masked: a fingerprint must not be a hash of a secret.
-                texts
-                    .get(&l.file)
-                    .and_then(Option::as_ref)
-                    .and_then(|t| secrets::masked_slice(t, l.start, l.end))
-            });
-            let file = f
-                .location
-                .as_ref()
-                .map(|l| l.file.clone())
-                .unwrap_or_default();
-            f.fingerprint =
-                report::fingerprint::of(f, snippet.as_deref().unwrap_or(&f.message), &file);
-        })
+        findings
+            .par_iter_mut()
+            .filter(|f| f.fingerprint.is_empty())
+            .for_each(|f| {
+                let text = f
+                    .location
+                    .as_ref()
+                    .and_then(|l| texts.get(&l.file))
+                    .and_then(Option::as_deref);
+                finding::fingerprint(f, text);
+            })
     });
 }
 

@@ -175,48 +175,65 @@ const CHUNK: usize = 1024;
 /// A line break inside a result, followed by the indentation of the results.
 const RESULT_LINE_BREAK: &str = "\n        ";
 
-/// The source texts of the files a chunk's findings point at (for snippets).
+/// The source texts of the files a chunk's related locations point at (for snippets).
 type Sources<'a> = HashMap<&'a str, Option<String>>;
 
-impl serde::Serialize for Results<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+/// One chunk's results as JSON text.
+type Rendered = Result<Vec<Box<serde_json::value::RawValue>>, String>;
+
+impl Results<'_> {
+    /// Render a chunk's results in parallel. A result quotes its finding's snippet;
+    /// the texts of the related locations (provenance) are read here.
+    fn render(&self, chunk: &[Finding]) -> Rendered {
         use rayon::prelude::*;
-        use serde::ser::SerializeSeq;
+        let mut files: Vec<&str> = chunk
+            .iter()
+            .flat_map(|f| &f.related)
+            .map(|l| l.file.as_str())
+            .collect();
+        files.sort_unstable();
+        files.dedup();
+        let root = self.paths.root();
+        let sources: Sources = files
+            .into_par_iter()
+            .map(|f| (f, crate::source::read_for_report(&root.join(f))))
+            .collect();
+        chunk
+            .par_iter()
+            .map(|f| {
+                let v = result_json(f, self.rule_index, self.paths, &sources);
+                // Written as the document's pretty printer would write it at its depth
+                // (`runs[0].results[i]`: 8 spaces); JSON strings hold no raw newline, so
+                // every newline is a line break.
+                let text = serde_json::to_string_pretty(&v)
+                    .unwrap_or_default()
+                    .replace('\n', RESULT_LINE_BREAK);
+                serde_json::value::RawValue::from_string(text).map_err(|e| e.to_string())
+            })
+            .collect()
+    }
+}
+
+impl serde::Serialize for Results<'_> {
+    /// Chunk by chunk: while this thread writes one chunk, the pool renders the next.
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
         let mut seq = s.serialize_seq(Some(self.findings.len()))?;
-        for chunk in self.findings.chunks(CHUNK) {
-            let texts: Vec<Box<serde_json::value::RawValue>> = crate::pool()
-                .install(|| {
-                    let mut files: Vec<&str> = chunk
-                        .iter()
-                        .flat_map(|f| f.location.iter().chain(&f.related))
-                        .map(|l| l.file.as_str())
-                        .collect();
-                    files.sort_unstable();
-                    files.dedup();
-                    let root = self.paths.root();
-                    let sources: Sources = files
-                        .into_par_iter()
-                        .map(|f| (f, crate::source::read_for_report(&root.join(f))))
-                        .collect();
-                    chunk
-                        .par_iter()
-                        .map(|f| {
-                            let v = result_json(f, self.rule_index, self.paths, &sources);
-                            // Written as the document's pretty printer would write it at
-                            // its depth (`runs[0].results[i]`: 8 spaces); JSON strings hold
-                            // no raw newline, so every newline is a line break.
-                            let text = serde_json::to_string_pretty(&v)
-                                .unwrap_or_default()
-                                .replace('\n', RESULT_LINE_BREAK);
-                            serde_json::value::RawValue::from_string(text)
-                                .map_err(|e| e.to_string())
-                        })
-                        .collect::<Result<_, String>>()
-                })
-                .map_err(<S::Error as serde::ser::Error>::custom)?;
-            for t in &texts {
-                seq.serialize_element(t)?;
-            }
+        let mut chunks = self.findings.chunks(CHUNK);
+        let mut next: Option<Rendered> = chunks
+            .next()
+            .map(|c| crate::pool().install(|| self.render(c)));
+        while let Some(current) = next.take() {
+            let texts = current.map_err(S::Error::custom)?;
+            let following = chunks.next();
+            let written = crate::pool().in_place_scope(|scope| {
+                if let Some(c) = following {
+                    let slot = &mut next;
+                    scope.spawn(move |_| *slot = Some(self.render(c)));
+                }
+                texts.iter().try_for_each(|t| seq.serialize_element(t))
+            });
+            written?;
         }
         seq.end()
     }
@@ -242,8 +259,8 @@ fn result_json(
         res["ruleIndex"] = json!(i);
     }
     if let Some(l) = &f.location {
-        let snip = snippet(sources, l);
-        res["locations"] = json!([physical(paths, l, snip.as_deref())]);
+        let snip = f.snippet.as_deref().filter(|s| !s.is_empty());
+        res["locations"] = json!([physical(paths, l, snip)]);
         res["partialFingerprints"] = json!({"mcpAudit/v1": f.fingerprint});
     }
     if !f.related.is_empty() {

@@ -94,19 +94,22 @@ impl Unit {
             Input::Doc(v) => Cow::Borrowed(v),
             Input::Compose(c) => Cow::Owned(serde_json::to_value(&**c).unwrap_or(Value::Null)),
             Input::Standalone(d) => Cow::Owned(
-                standalone_input(d, |doc| serde_json::to_value(doc).unwrap_or(Value::Null))
+                standalone_input(d, |doc, _| serde_json::to_value(doc).unwrap_or(Value::Null))
                     .unwrap_or(Value::Null),
             ),
         }
     }
 
-    /// The unit's Rego input document as the evaluator takes it.
-    pub fn rego_input(&self) -> regorus::Value {
+    /// The unit's Rego input document as the evaluator takes it, and for a standalone
+    /// Dockerfile the text it was built from (the unit's findings are located there).
+    pub fn rego_input(&self) -> (regorus::Value, Option<Arc<str>>) {
         match &self.input {
-            Input::Doc(v) => crate::rego_value::to_rego(v),
-            Input::Compose(c) => crate::rego_value::to_rego(&**c),
-            Input::Standalone(d) => standalone_input(d, |doc| crate::rego_value::to_rego(doc))
-                .unwrap_or(regorus::Value::Null),
+            Input::Doc(v) => (crate::rego_value::to_rego(v), None),
+            Input::Compose(c) => (crate::rego_value::to_rego(&**c), None),
+            Input::Standalone(d) => standalone_input(d, |doc, src| {
+                (crate::rego_value::to_rego(doc), Some(src.text.clone()))
+            })
+            .unwrap_or((regorus::Value::Null, None)),
         }
     }
 
@@ -169,7 +172,10 @@ struct UnitRef<'a> {
 /// `out` (which turns it into JSON or straight into a Rego value). `None` when the
 /// file cannot be read again: a file that changed into something else meanwhile (a
 /// FIFO, a much larger file) or vanished.
-fn standalone_input<R>(d: &Deferred, out: impl FnOnce(&StandaloneDoc) -> R) -> Option<R> {
+fn standalone_input<R>(
+    d: &Deferred,
+    out: impl FnOnce(&StandaloneDoc, &SourceFile) -> R,
+) -> Option<R> {
     let bytes = crate::source::read_bounded(&d.path, d.max_len).ok()?;
     let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
     let df = dockerfile::parse(&src);
@@ -194,15 +200,18 @@ fn standalone_input<R>(d: &Deferred, out: impl FnOnce(&StandaloneDoc) -> R) -> O
             &f.loc,
         ));
     }
-    Some(out(&StandaloneDoc {
-        kind: "dockerfile",
-        unit: UnitRef {
-            id: &src.display,
-            name: &src.display,
-            role: Role::StandaloneDockerfile.as_str(),
+    Some(out(
+        &StandaloneDoc {
+            kind: "dockerfile",
+            unit: UnitRef {
+                id: &src.display,
+                name: &src.display,
+                role: Role::StandaloneDockerfile.as_str(),
+            },
+            dockerfile: &view,
+            indeterminate: indet,
+            shared: &d.shared,
         },
-        dockerfile: &view,
-        indeterminate: indet,
-        shared: &d.shared,
-    }))
+        &src,
+    ))
 }
