@@ -17,12 +17,14 @@ pub fn to_rego<T: Serialize + ?Sized>(v: &T) -> Value {
 }
 
 /// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
-/// per key and thread (at most `MAX_KEYS`; rarer keys are allocated each time).
+/// per key and thread (at most `MAX_KEYS`; rarer keys are allocated each time). The
+/// table is looked up for every key of every input, hence a fast hash (the keys are
+/// field names and the scanned files' keys, bounded in number).
 pub fn key(k: &str) -> regorus::Rc<str> {
     const MAX_KEYS: usize = 4096;
+    type Table = std::collections::HashMap<String, regorus::Rc<str>, foldhash::fast::RandomState>;
     thread_local! {
-        static KEYS: std::cell::RefCell<std::collections::HashMap<String, regorus::Rc<str>>> =
-            std::cell::RefCell::new(std::collections::HashMap::new());
+        static KEYS: std::cell::RefCell<Table> = std::cell::RefCell::new(Table::default());
     }
     KEYS.with(|t| {
         let mut t = t.borrow_mut();

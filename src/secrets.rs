@@ -200,7 +200,55 @@ pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
 }
 
 /// Find credentials inside free text (commands, RUN lines).
+/// Whether [`mask_words`] or [`find_in_text`] could find anything in `text`: it holds
+/// the start of a credential shape ([`credential_kind`]: `ghp_`, `AKIA`, `xoxb-`, `sk-`,
+/// `-----BEGIN`…) or a part of a secret-suggesting name ([`name_suggests_secret`]:
+/// `SECRET`, `PASSW…`, `_KEY`, `TOKEN`…), in any case. Most instructions hold neither,
+/// and are then passed over in one search.
+pub fn might_hold_secret(text: &str) -> bool {
+    static HINTS: std::sync::OnceLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::OnceLock::new();
+    const NEEDLES: &[&str] = &[
+        // credential_kind's shapes
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "akia",
+        "asia",
+        "xox",
+        "sk-",
+        "-----begin",
+        // name_suggests_secret's parts
+        "secret",
+        "passw",
+        "passphrase",
+        "credential",
+        "apikey",
+        "_key",
+        "token",
+        "_pat",
+    ];
+    let hints = HINTS.get_or_init(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(NEEDLES)
+            .ok()
+    });
+    // (The automaton is built from constants; should it ever fail, scan everything.)
+    hints.as_ref().is_none_or(|h| h.is_match(text))
+}
+
 pub fn find_in_text(text: &str) -> Vec<&'static str> {
+    if !might_hold_secret(text) {
+        return Vec::new();
+    }
+    find_in_text_unfiltered(text)
+}
+
+fn find_in_text_unfiltered(text: &str) -> Vec<&'static str> {
     let mut out = Vec::new();
     for w in text
         .split(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '=' | ',' | ';' | '(' | ')'))
@@ -262,6 +310,13 @@ fn mask_range(out: &mut [u8], text: &str, start: usize, end: usize) {
 /// kept): `KEY=value` words whose name or value is secret, the legacy `ENV KEY value`
 /// form with a secret name, and credential-shaped words.
 pub fn mask_words(text: &str) -> String {
+    if !might_hold_secret(text) {
+        return text.to_string();
+    }
+    mask_words_unfiltered(text)
+}
+
+fn mask_words_unfiltered(text: &str) -> String {
     let mut out = text.as_bytes().to_vec();
     let mut words: Vec<(usize, &str)> = Vec::new();
     let mut start = None;
@@ -591,6 +646,59 @@ mod tests {
         assert!(
             !whole.contains("Zx9Qw8") && !whole.contains("Pw99x") && !whole.contains("ABCDEFGHIJ")
         );
+    }
+
+    #[test]
+    fn the_prefilter_passes_every_text_the_scans_would_change() {
+        let shapes = [
+            "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb",
+            "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS",
+            "AKIAABCDEFGHIJKLMNOP",
+            "xoxb-1234567890-abcdefghij",
+            "sk-proj-abcdefghijklmnopqrstuvwxyz",
+            "-----BEGIN RSA PRIVATE KEY-----",
+            "DB_PASSWORD=hunter2hunter2",
+            "db_passwd=q8Zr2LmW4xP1",
+            "MY_SECRET=q8Zr2LmW4xP1",
+            "Api_Key=q8Zr2LmW4xP1",
+            "GITHUB_TOKEN=q8Zr2LmW4xP1",
+            "token=q8Zr2LmW4xP1",
+            "TOKEN_GH=q8Zr2LmW4xP1",
+            "MY_PAT=q8Zr2LmW4xP1",
+            "PASSPHRASE=q8Zr2LmW4xP1",
+            "AWS_CREDENTIALS=q8Zr2LmW4xP1",
+            "SERVICE_APIKEY=q8Zr2LmW4xP1",
+        ];
+        let plain = [
+            "apt-get update && apt-get install -y curl",
+            "npm ci --omit=dev",
+            "PATH=/usr/local/bin:$PATH",
+            "NODE_ENV=production",
+            "[\"node\", \"index.js\"]",
+            "",
+        ];
+        for (i, t) in shapes.iter().chain(&plain).enumerate() {
+            for text in [
+                t.to_string(),
+                format!("RUN echo {t} && true"),
+                format!("ENV {t}"),
+            ] {
+                let changes = mask_words_unfiltered(&text) != text
+                    || !find_in_text_unfiltered(&text).is_empty();
+                if changes {
+                    assert!(might_hold_secret(&text), "{text}");
+                }
+                if i < shapes.len() && !text.starts_with("RUN echo") {
+                    assert!(
+                        changes || t.contains("BEGIN"),
+                        "a shape the scans miss: {text}"
+                    );
+                }
+            }
+        }
+        for t in plain {
+            assert!(!might_hold_secret(t), "{t}");
+        }
     }
 
     #[test]
