@@ -75,10 +75,11 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub struct PolicySet {
     engine: regorus::Engine,
     /// The same policies compiled for regorus's bytecode VM (RVM): one program per
-    /// input kind, with an entry point per rule's `deny` and `applicable` (a VM resets
-    /// a cache slot per rule of its program before each run, so a program holds only
-    /// what its kind runs); `None` runs the tree-walking interpreter.
-    programs: Option<BTreeMap<String, std::sync::Arc<regorus::rvm::program::Program>>>,
+    /// catalog rule (by index), with its `deny` and `applicable` as entry points. A VM
+    /// resets a cache slot for every Rego rule of its program before each run, so a
+    /// program holds only what one rule reaches (a Compose service rule: tens of slots;
+    /// all Compose rules in one program: 460). `None` runs the tree-walking interpreter.
+    programs: Option<Vec<std::sync::Arc<regorus::rvm::program::Program>>>,
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
@@ -117,42 +118,26 @@ impl Evaluator {
 /// and reported as an evaluation error (besides `limits.rego_eval_seconds`).
 pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 
-/// A per-thread evaluator: a VM per input kind with that kind's shared program
-/// loaded, or an engine clone.
+/// A per-thread evaluator: a VM per rule with the rule's shared program loaded
+/// (made on the rule's first use), or an engine clone.
 pub enum Worker {
-    Vm(BTreeMap<String, Box<regorus::rvm::vm::RegoVM>>),
+    Vm(Vec<Option<Box<regorus::rvm::vm::RegoVM>>>),
     Interpreter(Box<regorus::Engine>),
 }
 
-/// The evaluator of one input kind.
-enum KindEval<'a> {
+/// The evaluator of one rule, its input set.
+enum RuleEval<'a> {
     Vm(&'a mut regorus::rvm::vm::RegoVM),
     Interpreter(&'a mut regorus::Engine),
 }
 
-impl Worker {
-    fn for_kind(&mut self, kind: &str) -> Option<KindEval<'_>> {
-        match self {
-            Worker::Vm(vms) => vms.get_mut(kind).map(|vm| KindEval::Vm(vm)),
-            Worker::Interpreter(e) => Some(KindEval::Interpreter(e)),
-        }
-    }
-}
-
-impl KindEval<'_> {
-    fn set_input(&mut self, v: regorus::Value) {
-        match self {
-            KindEval::Vm(vm) => vm.set_input(v),
-            KindEval::Interpreter(e) => e.set_input(v),
-        }
-    }
-
+impl RuleEval<'_> {
     fn eval(&mut self, path: &str) -> Result<regorus::Value, String> {
         match self {
-            KindEval::Vm(vm) => vm
+            RuleEval::Vm(vm) => vm
                 .execute_entry_point_by_name(path)
                 .map_err(|e| e.to_string()),
-            KindEval::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
+            RuleEval::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
         }
     }
 }
@@ -229,7 +214,7 @@ impl PolicySet {
         // A policy the VM cannot compile (e.g. one using `with`) leaves all rules on
         // the interpreter: same findings, only slower.
         let programs = match Evaluator::from_env() {
-            Evaluator::Vm if !rules.is_empty() => compile_programs(&mut engine, &rules, &by_kind)
+            Evaluator::Vm if !rules.is_empty() => compile_programs(&mut engine, &rules)
                 .map_err(|e| {
                     if profiling() {
                         eprintln!("evaluator: interpreter ({e:#})");
@@ -260,23 +245,38 @@ impl PolicySet {
         self.rules.iter().find(|r| r.id == id)
     }
 
-    /// A per-worker evaluator (cheap: the compiled policy is shared).
+    /// A per-worker evaluator (cheap: the compiled policies are shared).
     pub fn worker(&self) -> Worker {
         match &self.programs {
-            Some(programs) => Worker::Vm(
-                programs
-                    .iter()
-                    .map(|(kind, p)| {
-                        let mut vm = regorus::rvm::vm::RegoVM::new();
-                        vm.load_program(p.clone());
-                        vm.set_max_instructions(MAX_INSTRUCTIONS);
-                        vm.set_strict_builtin_errors(false);
-                        vm.set_execution_timer_config(self.timer);
-                        (kind.clone(), Box::new(vm))
-                    })
-                    .collect(),
-            ),
+            Some(programs) => Worker::Vm(programs.iter().map(|_| None).collect()),
             None => Worker::Interpreter(Box::new(self.engine.clone())),
+        }
+    }
+
+    /// Rule `i`'s evaluator in `worker`, its VM given `input` (the interpreter is
+    /// given it once per unit, in `evaluate`).
+    fn rule_eval<'w>(
+        &self,
+        worker: &'w mut Worker,
+        i: usize,
+        input: &regorus::Value,
+    ) -> Option<RuleEval<'w>> {
+        match worker {
+            Worker::Vm(vms) => {
+                let program = self.programs.as_ref()?.get(i)?;
+                let vm = vms.get_mut(i)?.get_or_insert_with(|| {
+                    let mut vm = regorus::rvm::vm::RegoVM::new();
+                    vm.load_program(program.clone());
+                    vm.set_max_instructions(MAX_INSTRUCTIONS);
+                    vm.set_strict_builtin_errors(false);
+                    vm.set_execution_timer_config(self.timer);
+                    Box::new(vm)
+                });
+                // (A shared value: the clone is a reference.)
+                vm.set_input(input.clone());
+                Some(RuleEval::Vm(vm))
+            }
+            Worker::Interpreter(e) => Some(RuleEval::Interpreter(e)),
         }
     }
 
@@ -294,16 +294,25 @@ impl PolicySet {
         enabled: &dyn Fn(&RuleMeta) -> bool,
     ) -> Vec<RuleOutput> {
         let rules = self.rules_for(kind);
-        let Some(mut worker) = worker.for_kind(kind).filter(|_| !rules.is_empty()) else {
+        if rules.is_empty() {
             return Vec::new();
-        };
-        worker.set_input(input);
+        }
+        if let Worker::Interpreter(e) = worker {
+            e.set_input(input.clone());
+        }
         rules
             .iter()
             .copied()
             .filter(|&i| enabled(&self.rules[i]))
             .map(|i| {
                 let r = &self.rules[i];
+                let Some(mut worker) = self.rule_eval(worker, i, &input) else {
+                    return RuleOutput {
+                        rule: i,
+                        applicable: true,
+                        results: Err("no compiled program for the rule".into()),
+                    };
+                };
                 let applicable = !r.has_applicable
                     || matches!(
                         worker.eval(&r.applicable_path()),
@@ -331,37 +340,30 @@ impl PolicySet {
     }
 }
 
-/// Compile the rules of each input kind into an RVM program.
+/// Compile each rule into its RVM program.
 fn compile_programs(
     engine: &mut regorus::Engine,
     rules: &[RuleMeta],
-    by_kind: &BTreeMap<String, Vec<usize>>,
-) -> Result<BTreeMap<String, std::sync::Arc<regorus::rvm::program::Program>>> {
+) -> Result<Vec<std::sync::Arc<regorus::rvm::program::Program>>> {
     let first: regorus::Rc<str> = rules[0].deny_path().as_str().into();
     let compiled = engine
         .compile_with_entrypoint(&first)
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("cannot compile the policies for the Rego VM")?;
-    by_kind
+    rules
         .iter()
-        .map(|(kind, idx)| {
-            let of_kind: Vec<&RuleMeta> = idx.iter().map(|&i| &rules[i]).collect();
-            Ok((kind.clone(), compile_program(&compiled, &of_kind)?))
-        })
+        .map(|r| compile_program(&compiled, r))
         .collect()
 }
 
-/// Compile the given rules' `deny` and `applicable` rules into one RVM program.
+/// Compile a rule's `deny` and `applicable` Rego rules into one RVM program.
 fn compile_program(
     compiled: &regorus::CompiledPolicy,
-    rules: &[&RuleMeta],
+    r: &RuleMeta,
 ) -> Result<std::sync::Arc<regorus::rvm::program::Program>> {
-    let mut entries: Vec<String> = Vec::new();
-    for r in rules {
-        entries.push(r.deny_path());
-        if r.has_applicable {
-            entries.push(r.applicable_path());
-        }
+    let mut entries: Vec<String> = vec![r.deny_path()];
+    if r.has_applicable {
+        entries.push(r.applicable_path());
     }
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     regorus::languages::rego::compiler::Compiler::compile_from_policy(compiled, &refs)
