@@ -214,13 +214,15 @@ impl PolicySet {
         // A policy the VM cannot compile (e.g. one using `with`) leaves all rules on
         // the interpreter: same findings, only slower.
         let programs = match Evaluator::from_env() {
-            Evaluator::Vm if !rules.is_empty() => compile_programs(&mut engine, &rules)
-                .map_err(|e| {
-                    if profiling() {
-                        eprintln!("evaluator: interpreter ({e:#})");
-                    }
-                })
-                .ok(),
+            Evaluator::Vm if !rules.is_empty() => {
+                crate::phase("policies (vm)", || compile_programs(&mut engine, &rules))
+                    .map_err(|e| {
+                        if profiling() {
+                            eprintln!("evaluator: interpreter ({e:#})");
+                        }
+                    })
+                    .ok()
+            }
             _ => None,
         };
         // Analyse the modules once here, not once per worker clone (a policy added
