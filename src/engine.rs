@@ -74,12 +74,9 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 #[derive(Clone)]
 pub struct PolicySet {
     engine: regorus::Engine,
-    /// The same policies compiled for regorus's bytecode VM (RVM): one program per
-    /// catalog rule (by index), with its `deny` and `applicable` as entry points. A VM
-    /// resets a cache slot for every Rego rule of its program before each run, so a
-    /// program holds only what one rule reaches (a Compose service rule: tens of slots;
-    /// all Compose rules in one program: 460). `None` runs the tree-walking interpreter.
-    programs: Option<Vec<std::sync::Arc<regorus::rvm::program::Program>>>,
+    /// The same policies for regorus's bytecode VM (RVM); `None` runs every rule on the
+    /// tree-walking interpreter.
+    vm: Option<std::sync::Arc<VmPrograms>>,
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
@@ -118,11 +115,22 @@ impl Evaluator {
 /// and reported as an evaluation error (besides `limits.rego_eval_seconds`).
 pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 
-/// A per-thread evaluator: a VM per rule with the rule's shared program loaded
-/// (made on the rule's first use), or an engine clone.
-pub enum Worker {
-    Vm(Vec<Option<Box<regorus::rvm::vm::RegoVM>>>),
-    Interpreter(Box<regorus::Engine>),
+/// The RVM programs: one per catalog rule (by index), with its `deny` and `applicable`
+/// as entry points, compiled on the rule's first use (a scan of Dockerfiles compiles
+/// their 9 rules, not all 80). A VM resets a cache slot for every Rego rule of its
+/// program before each run, so a program holds only what one rule reaches (a Compose
+/// service rule: tens of slots; all Compose rules in one program: 460).
+struct VmPrograms {
+    compiled: regorus::CompiledPolicy,
+    /// `None` once the rule is known not to compile (e.g. `with`): the interpreter runs it.
+    programs: Vec<std::sync::OnceLock<Option<std::sync::Arc<regorus::rvm::program::Program>>>>,
+}
+
+/// A per-thread evaluator: a VM per rule with the rule's shared program loaded, and
+/// an engine clone for the rules the interpreter runs (each made on first use).
+pub struct Worker {
+    vms: Vec<Option<Box<regorus::rvm::vm::RegoVM>>>,
+    engine: Option<Box<regorus::Engine>>,
 }
 
 /// The evaluator of one rule, its input set.
@@ -211,17 +219,23 @@ impl PolicySet {
                 by_kind.entry(k.clone()).or_default().push(i);
             }
         }
-        // A policy the VM cannot compile (e.g. one using `with`) leaves all rules on
-        // the interpreter: same findings, only slower.
-        let programs = match Evaluator::from_env() {
+        // A rule the VM cannot compile (e.g. one using `with`) runs on the interpreter:
+        // same findings, only slower.
+        let vm = match Evaluator::from_env() {
             Evaluator::Vm if !rules.is_empty() => {
-                crate::phase("policies (vm)", || compile_programs(&mut engine, &rules))
+                crate::phase("policies (vm)", || compile_policy(&mut engine, &rules))
                     .map_err(|e| {
                         if profiling() {
                             eprintln!("evaluator: interpreter ({e:#})");
                         }
                     })
                     .ok()
+                    .map(|compiled| {
+                        std::sync::Arc::new(VmPrograms {
+                            compiled,
+                            programs: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
+                        })
+                    })
             }
             _ => None,
         };
@@ -232,7 +246,7 @@ impl PolicySet {
             .ok();
         Ok(PolicySet {
             engine,
-            programs,
+            vm,
             timer: None,
             rules,
             by_kind,
@@ -249,24 +263,42 @@ impl PolicySet {
 
     /// A per-worker evaluator (cheap: the compiled policies are shared).
     pub fn worker(&self) -> Worker {
-        match &self.programs {
-            Some(programs) => Worker::Vm(programs.iter().map(|_| None).collect()),
-            None => Worker::Interpreter(Box::new(self.engine.clone())),
+        Worker {
+            vms: self.rules.iter().map(|_| None).collect(),
+            engine: None,
         }
     }
 
-    /// Rule `i`'s evaluator in `worker`, its VM given `input` (the interpreter is
-    /// given it once per unit, in `evaluate`).
+    /// Rule `i`'s VM program, compiled on first use; `None`: the interpreter runs it.
+    fn program(&self, i: usize) -> Option<&std::sync::Arc<regorus::rvm::program::Program>> {
+        let vm = self.vm.as_ref()?;
+        vm.programs
+            .get(i)?
+            .get_or_init(|| {
+                let rule = &self.rules[i];
+                compile_program(&vm.compiled, rule)
+                    .map_err(|e| {
+                        if profiling() {
+                            eprintln!("evaluator: interpreter for {} ({e:#})", rule.id);
+                        }
+                    })
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    /// Rule `i`'s evaluator in `worker`: its VM given `input`, or the interpreter
+    /// (given `input` once per unit: `interpreter_input` says whether it has it).
     fn rule_eval<'w>(
         &self,
         worker: &'w mut Worker,
         i: usize,
         input: &regorus::Value,
-    ) -> Option<RuleEval<'w>> {
-        match worker {
-            Worker::Vm(vms) => {
-                let program = self.programs.as_ref()?.get(i)?;
-                let vm = vms.get_mut(i)?.get_or_insert_with(|| {
+        interpreter_input: &mut bool,
+    ) -> RuleEval<'w> {
+        match self.program(i) {
+            Some(program) => {
+                let vm = worker.vms[i].get_or_insert_with(|| {
                     let mut vm = regorus::rvm::vm::RegoVM::new();
                     vm.load_program(program.clone());
                     vm.set_max_instructions(MAX_INSTRUCTIONS);
@@ -276,9 +308,17 @@ impl PolicySet {
                 });
                 // (A shared value: the clone is a reference.)
                 vm.set_input(input.clone());
-                Some(RuleEval::Vm(vm))
+                RuleEval::Vm(vm)
             }
-            Worker::Interpreter(e) => Some(RuleEval::Interpreter(e)),
+            None => {
+                let e = worker
+                    .engine
+                    .get_or_insert_with(|| Box::new(self.engine.clone()));
+                if !std::mem::replace(interpreter_input, true) {
+                    e.set_input(input.clone());
+                }
+                RuleEval::Interpreter(e)
+            }
         }
     }
 
@@ -299,22 +339,14 @@ impl PolicySet {
         if rules.is_empty() {
             return Vec::new();
         }
-        if let Worker::Interpreter(e) = worker {
-            e.set_input(input.clone());
-        }
+        let mut interpreter_input = false;
         rules
             .iter()
             .copied()
             .filter(|&i| enabled(&self.rules[i]))
             .map(|i| {
                 let r = &self.rules[i];
-                let Some(mut worker) = self.rule_eval(worker, i, &input) else {
-                    return RuleOutput {
-                        rule: i,
-                        applicable: true,
-                        results: Err("no compiled program for the rule".into()),
-                    };
-                };
+                let mut worker = self.rule_eval(worker, i, &input, &mut interpreter_input);
                 let applicable = !r.has_applicable
                     || matches!(
                         worker.eval(&r.applicable_path()),
@@ -342,20 +374,16 @@ impl PolicySet {
     }
 }
 
-/// Compile each rule into its RVM program.
-fn compile_programs(
+/// Compile the policies for the RVM compiler (rules become programs in `compile_program`).
+fn compile_policy(
     engine: &mut regorus::Engine,
     rules: &[RuleMeta],
-) -> Result<Vec<std::sync::Arc<regorus::rvm::program::Program>>> {
+) -> Result<regorus::CompiledPolicy> {
     let first: regorus::Rc<str> = rules[0].deny_path().as_str().into();
-    let compiled = engine
+    engine
         .compile_with_entrypoint(&first)
         .map_err(|e| anyhow::anyhow!("{e}"))
-        .context("cannot compile the policies for the Rego VM")?;
-    rules
-        .iter()
-        .map(|r| compile_program(&compiled, r))
-        .collect()
+        .context("cannot compile the policies for the Rego VM")
 }
 
 /// Compile a rule's `deny` and `applicable` Rego rules into one RVM program.

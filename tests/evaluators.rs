@@ -56,8 +56,8 @@ fn vm_and_interpreter_agree_on_every_fixture() {
     assert!(vm_verdicts == verdicts, "the verdicts or the score differ");
 }
 
-/// A custom policy the VM cannot compile (the `with` keyword) still runs: every rule
-/// then goes to the interpreter.
+/// A custom policy the VM cannot compile (the `with` keyword) still runs: that rule
+/// goes to the interpreter, the others stay on the VM.
 #[test]
 fn policy_the_vm_cannot_compile_runs_on_the_interpreter() {
     let dir = tempfile::tempdir().unwrap();
