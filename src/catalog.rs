@@ -60,7 +60,8 @@ impl FromStr for Severity {
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleMeta {
     pub id: String,
-    pub title: String,
+    /// (Shared with every finding of the rule.)
+    pub title: std::sync::Arc<str>,
     pub description: String,
     pub severity: Severity,
     /// Input kinds the rule is evaluated for (`dockerfile`, `compose_service`, ...).
@@ -68,7 +69,8 @@ pub struct RuleMeta {
     /// When a unit of another kind evaluates this rule, its findings are kept but
     /// superseded by this rule (DF-001 → EC-001 on a bound Compose service).
     pub superseded_by: Option<String>,
-    pub remediation: String,
+    /// (Shared with every finding of the rule.)
+    pub remediation: std::sync::Arc<str>,
     pub references: Vec<String>,
     /// Rego package, e.g. `mcp_audit.df.mcp_df_001`.
     pub package: String,
@@ -165,12 +167,12 @@ pub fn parse_metadata(source_name: &str, src: &str) -> Result<Option<RuleMeta>, 
     }
     Ok(Some(RuleMeta {
         id: raw.custom.id,
-        title: raw.title.trim().to_string(),
+        title: raw.title.trim().into(),
         description: raw.description.trim().to_string(),
         severity,
         kinds: raw.custom.kinds,
         superseded_by: raw.custom.superseded_by,
-        remediation: raw.custom.remediation.trim().to_string(),
+        remediation: raw.custom.remediation.trim().into(),
         references: raw.custom.references,
         package,
         source: source_name.to_string(),

@@ -191,7 +191,7 @@ pub fn readme_table(rules: &[RuleMeta]) -> String {
     for r in rules {
         let title = match &r.superseded_by {
             Some(by) => format!("{} (superseded by {by} on a bound service)", r.title),
-            None => r.title.clone(),
+            None => r.title.to_string(),
         };
         t.push_str(&format!(
             "| [{}](docs/rules/{}.md) | {} | {} |\n",

@@ -18,13 +18,13 @@ pub struct Suppression {
 pub struct Finding {
     pub rule: String,
     pub severity: Severity,
-    pub title: String,
+    pub title: std::sync::Arc<str>,
     pub message: String,
     pub location: Option<Loc>,
     /// Provenance: the other places that made the value what it is.
     pub related: Vec<Loc>,
     pub units: Vec<String>,
-    pub help: String,
+    pub help: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
         .get("msg")
         .and_then(|m| m.as_str())
         .map(str::to_string)
-        .unwrap_or_else(|| rule.title.clone());
+        .unwrap_or_else(|| rule.title.to_string());
     let location = result.get("loc").and_then(loc_from);
     let mut related: Vec<Loc> = result
         .get("related")
