@@ -241,6 +241,14 @@ pub fn might_hold_secret(text: &str) -> bool {
     hints.as_ref().is_none_or(|h| h.is_match(text))
 }
 
+/// [`mask_words`] and [`find_in_text`] of one text, with one prefilter search.
+pub fn mask_and_find(text: &str) -> (String, Vec<&'static str>) {
+    if !might_hold_secret(text) {
+        return (text.to_string(), Vec::new());
+    }
+    (mask_words_unfiltered(text), find_in_text_unfiltered(text))
+}
+
 pub fn find_in_text(text: &str) -> Vec<&'static str> {
     if !might_hold_secret(text) {
         return Vec::new();

@@ -558,11 +558,18 @@ fn fingerprints_survive_inserted_lines_and_change_with_the_value() {
 }
 
 fn json_scan(dir: &std::path::Path, extra: &[&str]) -> serde_json::Value {
+    json_scan_of(dir, &["."], extra)
+}
+
+/// `scan PATHS --format json` run in `dir`.
+fn json_scan_of(dir: &std::path::Path, paths: &[&str], extra: &[&str]) -> serde_json::Value {
     let out = Command::cargo_bin("mcp-audit")
         .unwrap()
         .env_clear()
         .current_dir(dir)
-        .args(["scan", ".", "--format", "json", "--fail-on", "critical"])
+        .arg("scan")
+        .args(paths)
+        .args(["--format", "json", "--fail-on", "critical"])
         .args(extra)
         .assert()
         .success()
@@ -1193,22 +1200,15 @@ fn changed_files_are_judged_in_their_repository_context() {
         "services:\n  files-mcp:\n    build: ./server\n    image: ghcr.io/acme/files-mcp:1.0.0\n",
     )
     .unwrap();
-    let scan = |args: &[&str]| -> serde_json::Value {
-        let out = Command::cargo_bin("mcp-audit")
+    let unit_ids = |v: &serde_json::Value| -> Vec<String> {
+        v["units"]
+            .as_array()
             .unwrap()
-            .env_clear()
-            .current_dir(repo)
-            .arg("scan")
-            .args(args)
-            .args(["--format", "json", "--fail-on", "critical"])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_json::from_slice(&out).unwrap()
+            .iter()
+            .map(|u| u["id"].as_str().unwrap().to_string())
+            .collect()
     };
-    let v = scan(&["server/Dockerfile"]);
+    let v = json_scan_of(repo, &["server/Dockerfile"], &[]);
     let files: std::collections::BTreeSet<&str> = v["findings"]
         .as_array()
         .unwrap()
@@ -1216,25 +1216,16 @@ fn changed_files_are_judged_in_their_repository_context() {
         .filter_map(|f| f["location"]["file"].as_str())
         .collect();
     assert_eq!(files, ["server/Dockerfile"].into_iter().collect(), "{v:#}");
-    let units: Vec<&str> = v["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap())
-        .collect();
+    let units = unit_ids(&v);
     // The service built from the Dockerfile (no longer a standalone unit), not the
     // unrelated Dockerfile.
     assert_eq!(units, ["compose.yaml#files-mcp"], "{v:#}");
     // The whole repository: both.
-    let all = scan(&["."]);
-    let ids: Vec<&str> = all["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| u["id"].as_str().unwrap())
-        .collect();
+    let ids = unit_ids(&json_scan_of(repo, &["."], &[]));
     assert!(
-        ids.contains(&"other.Dockerfile") && ids.contains(&"compose.yaml#files-mcp"),
+        ["other.Dockerfile", "compose.yaml#files-mcp"]
+            .iter()
+            .all(|id| ids.iter().any(|i| i == id)),
         "{ids:?}"
     );
 }

@@ -214,8 +214,7 @@ pub struct CmdView {
 }
 
 fn redact_text(t: &str) -> (String, Vec<&'static str>) {
-    let found = crate::secrets::find_in_text(t);
-    (crate::secrets::mask_words(t), found)
+    crate::secrets::mask_and_find(t)
 }
 
 fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile) -> InstView {
