@@ -129,6 +129,78 @@ lazy_static! {
 }
 
 // ---------------------------------------------------------------------------
+// Per-thread regex front cache (std only)
+// ---------------------------------------------------------------------------
+
+/// Bumped by `configure` and `clear`: a thread whose front cache was filled
+/// under an older generation empties it before its next lookup.
+#[cfg(all(feature = "regex", feature = "std"))]
+static GENERATION: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(0);
+
+/// Capacity of the shared regex cache as last configured; the front cache
+/// holds at most this many patterns (0 disables it, as it does the shared one).
+#[cfg(all(feature = "regex", feature = "std"))]
+static REGEX_CAPACITY: core::sync::atomic::AtomicUsize = core::sync::atomic::AtomicUsize::new(256); // Config::default().regex
+
+#[cfg(all(feature = "regex", feature = "std"))]
+struct LocalRegexes {
+    generation: usize,
+    map: std::collections::HashMap<String, alloc::sync::Arc<regex::Regex>>,
+}
+
+#[cfg(all(feature = "regex", feature = "std"))]
+std::thread_local! {
+    static LOCAL_REGEX: core::cell::RefCell<LocalRegexes> = core::cell::RefCell::new(LocalRegexes {
+        generation: 0,
+        map: std::collections::HashMap::new(),
+    });
+}
+
+/// This thread's compiled `pattern`, if it has one from the current generation.
+#[cfg(all(feature = "regex", feature = "std"))]
+pub(crate) fn local_regex(pattern: &str) -> Option<alloc::sync::Arc<regex::Regex>> {
+    use core::sync::atomic::Ordering;
+    let generation = GENERATION.load(Ordering::Acquire);
+    LOCAL_REGEX.with(|local| {
+        let mut local = local.borrow_mut();
+        if local.generation != generation {
+            local.map.clear();
+            local.generation = generation;
+            return None;
+        }
+        local.map.get(pattern).cloned()
+    })
+}
+
+/// Keep `re` in this thread's front cache (emptied when it is full).
+#[cfg(all(feature = "regex", feature = "std"))]
+pub(crate) fn remember_local_regex(pattern: &str, re: &alloc::sync::Arc<regex::Regex>) {
+    use core::sync::atomic::Ordering;
+    let capacity = REGEX_CAPACITY.load(Ordering::Acquire);
+    if capacity == 0 {
+        return;
+    }
+    LOCAL_REGEX.with(|local| {
+        let mut local = local.borrow_mut();
+        if local.map.len() >= capacity {
+            local.map.clear();
+        }
+        local
+            .map
+            .insert(String::from(pattern), alloc::sync::Arc::clone(re));
+    });
+}
+
+#[cfg(all(feature = "regex", feature = "std"))]
+fn invalidate_local_regexes(capacity: Option<usize>) {
+    use core::sync::atomic::Ordering;
+    if let Some(capacity) = capacity {
+        REGEX_CAPACITY.store(capacity, Ordering::Release);
+    }
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+}
+
+// ---------------------------------------------------------------------------
 // Global glob cache
 // ---------------------------------------------------------------------------
 
@@ -153,6 +225,8 @@ pub fn configure(config: Config) {
 
     #[cfg(feature = "regex")]
     REGEX_CACHE.lock().resize(regex);
+    #[cfg(all(feature = "regex", feature = "std"))]
+    invalidate_local_regexes(Some(regex));
 
     #[cfg(feature = "glob")]
     GLOB_CACHE.lock().resize(glob);
@@ -165,6 +239,8 @@ pub fn configure(config: Config) {
 pub fn clear() {
     #[cfg(feature = "regex")]
     REGEX_CACHE.lock().clear();
+    #[cfg(all(feature = "regex", feature = "std"))]
+    invalidate_local_regexes(None);
 
     #[cfg(feature = "glob")]
     GLOB_CACHE.lock().clear();

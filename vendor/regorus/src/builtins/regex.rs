@@ -9,6 +9,7 @@ use crate::lexer::Span;
 use crate::value::Value;
 use crate::*;
 
+use alloc::sync::Arc;
 use anyhow::{bail, Result};
 use regex::{Regex, RegexBuilder};
 
@@ -38,7 +39,29 @@ fn compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
 
 /// Compile a regex pattern, using the cache when the `cache` feature
 /// is enabled and falling back to direct compilation otherwise.
-fn get_or_compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
+///
+/// With `std`, each thread first looks in its own small cache of shared
+/// `Arc<Regex>`es: no lock is taken on a hit, and the regex keeps its match
+/// cache between calls (a cloned `Regex` starts with an empty pool and has to
+/// rebuild its lazy DFA on first use). `cache::clear()` and
+/// `cache::configure()` invalidate every thread's cache.
+fn get_or_compile_regex(pattern: &str) -> core::result::Result<Arc<Regex>, regex::Error> {
+    #[cfg(all(feature = "cache", feature = "std"))]
+    {
+        if let Some(re) = crate::cache::local_regex(pattern) {
+            return Ok(re);
+        }
+        let re = Arc::new(shared_or_compile_regex(pattern)?);
+        crate::cache::remember_local_regex(pattern, &re);
+        Ok(re)
+    }
+    #[cfg(not(all(feature = "cache", feature = "std")))]
+    {
+        shared_or_compile_regex(pattern).map(Arc::new)
+    }
+}
+
+fn shared_or_compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Error> {
     #[cfg(feature = "cache")]
     {
         {
@@ -66,7 +89,7 @@ fn get_or_compile_regex(pattern: &str) -> core::result::Result<Regex, regex::Err
 ///   that it propagates as a hard error even in non-strict mode.
 /// - Syntax errors produce a span-attached "invalid regex" error that the
 ///   evaluator may swallow to `Undefined` in non-strict mode (OPA-compatible).
-fn compile_regex_for_builtin(span: &Span, pattern: &str) -> Result<Regex> {
+fn compile_regex_for_builtin(span: &Span, pattern: &str) -> Result<Arc<Regex>> {
     get_or_compile_regex(pattern).map_err(|e| match e {
         regex::Error::CompiledTooBig(_) => {
             anyhow::Error::new(crate::utils::limits::LimitError::RegexSizeLimitExceeded {

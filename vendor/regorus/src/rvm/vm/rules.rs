@@ -2,9 +2,10 @@
 // Licensed under the MIT License.
 
 use crate::rvm::instructions::FunctionCallParams;
-use crate::rvm::program::{RuleInfo, RuleType};
+use crate::rvm::program::{Program, RuleInfo, RuleType};
 use crate::value::Value;
 use alloc::format;
+use alloc::sync::Arc;
 use alloc::vec::Vec;
 use core::convert::TryFrom as _;
 use core::mem;
@@ -221,16 +222,8 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or_else(|| VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        let program = Arc::clone(&self.program);
+        let rule_info = self.rule_info_in(&program, rule_index)?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -387,16 +380,8 @@ impl RegoVM {
             });
         }
 
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or_else(|| VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        let program = Arc::clone(&self.program);
+        let rule_info = self.rule_info_in(&program, rule_index)?;
 
         let is_function_rule = rule_info.function_info.is_some();
 
@@ -735,16 +720,8 @@ impl RegoVM {
         } = frame_data;
 
         let rule_idx = usize::from(rule_index);
-        let rule_info = self
-            .program
-            .rule_infos
-            .get(rule_idx)
-            .ok_or_else(|| VmError::RuleInfoMissing {
-                index: rule_index,
-                pc: self.pc,
-                available: self.program.rule_infos.len(),
-            })?
-            .clone();
+        let program = Arc::clone(&self.program);
+        let rule_info = self.rule_info_in(&program, rule_index)?;
 
         let result_from_rule = if rule_failed_due_to_inconsistency {
             Value::Undefined
@@ -874,7 +851,8 @@ impl RegoVM {
         &mut self,
         frame_data: &mut RuleFrameData,
     ) -> Result<Option<usize>> {
-        let rule_info = self.get_rule_info(frame_data.rule_index)?;
+        let program = Arc::clone(&self.program);
+        let rule_info = self.rule_info_in(&program, frame_data.rule_index)?;
         match frame_data.phase {
             RuleFramePhase::ExecutingDestructuring => {
                 self.rule_frame_after_destructuring_success(frame_data, &rule_info)
@@ -888,20 +866,21 @@ impl RegoVM {
         &mut self,
         frame_data: &mut RuleFrameData,
     ) -> Result<Option<usize>> {
-        let rule_info = self.get_rule_info(frame_data.rule_index)?;
+        let program = Arc::clone(&self.program);
+        let rule_info = self.rule_info_in(&program, frame_data.rule_index)?;
         self.rule_frame_after_failure(frame_data, &rule_info)
     }
 
-    fn get_rule_info(&self, rule_index: u16) -> Result<RuleInfo> {
-        let idx = usize::from(rule_index);
-        self.program
+    /// The rule's info, borrowed from `program` (a clone of `self.program`'s
+    /// `Arc`) rather than copied: rules are called on every evaluation.
+    fn rule_info_in<'p>(&self, program: &'p Program, rule_index: u16) -> Result<&'p RuleInfo> {
+        program
             .rule_infos
-            .get(idx)
-            .cloned()
+            .get(usize::from(rule_index))
             .ok_or_else(|| VmError::RuleInfoMissing {
                 index: rule_index,
                 pc: self.pc,
-                available: self.program.rule_infos.len(),
+                available: program.rule_infos.len(),
             })
     }
 
