@@ -15,6 +15,7 @@ use crate::parse::compose::{loc_json, CNode, ComposeFile};
 use crate::parse::dockerfile::{self, Dockerfile};
 use crate::parse::metadata::Metadata;
 use crate::source::{Loc, SourceFile};
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use stage::DockerfileView;
@@ -846,11 +847,178 @@ fn oci_dockerfile(
     None
 }
 
+/// What the service loop of [`units`] needs of the project being resolved.
+struct ProjectContext<'a> {
+    parsed: &'a Parsed,
+    extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
+    read_errors: &'a BTreeMap<PathBuf, String>,
+    config: &'a Config,
+    show: &'a (dyn Fn(&Path) -> String + Sync),
+    file_names: &'a [String],
+    compose_dir: &'a Path,
+    variant: Option<&'a str>,
+    base_services: &'a BTreeMap<String, project::MergedService>,
+    project_json: &'a Arc<Value>,
+    project_without_services: &'a Arc<Value>,
+    shared: &'a Shared,
+}
+
+/// A Compose service's unit, the Dockerfile it is bound to, and the image it builds.
+struct ServiceUnit {
+    unit: Unit,
+    bound: Option<PathBuf>,
+    built: Option<BuiltImage>,
+}
+
+/// The unit of one Compose service, bound to its Dockerfile by `b`.
+fn service_unit(
+    ctx: &ProjectContext<'_>,
+    ms: project::MergedService,
+    svc: Service,
+    b: Binding,
+) -> ServiceUnit {
+    let mut bound = None;
+    let mut built = None;
+    let mut indet = Vec::new();
+    let build_args: BTreeMap<String, String> = svc
+        .build
+        .as_ref()
+        .map(|b| {
+            b.args
+                .iter()
+                .map(|(k, v)| (k.clone(), v.value.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut opaque = b.opaque_reason.clone();
+    let mut dockerfile_path: Option<String> = None;
+    // The directory of the bound Dockerfile (absolute): its mcp-manifest.json belongs to the service.
+    let bound_dir: Option<PathBuf> = b
+        .path
+        .as_ref()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    let view: Option<DockerfileView> = {
+        let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
+            Some((src, df))
+        } else if let Some(p) = &b.path {
+            let read_error = ctx
+                .read_errors
+                .get(p)
+                .map(|e| format!("Dockerfile {} (via {}) {e}", p.display(), b.via));
+            match lookup_dockerfile(ctx.parsed, ctx.extra, p) {
+                Some(pd) => {
+                    bound = Some(p.clone());
+                    Some((&pd.src, &pd.df))
+                }
+                None => {
+                    opaque = Some(read_error.unwrap_or_else(|| {
+                        format!("Dockerfile {} (via {}) does not exist", p.display(), b.via)
+                    }));
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        match pd {
+            Some((src, df)) => {
+                dockerfile_path = Some(src.display.clone());
+                match stage::resolve(src, df, b.target.as_deref(), &build_args) {
+                    Ok(mut v) => {
+                        unresolved_build_args(&svc, &mut v);
+                        Some(v)
+                    }
+                    Err(stage::TargetError::UnknownTarget(t)) => {
+                        opaque = Some(format!(
+                            "build target {t:?} is not a stage of {}",
+                            src.display
+                        ));
+                        None
+                    }
+                    Err(stage::TargetError::NoStages) => {
+                        opaque = Some(format!("{} has no FROM instruction", src.display));
+                        None
+                    }
+                }
+            }
+            None => None,
+        }
+    };
+    // Images built here: a registry `server.json` OCI package is linked to them (MCP-MD-012).
+    if let (Some(img), Some(p), Some(_)) = (&svc.image, &b.path, &view) {
+        built = Some(BuiltImage {
+            service: svc.name.clone(),
+            image: img.value.clone(),
+            dockerfile: normalize(p),
+            target: b.target.clone(),
+            build_args: build_args.clone(),
+            labels: ms
+                .node
+                .get("build")
+                .and_then(|b| b.get("labels"))
+                .map(CNode::to_json),
+        });
+    }
+    if let Some(img) = &svc.image {
+        if img.indeterminate {
+            indet.push(indeterminate(
+                "image",
+                &["MCP-SC-001"],
+                unresolved_names(img),
+                &img.loc,
+            ));
+        }
+    }
+    let role = role_of(&svc, view.as_ref(), ctx.config);
+    let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
+    let indet = merge_same_place(indet);
+    let manifest = bound_dir
+        .as_ref()
+        .and_then(|dir| ctx.parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
+        .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
+    let variant_suffix = ctx.variant.map(|v| format!("@{v}")).unwrap_or_default();
+    let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
+    let unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
+                      "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
+    let base_service = ctx
+        .base_services
+        .get(svc.name.as_str())
+        .map(|b| Service::from_node(&b.key, &b.node));
+    let env_files = env_files(&svc, ctx.compose_dir, ctx.show, &ctx.parsed.fence);
+    let unit = Unit {
+        id,
+        name: svc.name.clone(),
+        kind: "compose_service",
+        role,
+        input: Input::Compose(Box::new(ComposeParts {
+            kind: "compose_service",
+            unit: unit_json,
+            service: svc,
+            effective: eff,
+            dockerfile: view,
+            manifest,
+            indeterminate: indet,
+            raw: ms.node,
+            // The names of all services only for hubs (CS-003 reads them): a
+            // large project would otherwise cost every unit the whole list.
+            project: if role == Role::Hub {
+                ctx.project_json.clone()
+            } else {
+                ctx.project_without_services.clone()
+            },
+            base_service,
+            env_files,
+            shared: ctx.shared.clone(),
+        })),
+    };
+    ServiceUnit { unit, bound, built }
+}
+
 /// Builds every unit from the parsed files.
 pub fn units(
     parsed: &Parsed,
     config: &Config,
-    show: &dyn Fn(&Path) -> String,
+    show: &(dyn Fn(&Path) -> String + Sync),
 ) -> (Vec<Unit>, Vec<FileErrors>) {
     let mut out = Vec::new();
     let mut extra_errors = Vec::new();
@@ -902,161 +1070,67 @@ pub fn units(
                 }
             }
         }
-        for ms in services {
-            let mut svc = Service::from_node(&ms.key, &ms.node);
-            svc.one_shot = completed.contains(&svc.name)
-                && svc.restart.as_ref().is_none_or(|r| r.value == "no");
-            let compose_file = &files[ms.file].display;
-            let b = bind(&svc, &compose_dir, config, compose_file);
-            let mut indet = Vec::new();
-            let build_args: BTreeMap<String, String> = svc
-                .build
-                .as_ref()
-                .map(|b| {
-                    b.args
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.value.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            let mut opaque = b.opaque_reason.clone();
-            let mut dockerfile_path: Option<String> = None;
-            // The directory of the bound Dockerfile (absolute): its mcp-manifest.json belongs to the service.
-            let bound_dir: Option<PathBuf> = b
-                .path
-                .as_ref()
-                .and_then(|p| p.parent().map(Path::to_path_buf));
-            let view: Option<DockerfileView> = {
-                let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
-                    Some((src, df))
-                } else if let Some(p) = &b.path {
-                    let mut read_error = None;
-                    if lookup_dockerfile(parsed, &extra, p).is_none() && p.is_file() {
-                        let read = parsed.fence.read(p);
-                        if let Err(e) = &read {
-                            read_error =
-                                Some(format!("Dockerfile {} (via {}) {e}", p.display(), b.via));
-                        }
-                        if let Ok(bytes) = read {
-                            let src = Arc::new(SourceFile::from_bytes(
-                                p,
-                                p.display().to_string(),
-                                &bytes,
-                            ));
-                            let df = dockerfile::parse(&src);
-                            extra_errors.extend(FileErrors::of_dockerfile(&src, &df));
-                            extra.insert(p.clone(), ParsedDockerfile { src, df });
-                        }
-                    }
-                    match lookup_dockerfile(parsed, &extra, p) {
-                        Some(pd) => {
-                            bound.insert(p.clone());
-                            Some((&pd.src, &pd.df))
-                        }
-                        None => {
-                            opaque = Some(read_error.unwrap_or_else(|| {
-                                format!("Dockerfile {} (via {}) does not exist", p.display(), b.via)
-                            }));
-                            None
-                        }
-                    }
-                } else {
-                    None
-                };
-                match pd {
-                    Some((src, df)) => {
-                        dockerfile_path = Some(src.display.clone());
-                        match stage::resolve(src, df, b.target.as_deref(), &build_args) {
-                            Ok(mut v) => {
-                                unresolved_build_args(&svc, &mut v);
-                                Some(v)
-                            }
-                            Err(stage::TargetError::UnknownTarget(t)) => {
-                                opaque = Some(format!(
-                                    "build target {t:?} is not a stage of {}",
-                                    src.display
-                                ));
-                                None
-                            }
-                            Err(stage::TargetError::NoStages) => {
-                                opaque = Some(format!("{} has no FROM instruction", src.display));
-                                None
-                            }
-                        }
-                    }
-                    None => None,
-                }
-            };
-            // Images built here: a registry `server.json` OCI package is linked to them (MCP-MD-012).
-            if let (Some(img), Some(p), Some(_)) = (&svc.image, &b.path, &view) {
-                built.push(BuiltImage {
-                    service: svc.name.clone(),
-                    image: img.value.clone(),
-                    dockerfile: normalize(p),
-                    target: b.target.clone(),
-                    build_args: build_args.clone(),
-                    labels: ms
-                        .node
-                        .get("build")
-                        .and_then(|b| b.get("labels"))
-                        .map(CNode::to_json),
-                });
-            }
-            if let Some(img) = &svc.image {
-                if img.indeterminate {
-                    indet.push(indeterminate(
-                        "image",
-                        &["MCP-SC-001"],
-                        unresolved_names(img),
-                        &img.loc,
-                    ));
-                }
-            }
-            let role = role_of(&svc, view.as_ref(), config);
-            let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
-            let indet = merge_same_place(indet);
-            let manifest = bound_dir
-                .as_ref()
-                .and_then(|dir| parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
-                .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
-            let variant_suffix = proj
-                .variant
-                .as_ref()
-                .map(|v| format!("@{v}"))
-                .unwrap_or_default();
-            let id = format!("{}#{}{}", file_names[0], svc.name, variant_suffix);
-            let unit = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": file_names, "variant": proj.variant,
-                              "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
-            let base_service = base_services
-                .get(svc.name.as_str())
-                .map(|b| Service::from_node(&b.key, &b.node));
-            let env_files = env_files(&svc, &compose_dir, show, &parsed.fence);
-            out.push(Unit {
-                id,
-                name: svc.name.clone(),
-                kind: "compose_service",
-                role,
-                input: Input::Compose(Box::new(ComposeParts {
-                    kind: "compose_service",
-                    unit,
-                    service: svc,
-                    effective: eff,
-                    dockerfile: view,
-                    manifest,
-                    indeterminate: indet,
-                    raw: ms.node,
-                    // The names of all services only for hubs (CS-003 reads them): a
-                    // large project would otherwise cost every unit the whole list.
-                    project: if role == Role::Hub {
-                        project_json.clone()
-                    } else {
-                        project_without_services.clone()
-                    },
-                    base_service,
-                    env_files,
-                    shared: shared.clone(),
-                })),
+        // Each service bound to its Dockerfile, in parallel; then the Dockerfiles the
+        // walk did not find (odd names) are read and parsed, one at a time, into
+        // `extra`; then each service's unit is built, in parallel.
+        let services: Vec<(project::MergedService, Service, Binding)> =
+            crate::pool().install(|| {
+                services
+                    .into_par_iter()
+                    .map(|ms| {
+                        let mut svc = Service::from_node(&ms.key, &ms.node);
+                        svc.one_shot = completed.contains(&svc.name)
+                            && svc.restart.as_ref().is_none_or(|r| r.value == "no");
+                        let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
+                        (ms, svc, b)
+                    })
+                    .collect()
             });
+        // Why a bound Dockerfile could not be read, by path.
+        let mut read_errors: BTreeMap<PathBuf, String> = BTreeMap::new();
+        for p in services.iter().filter_map(|(_, _, b)| b.path.as_deref()) {
+            if lookup_dockerfile(parsed, &extra, p).is_some()
+                || read_errors.contains_key(p)
+                || !p.is_file()
+            {
+                continue;
+            }
+            match parsed.fence.read(p) {
+                Err(e) => {
+                    read_errors.insert(p.to_path_buf(), e.to_string());
+                }
+                Ok(bytes) => {
+                    let src = Arc::new(SourceFile::from_bytes(p, p.display().to_string(), &bytes));
+                    let df = dockerfile::parse(&src);
+                    extra_errors.extend(FileErrors::of_dockerfile(&src, &df));
+                    extra.insert(p.to_path_buf(), ParsedDockerfile { src, df });
+                }
+            }
+        }
+        let ctx = ProjectContext {
+            parsed,
+            extra: &extra,
+            read_errors: &read_errors,
+            config,
+            show,
+            file_names: &file_names,
+            compose_dir: &compose_dir,
+            variant: proj.variant.as_deref(),
+            base_services: &base_services,
+            project_json: &project_json,
+            project_without_services: &project_without_services,
+            shared: &shared,
+        };
+        let service_units: Vec<ServiceUnit> = crate::pool().install(|| {
+            services
+                .into_par_iter()
+                .map(|(ms, svc, b)| service_unit(&ctx, ms, svc, b))
+                .collect()
+        });
+        for su in service_units {
+            bound.extend(su.bound);
+            built.extend(su.built);
+            out.push(su.unit);
         }
     }
 
