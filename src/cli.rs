@@ -340,6 +340,8 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     if engine::profiling() {
         let (d, unit) = engine::slowest_unit();
         eprintln!("slowest unit {:>10.1} ms {unit}", d.as_secs_f64() * 1e3);
+        let (d, file) = engine::slowest_file();
+        eprintln!("slowest file {:>10.1} ms {file}", d.as_secs_f64() * 1e3);
         for (rule, us, n) in engine::profile_report() {
             eprintln!(
                 "{rule:12} {:>10.1} ms {n:>7} evals {:>8.1} µs/eval",

@@ -523,17 +523,40 @@ fn record(rule: &str, d: std::time::Duration) {
 static SLOWEST: std::sync::Mutex<(std::time::Duration, String)> =
     std::sync::Mutex::new((std::time::Duration::ZERO, String::new()));
 
-/// Note how long one unit took (input built and every rule evaluated).
+/// Time spent on each file: its parsing, then every unit it is the first file of.
+static FILE_TIMES: std::sync::Mutex<BTreeMap<String, std::time::Duration>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// Note how long one unit took (input built and every rule evaluated). The time is
+/// also counted to the unit's file: the part of its id before `#`.
 pub fn record_unit(unit: &str, d: std::time::Duration) {
     let mut s = SLOWEST.lock().unwrap_or_else(|e| e.into_inner());
     if d > s.0 {
         *s = (d, unit.to_string());
     }
+    drop(s);
+    record_file(unit.split('#').next().unwrap_or(unit), d);
+}
+
+/// Count `d` (parsing, or one of its units) to `file`.
+pub fn record_file(file: &str, d: std::time::Duration) {
+    let mut times = FILE_TIMES.lock().unwrap_or_else(|e| e.into_inner());
+    *times.entry(file.to_string()).or_default() += d;
 }
 
 /// The unit that took longest, and how long.
 pub fn slowest_unit() -> (std::time::Duration, String) {
     SLOWEST.lock().unwrap_or_else(|e| e.into_inner()).clone()
+}
+
+/// The file that took longest (parsing and its units, summed over threads), and how long.
+pub fn slowest_file() -> (std::time::Duration, String) {
+    let times = FILE_TIMES.lock().unwrap_or_else(|e| e.into_inner());
+    times
+        .iter()
+        .max_by_key(|(_, d)| **d)
+        .map(|(f, d)| (*d, f.clone()))
+        .unwrap_or_default()
 }
 
 /// Rules by total evaluation time: (rule, total µs, evaluations).

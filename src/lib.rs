@@ -286,13 +286,19 @@ fn parse_one(
     limits: &YamlLimits,
     fence: &resolve::ReadFence,
 ) -> (ParseOut, Option<FileDirectives>) {
+    let t0 = engine::profiling().then(std::time::Instant::now);
     let src = match read_source(path, settings.max_file_size, &settings.root) {
         Ok(s) => s,
         Err(e) => return (read_failure(path, kind, settings, e), None),
     };
+    let display = t0.map(|_| src.display.clone());
     let dirs = suppress::directives(&src);
     let dirs = (!dirs.is_empty()).then(|| (src.display.clone(), dirs));
-    (parse_source(path, kind, settings, limits, fence, src), dirs)
+    let out = parse_source(path, kind, settings, limits, fence, src);
+    if let (Some(t0), Some(display)) = (t0, display) {
+        engine::record_file(&display, t0.elapsed());
+    }
+    (out, dirs)
 }
 
 fn read_failure(path: &Path, kind: FileKind, settings: &Settings, e: String) -> ParseOut {

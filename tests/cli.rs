@@ -1229,3 +1229,42 @@ fn changed_files_are_judged_in_their_repository_context() {
         "{ids:?}"
     );
 }
+
+/// `MCP_AUDIT_PROFILE=1` names the slowest unit and the slowest file (its parse plus
+/// its units): the numbers the benchmark reports for "no single file takes more than
+/// 100 ms".
+#[test]
+fn profile_names_the_slowest_unit_and_file() {
+    let out = bin()
+        .env("MCP_AUDIT_PROFILE", "1")
+        .args([
+            "scan",
+            "fixtures/stacks/001-central-hub",
+            "--format",
+            "json",
+        ])
+        .assert()
+        .get_output()
+        .clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    let ms_and_name = |prefix: &str| -> (f64, String) {
+        let line = err
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` line in {err}"));
+        let mut parts = line.split_whitespace();
+        let ms: f64 = parts.next().unwrap().parse().unwrap();
+        assert_eq!(parts.next(), Some("ms"), "{line}");
+        (ms, parts.collect::<Vec<_>>().join(" "))
+    };
+    let (unit_ms, unit) = ms_and_name("slowest unit");
+    let (file_ms, file) = ms_and_name("slowest file");
+    assert!(!unit.is_empty(), "{err}");
+    // The file is a scanned file, named as findings name it, and it took at least as
+    // long as any one unit (a unit's time counts to its file).
+    assert!(
+        common::root().join(&file).is_file(),
+        "{file} is not a file of the scan"
+    );
+    assert!(file_ms >= unit_ms, "{file_ms} < {unit_ms}\n{err}");
+}
