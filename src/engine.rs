@@ -753,6 +753,54 @@ mod tests {
         );
     }
 
+    /// The vendored regorus change (vendor/regorus/PATCH.md): a rule reached through
+    /// an import alias (`common.ok` after `import data.t.common`) is called directly,
+    /// not by building the whole package as a virtual document and indexing it (which
+    /// evaluated every rule of the package on each reference).
+    #[test]
+    fn vm_calls_a_rule_behind_an_import_alias_directly() {
+        let common = "package t.common\nimport rego.v1\n\
+                      ok if input.x == 1\n\
+                      kinds := [\"a\", \"b\"]\n\
+                      costly := count([y | some y in numbers.range(1, 1000)])\n";
+        let rule = "package t.r\nimport data.t.common\nimport rego.v1\n\
+                    a if common.ok\n\
+                    b := common.kinds[1]\n\
+                    c := common\n";
+        let mut e = new_engine();
+        e.add_policy("common.rego".into(), common.into()).unwrap();
+        e.add_policy("r.rego".into(), rule.into()).unwrap();
+        let input = regorus::Value::from_json_str(r#"{"x": 1}"#).unwrap();
+        let compiled = e.compile_with_entrypoint(&"data.t.r.a".into()).unwrap();
+        let compile = |entries: &[&str]| {
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, entries)
+                .unwrap()
+        };
+        let package_lookups = |p: &regorus::rvm::program::Program| {
+            p.instructions
+                .iter()
+                .filter(|i| {
+                    matches!(
+                        i,
+                        regorus::rvm::Instruction::VirtualDataDocumentLookup { .. }
+                    )
+                })
+                .count()
+        };
+        assert_eq!(package_lookups(&compile(&["data.t.r.a", "data.t.r.b"])), 0);
+        // The package itself as a value still is one.
+        assert_eq!(package_lookups(&compile(&["data.t.r.c"])), 1);
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(compile(&["data.t.r.a", "data.t.r.b", "data.t.r.c"]));
+        vm.set_input(input.clone());
+        e.set_input(input);
+        for entry in ["data.t.r.a", "data.t.r.b", "data.t.r.c"] {
+            let on_vm = vm.execute_entry_point_by_name(entry).unwrap();
+            assert_eq!(on_vm, e.eval_rule(entry.to_string()).unwrap(), "{entry}");
+            assert_ne!(on_vm, regorus::Value::Undefined, "{entry}");
+        }
+    }
+
     #[test]
     fn test_names_found_at_line_start() {
         let n = test_names("test_a if {\n  x\n}\n# test_b\ntest_c if true\n");

@@ -334,6 +334,23 @@ impl<'a> Compiler<'a> {
         let import_key =
             append_path_component(&self.current_package, root).map_err(CompilerError::from)?;
         if let Some(import_expr) = self.policy.inner.imports.get(&import_key) {
+            // `import data.a.b` then `b.c`: compile `data.a.b.c` as if written in full,
+            // so that a rule under the import is called directly, rather than the
+            // whole package `data.a.b` being built as a virtual document (every rule
+            // in it evaluated) and then indexed.
+            if let Ok(import_chain) = parse_reference_chain(import_expr) {
+                if matches!(&import_chain.root, ReferenceRoot::Variable(r) if r == "data")
+                    && !import_chain.components.is_empty()
+                {
+                    let mut components = import_chain.components;
+                    components.extend(chain.components.iter().cloned());
+                    let full = ReferenceChain {
+                        root: import_chain.root,
+                        components,
+                    };
+                    return self.compile_data_chain(&full, span);
+                }
+            }
             let import_reg =
                 self.compile_rego_expr_with_span(import_expr, import_expr.span(), false)?;
             if chain.components.is_empty() {
