@@ -7,7 +7,9 @@ use crate::catalog::{RuleMeta, Severity};
 use crate::finding::Finding;
 use crate::source::Loc;
 use crate::ScanResult;
+use serde::Serialize;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 pub const INFORMATION_URI: &str = "https://github.com/mcp-audit/mcp-audit";
@@ -64,19 +66,75 @@ fn rule_json(r: &RuleMeta) -> Value {
 
 /// A SARIF region: 1-based lines and columns (Unicode code points, as declared in
 /// `columnKind`), end column exclusive, with the snippet text.
-fn region(loc: &Loc, snippet: Option<&str>) -> Value {
-    let mut r = json!({"startLine": loc.line, "startColumn": loc.col, "endLine": loc.end_line, "endColumn": loc.end_col.max(if loc.end_line == loc.line { loc.col + 1 } else { 1 })});
-    if let Some(s) = snippet {
-        r["snippet"] = json!({"text": s});
-    }
-    r
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region<'a> {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<Text<'a>>,
 }
 
-fn physical(paths: &Paths, loc: &Loc, snippet: Option<&str>) -> Value {
-    json!({"physicalLocation": {
-        "artifactLocation": {"uri": paths.uri(&loc.file), "uriBaseId": "SRCROOT"},
-        "region": region(loc, snippet),
-    }})
+fn region<'a>(loc: &Loc, snippet: Option<Cow<'a, str>>) -> Region<'a> {
+    Region {
+        start_line: loc.line,
+        start_column: loc.col,
+        end_line: loc.end_line,
+        end_column: loc.end_col.max(if loc.end_line == loc.line {
+            loc.col + 1
+        } else {
+            1
+        }),
+        snippet: snippet.map(|text| Text { text }),
+    }
+}
+
+/// `{"text": …}` (messages and snippets).
+#[derive(Serialize)]
+struct Text<'a> {
+    text: Cow<'a, str>,
+}
+
+impl<'a> Text<'a> {
+    fn of(text: &'a str) -> Self {
+        Text {
+            text: Cow::Borrowed(text),
+        }
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Physical<'a> {
+    physical_location: PhysicalLocation<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation<'a> {
+    artifact_location: ArtifactLocation,
+    region: Region<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactLocation {
+    uri: String,
+    uri_base_id: &'static str,
+}
+
+fn physical<'a>(paths: &Paths, loc: &Loc, snippet: Option<Cow<'a, str>>) -> Physical<'a> {
+    Physical {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: paths.uri(&loc.file),
+                uri_base_id: "SRCROOT",
+            },
+            region: region(loc, snippet),
+        },
+    }
 }
 
 /// The document as text.
@@ -244,47 +302,98 @@ fn snippet(sources: &Sources, loc: &Loc) -> Option<String> {
     crate::secrets::masked_slice(text, loc.start, loc.end).filter(|s| !s.is_empty())
 }
 
-fn result_json(
-    f: &Finding,
+/// One SARIF result. Fields serialize in this order, the optional ones only when
+/// present.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'a str,
+    level: &'static str,
+    message: Text<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[Physical<'a>; 1]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_fingerprints: Option<Fingerprints<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<Related<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
+    properties: Properties<'a>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints<'a> {
+    #[serde(rename = "mcpAudit/v1")]
+    v1: &'a str,
+}
+
+/// A provenance location.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Related<'a> {
+    physical_location: PhysicalLocation<'a>,
+    id: usize,
+    message: Text<'static>,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    status: &'static str,
+    justification: &'a str,
+}
+
+#[derive(Serialize)]
+struct Properties<'a> {
+    severity: &'static str,
+    units: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<&'a Value>,
+}
+
+fn result_json<'a>(
+    f: &'a Finding,
     rule_index: &HashMap<&str, usize>,
     paths: &Paths,
     sources: &Sources,
-) -> Value {
-    let mut res = json!({
-        "ruleId": f.rule,
-        "level": level(f.severity),
-        "message": {"text": f.message},
-    });
-    if let Some(i) = rule_index.get(f.rule.as_str()) {
-        res["ruleIndex"] = json!(i);
+) -> SarifResult<'a> {
+    SarifResult {
+        rule_id: &f.rule,
+        level: level(f.severity),
+        message: Text::of(&f.message),
+        rule_index: rule_index.get(f.rule.as_str()).copied(),
+        locations: f.location.as_ref().map(|l| {
+            let snip = f.snippet.as_deref().filter(|s| !s.is_empty());
+            [physical(paths, l, snip.map(Cow::Borrowed))]
+        }),
+        partial_fingerprints: f
+            .location
+            .as_ref()
+            .map(|_| Fingerprints { v1: &f.fingerprint }),
+        related_locations: f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Related {
+                physical_location: physical(paths, l, snippet(sources, l).map(Cow::Owned))
+                    .physical_location,
+                id: i + 1,
+                message: Text::of("provenance"),
+            })
+            .collect(),
+        suppressions: f.suppressed.as_ref().map(|s| {
+            [Suppression {
+                kind: "external",
+                status: "accepted",
+                justification: &s.justification,
+            }]
+        }),
+        properties: Properties {
+            severity: f.severity.as_str(),
+            units: &f.units,
+            evidence: f.evidence.as_ref(),
+        },
     }
-    if let Some(l) = &f.location {
-        let snip = f.snippet.as_deref().filter(|s| !s.is_empty());
-        res["locations"] = json!([physical(paths, l, snip)]);
-        res["partialFingerprints"] = json!({"mcpAudit/v1": f.fingerprint});
-    }
-    if !f.related.is_empty() {
-        res["relatedLocations"] = Value::Array(
-            f.related
-                .iter()
-                .enumerate()
-                .map(|(i, l)| {
-                    let mut v = physical(paths, l, snippet(sources, l).as_deref());
-                    v["id"] = json!(i + 1);
-                    v["message"] = json!({"text": "provenance"});
-                    v
-                })
-                .collect(),
-        );
-    }
-    if let Some(s) = &f.suppressed {
-        res["suppressions"] =
-            json!([{"kind": "external", "status": "accepted", "justification": s.justification}]);
-    }
-    let mut props = json!({"severity": f.severity.as_str(), "units": f.units});
-    if let Some(e) = &f.evidence {
-        props["evidence"] = e.clone();
-    }
-    res["properties"] = props;
-    res
 }
