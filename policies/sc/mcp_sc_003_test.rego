@@ -138,3 +138,7 @@ test_runs_outside_the_chain_are_ignored if {
 	d2 := with_instructions(d, [lint])
 	count(mcp_sc_003.deny) == 0 with input as d2
 }
+
+test_runner_programs_are_the_first_words_of_the_runners if {
+	mcp_sc_003.runner_programs == {rn.words[0] | some rn in mcp_sc_003.runners}
+}
