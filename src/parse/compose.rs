@@ -123,6 +123,20 @@ impl CNode {
             _ => {}
         }
     }
+    /// A string scalar as the raw views show it: redacted when it was interpolated
+    /// from a secret-named variable of the environment.
+    pub fn shown_text<'a>(&self, s: &'a str) -> std::borrow::Cow<'a, str> {
+        if self
+            .vars
+            .iter()
+            .any(|v| v.origin == "set" && crate::secrets::name_suggests_secret(&v.name))
+        {
+            std::borrow::Cow::Owned(crate::secrets::redact(s))
+        } else {
+            std::borrow::Cow::Borrowed(s)
+        }
+    }
+
     /// Plain JSON (for `inspect` and the raw service view given to policies),
     /// mappings annotated with `loc` and `key_locs`.
     pub fn to_json(&self) -> serde_json::Value {
@@ -134,15 +148,7 @@ impl CNode {
             CVal::Float(f) => serde_json::Number::from_f64(*f)
                 .map(J::Number)
                 .unwrap_or(J::Null),
-            CVal::Str(s)
-                if self.vars.iter().any(|v| {
-                    v.origin == "set" && crate::secrets::name_suggests_secret(&v.name)
-                }) =>
-            {
-                // Interpolated from a secret-named variable of the environment.
-                J::String(crate::secrets::redact(s))
-            }
-            CVal::Str(s) => J::String(s.clone()),
+            CVal::Str(s) => J::String(self.shown_text(s).into_owned()),
             CVal::Seq(s) => J::Array(s.iter().map(CNode::to_json).collect()),
             CVal::Map(m) => {
                 let mut o = serde_json::Map::new();

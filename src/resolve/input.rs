@@ -83,7 +83,93 @@ pub struct ComposeParts {
 }
 
 fn raw_service<S: serde::Serializer>(node: &CNode, s: S) -> Result<S::Ok, S::Error> {
-    super::redact_raw(node.to_json()).serialize(s)
+    RawView {
+        node,
+        at: RawPlace::Top,
+    }
+    .serialize(s)
+}
+
+/// Where a node of the raw service view sits: its redaction depends on it.
+#[derive(Clone, Copy)]
+enum RawPlace<'a> {
+    Top,
+    /// The value of this key of a mapping.
+    Field(&'a str),
+    /// An item of a list.
+    Item,
+}
+
+/// A Compose node serialized as `redact_raw(node.to_json())` is, without building
+/// that JSON tree first: mappings carry `loc` and `key_locs` after their entries, and
+/// string values are redacted by their key (`redact_field`) or as list items
+/// (`redact_item`). (Both targets, a JSON value and a Rego value, are maps where a
+/// repeated key keeps its first place and its last value, as the JSON tree did.)
+struct RawView<'a> {
+    node: &'a CNode,
+    at: RawPlace<'a>,
+}
+
+impl Serialize for RawView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::parse::compose::CVal;
+        use serde::ser::SerializeMap;
+        match &self.node.v {
+            CVal::Null => s.serialize_unit(),
+            CVal::Bool(b) => s.serialize_bool(*b),
+            // As a JSON number holds it: a non-negative integer is unsigned.
+            CVal::Int(i) => match u64::try_from(*i) {
+                Ok(u) => s.serialize_u64(u),
+                Err(_) => s.serialize_i64(*i),
+            },
+            CVal::Float(f) if f.is_finite() => s.serialize_f64(*f),
+            CVal::Float(_) => s.serialize_unit(),
+            CVal::Str(text) => {
+                let text = self.node.shown_text(text);
+                match self.at {
+                    RawPlace::Top => s.serialize_str(&text),
+                    RawPlace::Field(k) => {
+                        let mut text = text.into_owned();
+                        super::redact_field(k, &mut text);
+                        s.serialize_str(&text)
+                    }
+                    RawPlace::Item => {
+                        let mut text = text.into_owned();
+                        super::redact_item(&mut text);
+                        s.serialize_str(&text)
+                    }
+                }
+            }
+            CVal::Seq(items) => s.collect_seq(items.iter().map(|node| RawView {
+                node,
+                at: RawPlace::Item,
+            })),
+            CVal::Map(entries) => {
+                let mut m = s.serialize_map(Some(entries.len() + 2))?;
+                for (k, node) in entries {
+                    m.serialize_entry(
+                        &k.name,
+                        &RawView {
+                            node,
+                            at: RawPlace::Field(&k.name),
+                        },
+                    )?;
+                }
+                m.serialize_entry("loc", &self.node.loc)?;
+                m.serialize_entry("key_locs", &KeyLocs(entries))?;
+                m.end()
+            }
+        }
+    }
+}
+
+/// The `key_locs` of a raw mapping: each key's location.
+struct KeyLocs<'a>(&'a [(crate::parse::compose::CKey, CNode)]);
+
+impl Serialize for KeyLocs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, _)| (&k.name, &k.loc)))
+    }
 }
 
 impl Unit {
@@ -214,4 +300,70 @@ fn standalone_input<R>(
         },
         &src,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::compose::{self, InterpEnv};
+    use crate::parse::yaml::YamlLimits;
+
+    /// `RawView` gives what the JSON tree gave (`redact_raw(node.to_json())`): the same
+    /// JSON text, key order included, and the same Rego value.
+    fn assert_same_raw(display: &str, text: &str, env: &InterpEnv) -> usize {
+        let src = SourceFile::from_str(display, text);
+        let Ok(file) = compose::load(&src, env, &YamlLimits::default()) else {
+            return 0;
+        };
+        let Some(services) = file.root.get("services") else {
+            return 0;
+        };
+        let mut n = 0;
+        for node in services.map().iter().map(|(_, v)| v).chain([&file.root]) {
+            let tree = super::super::redact_raw(node.to_json());
+            let view = RawView {
+                node,
+                at: RawPlace::Top,
+            };
+            assert_eq!(
+                serde_json::to_string(&serde_json::to_value(&view).unwrap()).unwrap(),
+                serde_json::to_string(&tree).unwrap(),
+                "{display}"
+            );
+            assert_eq!(
+                crate::rego_value::to_rego(&view),
+                crate::rego_value::to_rego(&tree),
+                "{display}"
+            );
+            n += 1;
+        }
+        n
+    }
+
+    #[test]
+    fn raw_view_serializes_the_redacted_json_tree() {
+        let mut env = InterpEnv::default();
+        env.dotenv.insert(
+            "DB_PASSWORD".into(),
+            ("s3cr3t-Pa55".into(), ".env:1".into()),
+        );
+        let crafted = "services:\n  app:\n    image: app:1\n    environment:\n      DB_PASSWORD: hunter2hunter2\n      PASS_FROM_ENV: ${DB_PASSWORD}\n      TOKEN: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb\n      REF: /run/secrets/db\n      PORT: 8080\n      RATIO: 0.5\n      NEG: -3\n      EMPTY:\n      ON: true\n    command: [\"--token=ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb\", \"API_KEY=abcdef123456\", \"plain\"]\n    labels:\n      loc: a label named loc\n      key_locs: another\n    build:\n      args:\n        - NPM_TOKEN=npm_abcdefghijklmnop\n        - VERSION=1.2\n    healthcheck:\n      test: [\"CMD\", \"curl\", \"postgres://u:pw123456@db/x\"]\n";
+        assert_eq!(assert_same_raw("compose.yaml", crafted, &env), 2);
+        let mut files = 0;
+        let walk = ignore::WalkBuilder::new(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        )
+        .hidden(false)
+        .build();
+        for e in walk.flatten() {
+            let p = e.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if !(name.contains("compose") && (name.ends_with(".yml") || name.ends_with(".yaml"))) {
+                continue;
+            }
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            files += usize::from(assert_same_raw(&p.display().to_string(), &text, &env) > 0);
+        }
+        assert!(files > 20, "{files} compose fixtures");
+    }
 }

@@ -696,8 +696,10 @@ fn env_files(
     Value::Array(out)
 }
 
-/// Redact secret values in the raw Compose view (`environment`, `build.args`).
-fn redact_raw(mut raw: Value) -> Value {
+/// Redact secret values in the raw Compose view (`environment`, `build.args`): the
+/// JSON-tree form of what `input::RawView` serializes, kept as its test's reference.
+#[cfg(test)]
+pub(crate) fn redact_raw(mut raw: Value) -> Value {
     fn fix(v: &mut Value) {
         match v {
             Value::Object(m) => {
@@ -706,11 +708,7 @@ fn redact_raw(mut raw: Value) -> Value {
                         continue;
                     }
                     if let Value::String(s) = x {
-                        if let Some(i) = crate::secrets::classify(k, s) {
-                            if i.credential || i.kind != "reference" {
-                                *s = crate::secrets::redact(s);
-                            }
-                        }
+                        redact_field(k, s);
                     } else {
                         fix(x);
                     }
@@ -719,15 +717,7 @@ fn redact_raw(mut raw: Value) -> Value {
             Value::Array(a) => {
                 for x in a.iter_mut() {
                     if let Value::String(s) = x {
-                        if let Some((k, val)) = s.split_once('=') {
-                            if let Some(i) = crate::secrets::classify(k, val) {
-                                if i.credential || i.kind != "reference" {
-                                    *s = format!("{k}={}", crate::secrets::redact(val));
-                                }
-                            }
-                        } else if !crate::secrets::find_in_text(s).is_empty() {
-                            *s = crate::secrets::redact(s);
-                        }
+                        redact_item(s);
                     } else {
                         fix(x);
                     }
@@ -738,6 +728,30 @@ fn redact_raw(mut raw: Value) -> Value {
     }
     fix(&mut raw);
     raw
+}
+
+/// [`redact_raw`] of a string under key `k`: a secret value (by its name or shape,
+/// not a reference) is redacted.
+pub(crate) fn redact_field(k: &str, s: &mut String) {
+    if let Some(i) = crate::secrets::classify(k, s) {
+        if i.credential || i.kind != "reference" {
+            *s = crate::secrets::redact(s);
+        }
+    }
+}
+
+/// [`redact_raw`] of a string in a list: `KEY=value` as `redact_field`, other text
+/// when it holds a credential.
+pub(crate) fn redact_item(s: &mut String) {
+    if let Some((k, val)) = s.split_once('=') {
+        if let Some(i) = crate::secrets::classify(k, val) {
+            if i.credential || i.kind != "reference" {
+                *s = format!("{k}={}", crate::secrets::redact(val));
+            }
+        }
+    } else if !crate::secrets::find_in_text(s).is_empty() {
+        *s = crate::secrets::redact(s);
+    }
 }
 
 /// The OCI label the MCP Registry checks against the `server.json` name.
