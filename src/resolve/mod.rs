@@ -730,8 +730,8 @@ pub(crate) fn redact_raw(mut raw: Value) -> Value {
     raw
 }
 
-/// [`redact_raw`] of a string under key `k`: a secret value (by its name or shape,
-/// not a reference) is redacted.
+/// Redaction in the raw Compose view of a string under key `k`: a secret value (by its
+/// name or shape, not a reference) is redacted.
 pub(crate) fn redact_field(k: &str, s: &mut String) {
     if let Some(i) = crate::secrets::classify(k, s) {
         if i.credential || i.kind != "reference" {
@@ -740,8 +740,8 @@ pub(crate) fn redact_field(k: &str, s: &mut String) {
     }
 }
 
-/// [`redact_raw`] of a string in a list: `KEY=value` as `redact_field`, other text
-/// when it holds a credential.
+/// Redaction in the raw Compose view of a string in a list: `KEY=value` as
+/// [`redact_field`], other text when it holds a credential.
 pub(crate) fn redact_item(s: &mut String) {
     if let Some((k, val)) = s.split_once('=') {
         if let Some(i) = crate::secrets::classify(k, val) {
