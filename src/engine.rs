@@ -192,15 +192,31 @@ impl PolicySet {
 
     pub fn from_files(files: Vec<PolicyFile>) -> Result<PolicySet> {
         let mut engine = new_engine();
+        // The rules' METADATA is read on the pool while this thread parses the Rego;
+        // errors still come in file order (a file's Rego before its METADATA).
+        let mut metas = Vec::new();
+        let mut rejected = None;
+        crate::pool().in_place_scope(|scope| {
+            scope.spawn(|_| {
+                metas = files
+                    .iter()
+                    .map(|f| catalog::parse_metadata(&f.name, &f.source))
+                    .collect();
+            });
+            for (i, f) in files.iter().enumerate() {
+                if let Err(e) = engine.add_policy(f.name.clone(), f.source.clone()) {
+                    rejected = Some((i, e));
+                    break;
+                }
+            }
+        });
         let mut rules: Vec<RuleMeta> = Vec::new();
-        for f in &files {
-            engine
-                .add_policy(f.name.clone(), f.source.clone())
-                .map_err(|e| anyhow::anyhow!("{e}"))
-                .with_context(|| format!("cannot compile policy {}", f.name))?;
-            if let Some(meta) =
-                catalog::parse_metadata(&f.name, &f.source).map_err(anyhow::Error::msg)?
-            {
+        for (i, (f, meta)) in files.iter().zip(metas).enumerate() {
+            if let Some((_, e)) = rejected.take_if(|(at, _)| *at == i) {
+                return Err(anyhow::anyhow!("{e}"))
+                    .with_context(|| format!("cannot compile policy {}", f.name));
+            }
+            if let Some(meta) = meta.map_err(anyhow::Error::msg)? {
                 if let Some(prev) = rules.iter().find(|r| r.id == meta.id) {
                     bail!(
                         "rule {} is defined twice: {} and {}",
