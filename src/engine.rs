@@ -6,7 +6,7 @@ use anyhow::{bail, Context, Result};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-mod embedded {
+pub(crate) mod embedded {
     include!(concat!(env!("OUT_DIR"), "/policies.rs"));
 }
 
@@ -71,12 +71,16 @@ fn collect_rego(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Compiled policies plus their rule metadata.
-#[derive(Clone)]
 pub struct PolicySet {
-    engine: regorus::Engine,
+    /// The policy files (tests left out).
+    files: Vec<PolicyFile>,
+    /// The policies parsed for regorus's tree-walking interpreter: at load (user
+    /// policies: their errors are reported then), or on the first rule that needs it
+    /// when the embedded rules' VM programs are prebuilt (none does today).
+    engine: std::sync::OnceLock<Result<regorus::Engine, String>>,
     /// The same policies for regorus's bytecode VM (RVM); `None` runs every rule on the
     /// tree-walking interpreter.
-    vm: Option<std::sync::Arc<VmPrograms>>,
+    vm: Option<VmPrograms>,
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
@@ -121,7 +125,10 @@ pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 /// program before each run, so a program holds only what one rule reaches (a Compose
 /// service rule: tens of slots; all Compose rules in one program: 460).
 struct VmPrograms {
-    compiled: regorus::CompiledPolicy,
+    /// The policies compiled for the RVM compiler; `None` when the programs are prebuilt.
+    compiled: Option<regorus::CompiledPolicy>,
+    /// The embedded rules' programs compiled ahead of time (`crate::prebuilt`).
+    prebuilt: Option<crate::prebuilt::Programs<'static>>,
     /// `None` once the rule is known not to compile (e.g. `with`): the interpreter runs it.
     programs: Vec<std::sync::OnceLock<Option<std::sync::Arc<regorus::rvm::program::Program>>>>,
 }
@@ -137,6 +144,8 @@ pub struct Worker {
 enum RuleEval<'a> {
     Vm(&'a mut regorus::rvm::vm::RegoVM),
     Interpreter(&'a mut regorus::Engine),
+    /// The interpreter was needed and the policies did not load into it.
+    Unavailable(String),
 }
 
 impl RuleEval<'_> {
@@ -146,6 +155,7 @@ impl RuleEval<'_> {
                 .execute_entry_point_by_name(path)
                 .map_err(|e| e.to_string()),
             RuleEval::Interpreter(e) => e.eval_rule(path.to_string()).map_err(|e| e.to_string()),
+            RuleEval::Unavailable(e) => Err(e.clone()),
         }
     }
 }
@@ -167,6 +177,8 @@ fn new_engine() -> regorus::Engine {
 impl PolicySet {
     /// Compile the embedded policies plus the `.rego` files under `extra` dirs.
     /// Test files are skipped; a rule file without METADATA is a helper library.
+    /// The embedded policies alone, on the VM, use their prebuilt programs when this
+    /// binary has them (`crate::prebuilt`).
     pub fn load(extra: &[PathBuf]) -> Result<PolicySet> {
         let mut files = embedded_policies();
         for d in extra {
@@ -176,20 +188,55 @@ impl PolicySet {
             }
             files.extend(user);
         }
-        Self::from_files(files.into_iter().filter(|f| !f.is_test()).collect())
+        let files: Vec<PolicyFile> = files.into_iter().filter(|f| !f.is_test()).collect();
+        if extra.is_empty() && Evaluator::from_env() == Evaluator::Vm {
+            if let Some(programs) = crate::prebuilt::embedded() {
+                return Self::with_prebuilt(files, programs);
+            }
+        }
+        Self::from_files(files)
     }
 
     /// Stop any one rule evaluation after `limit` (cooperative: checked as the
     /// evaluator works); it is then reported as an evaluation error of that rule.
     pub fn set_time_limit(&mut self, limit: std::time::Duration) {
-        let config = regorus::utils::limits::ExecutionTimerConfig {
+        self.timer = Some(regorus::utils::limits::ExecutionTimerConfig {
             limit,
             check_interval: std::num::NonZeroU32::new(64).unwrap_or(std::num::NonZeroU32::MIN),
-        };
-        self.engine.set_execution_timer_config(config);
-        self.timer = Some(config);
+        });
     }
 
+    /// The embedded policies with their prebuilt VM programs: only the METADATA is
+    /// read (on the pool); the Rego is parsed if a rule ever needs the interpreter.
+    fn with_prebuilt(
+        files: Vec<PolicyFile>,
+        programs: crate::prebuilt::Programs<'static>,
+    ) -> Result<PolicySet> {
+        use rayon::prelude::*;
+        let metas: Vec<_> = crate::pool().install(|| {
+            files
+                .par_iter()
+                .map(|f| catalog::parse_metadata(&f.name, &f.source))
+                .collect()
+        });
+        let rules = rule_list(&files, metas, None)?;
+        let vm = VmPrograms {
+            compiled: None,
+            prebuilt: Some(programs),
+            programs: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
+        };
+        Ok(PolicySet {
+            by_kind: by_kind(&rules),
+            files,
+            engine: std::sync::OnceLock::new(),
+            vm: Some(vm),
+            timer: None,
+            rules,
+        })
+    }
+
+    /// Parse and compile `files` now (no prebuilt programs): errors in the Rego or the
+    /// METADATA fail the load.
     pub fn from_files(files: Vec<PolicyFile>) -> Result<PolicySet> {
         let mut engine = new_engine();
         // The rules' METADATA is read on the pool while this thread parses the Rego;
@@ -205,36 +252,13 @@ impl PolicySet {
             });
             for (i, f) in files.iter().enumerate() {
                 if let Err(e) = engine.add_policy(f.name.clone(), f.source.clone()) {
-                    rejected = Some((i, e));
+                    rejected = Some((i, e.to_string()));
                     break;
                 }
             }
         });
-        let mut rules: Vec<RuleMeta> = Vec::new();
-        for (i, (f, meta)) in files.iter().zip(metas).enumerate() {
-            if let Some((_, e)) = rejected.take_if(|(at, _)| *at == i) {
-                return Err(anyhow::anyhow!("{e}"))
-                    .with_context(|| format!("cannot compile policy {}", f.name));
-            }
-            if let Some(meta) = meta.map_err(anyhow::Error::msg)? {
-                if let Some(prev) = rules.iter().find(|r| r.id == meta.id) {
-                    bail!(
-                        "rule {} is defined twice: {} and {}",
-                        meta.id,
-                        prev.source,
-                        meta.source
-                    );
-                }
-                rules.push(meta);
-            }
-        }
-        rules.sort_by(|a, b| a.id.cmp(&b.id));
-        let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, r) in rules.iter().enumerate() {
-            for k in &r.kinds {
-                by_kind.entry(k.clone()).or_default().push(i);
-            }
-        }
+        let rules = rule_list(&files, metas, rejected)?;
+        let by_kind = by_kind(&rules);
         // A rule the VM cannot compile (e.g. one using `with`) runs on the interpreter:
         // same findings, only slower.
         let vm = match Evaluator::from_env() {
@@ -246,22 +270,18 @@ impl PolicySet {
                         }
                     })
                     .ok()
-                    .map(|compiled| {
-                        std::sync::Arc::new(VmPrograms {
-                            compiled,
-                            programs: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
-                        })
+                    .map(|compiled| VmPrograms {
+                        compiled: Some(compiled),
+                        prebuilt: None,
+                        programs: rules.iter().map(|_| std::sync::OnceLock::new()).collect(),
                     })
             }
             _ => None,
         };
-        // Analyse the modules once here, not once per worker clone (a policy added
-        // after this would undo it).
-        engine
-            .eval_rule("data.mcp_audit.__prepare".to_string())
-            .ok();
+        prepare(&mut engine);
         Ok(PolicySet {
-            engine,
+            files,
+            engine: std::sync::OnceLock::from(Ok(engine)),
             vm,
             timer: None,
             rules,
@@ -285,14 +305,18 @@ impl PolicySet {
         }
     }
 
-    /// Rule `i`'s VM program, compiled on first use; `None`: the interpreter runs it.
+    /// Rule `i`'s VM program, read from the prebuilt ones or compiled, on first use;
+    /// `None`: the interpreter runs it.
     fn program(&self, i: usize) -> Option<&std::sync::Arc<regorus::rvm::program::Program>> {
         let vm = self.vm.as_ref()?;
         vm.programs
             .get(i)?
             .get_or_init(|| {
                 let rule = &self.rules[i];
-                compile_program(&vm.compiled, rule)
+                if let Some(p) = vm.prebuilt.as_ref().and_then(|b| b.program(&rule.id)) {
+                    return Some(std::sync::Arc::new(p));
+                }
+                compile_program(vm.compiled.as_ref()?, rule)
                     .map_err(|e| {
                         if profiling() {
                             eprintln!("evaluator: interpreter for {} ({e:#})", rule.id);
@@ -335,15 +359,54 @@ impl PolicySet {
                 RuleEval::Vm(vm)
             }
             None => {
-                let e = worker
-                    .engine
-                    .get_or_insert_with(|| Box::new(self.engine.clone()));
+                let engine = match self.interpreter() {
+                    Ok(engine) => engine,
+                    Err(e) => return RuleEval::Unavailable(e.to_string()),
+                };
+                let e = worker.engine.get_or_insert_with(|| {
+                    let mut e = Box::new(engine.clone());
+                    if let Some(timer) = self.timer {
+                        e.set_execution_timer_config(timer);
+                    }
+                    e
+                });
                 if !std::mem::replace(interpreter_input, true) {
                     e.set_input(input.clone());
                 }
                 RuleEval::Interpreter(e)
             }
         }
+    }
+
+    /// The policies parsed for the interpreter (now, if they were not).
+    fn interpreter(&self) -> Result<&regorus::Engine, &str> {
+        self.engine
+            .get_or_init(|| {
+                let mut engine = new_engine();
+                for f in &self.files {
+                    engine
+                        .add_policy(f.name.clone(), f.source.clone())
+                        .map_err(|e| format!("cannot compile policy {}: {e}", f.name))?;
+                }
+                prepare(&mut engine);
+                Ok(engine)
+            })
+            .as_ref()
+            .map_err(String::as_str)
+    }
+
+    /// Every rule's VM program (compiled now, or read from the prebuilt ones), with the
+    /// rule's ID: what `policies/vm-programs.bin` holds. Rules the VM cannot compile are
+    /// left out.
+    pub fn vm_programs(&self) -> Vec<(String, std::sync::Arc<regorus::rvm::program::Program>)> {
+        (0..self.rules.len())
+            .filter_map(|i| Some((self.rules[i].id.clone(), self.program(i)?.clone())))
+            .collect()
+    }
+
+    /// Whether the VM programs come from the prebuilt blob.
+    pub fn uses_prebuilt_programs(&self) -> bool {
+        self.vm.as_ref().is_some_and(|vm| vm.prebuilt.is_some())
     }
 
     /// Indexes of the rules evaluated for an input kind.
@@ -396,6 +459,55 @@ impl PolicySet {
             })
             .collect()
     }
+}
+
+/// Analyse the modules once, not once per worker clone (a policy added after this
+/// would undo it).
+fn prepare(engine: &mut regorus::Engine) {
+    engine
+        .eval_rule("data.mcp_audit.__prepare".to_string())
+        .ok();
+}
+
+/// The rules of `files` from their METADATA (`metas`, in file order), sorted by ID;
+/// `rejected` is the first file whose Rego did not compile, reported in file order
+/// with the METADATA errors. Two rules with one ID are an error.
+fn rule_list(
+    files: &[PolicyFile],
+    metas: Vec<Result<Option<RuleMeta>, String>>,
+    mut rejected: Option<(usize, String)>,
+) -> Result<Vec<RuleMeta>> {
+    let mut rules: Vec<RuleMeta> = Vec::new();
+    for (i, (f, meta)) in files.iter().zip(metas).enumerate() {
+        if let Some((_, e)) = rejected.take_if(|(at, _)| *at == i) {
+            return Err(anyhow::anyhow!("{e}"))
+                .with_context(|| format!("cannot compile policy {}", f.name));
+        }
+        if let Some(meta) = meta.map_err(anyhow::Error::msg)? {
+            if let Some(prev) = rules.iter().find(|r| r.id == meta.id) {
+                bail!(
+                    "rule {} is defined twice: {} and {}",
+                    meta.id,
+                    prev.source,
+                    meta.source
+                );
+            }
+            rules.push(meta);
+        }
+    }
+    rules.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(rules)
+}
+
+/// The indexes of `rules` by input kind.
+fn by_kind(rules: &[RuleMeta]) -> BTreeMap<String, Vec<usize>> {
+    let mut by_kind: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in rules.iter().enumerate() {
+        for k in &r.kinds {
+            by_kind.entry(k.clone()).or_default().push(i);
+        }
+    }
+    by_kind
 }
 
 /// Compile the policies for the RVM compiler (rules become programs in `compile_program`).
@@ -691,6 +803,49 @@ pub fn run_tests(files: &[PolicyFile]) -> Result<Vec<TestOutcome>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// With prebuilt programs the Rego is not parsed at load; a rule whose program is
+    /// missing from the blob runs on the interpreter (parsed then), with the same
+    /// findings as its VM program.
+    #[test]
+    fn a_rule_missing_from_the_prebuilt_programs_runs_on_the_interpreter() {
+        let files: Vec<PolicyFile> = embedded_policies()
+            .into_iter()
+            .filter(|f| !f.is_test())
+            .collect();
+        let full = PolicySet::from_files(files.clone()).unwrap();
+        let mut programs = full.vm_programs();
+        programs.retain(|(id, _)| id != "MCP-CS-006");
+        let blob: &'static [u8] = Box::leak(
+            crate::prebuilt::write(&programs, 7)
+                .unwrap()
+                .into_boxed_slice(),
+        );
+        let partial =
+            PolicySet::with_prebuilt(files, crate::prebuilt::read(blob, 7).unwrap()).unwrap();
+        assert!(partial.engine.get().is_none(), "parsed only when needed");
+        let input = regorus::Value::from_json_str(
+            r#"{"unit": {"name": "web", "role": "mcp-server"},
+                "service": {"loc": {"file": "compose.yaml", "line": 2}, "security_opt": []},
+                "raw": {}}"#,
+        )
+        .unwrap();
+        let run = |set: &PolicySet| -> Vec<serde_json::Value> {
+            let mut worker = set.worker();
+            let out = set.evaluate(&mut worker, "compose_service", input.clone(), &|r| {
+                r.id == "MCP-CS-006"
+            });
+            assert_eq!(out.len(), 1);
+            out.into_iter().next().unwrap().results.unwrap()
+        };
+        let on_vm = run(&full);
+        assert_eq!(on_vm.len(), 1, "{on_vm:?}");
+        assert_eq!(run(&partial), on_vm);
+        assert!(
+            partial.engine.get().is_some_and(|e| e.is_ok()),
+            "the interpreter ran it"
+        );
+    }
 
     #[test]
     fn embedded_policies_compile_and_have_metadata() {

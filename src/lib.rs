@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod finding;
 pub mod model;
 pub mod parse;
+pub mod prebuilt;
 pub mod rego_value;
 pub mod report;
 pub mod resolve;

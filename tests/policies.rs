@@ -75,3 +75,27 @@ fn readme_lists_every_rule() {
         assert!(readme.contains(&r.id), "README does not list {}", r.id);
     }
 }
+
+/// `policies/vm-programs.bin` holds the embedded rules' VM programs as this build
+/// compiles them (`MCP_AUDIT_UPDATE_PROGRAMS=1` rewrites it), and the binary uses it.
+#[test]
+fn prebuilt_vm_programs_are_up_to_date() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/vm-programs.bin");
+    let fresh = mcp_audit::prebuilt::build().unwrap();
+    if std::env::var_os("MCP_AUDIT_UPDATE_PROGRAMS").is_some() {
+        std::fs::write(&path, &fresh).unwrap();
+        return;
+    }
+    let stale = "policies/vm-programs.bin is stale: run \
+                 `MCP_AUDIT_UPDATE_PROGRAMS=1 cargo test --test policies prebuilt`";
+    assert!(std::fs::read(&path).ok() == Some(fresh), "{stale}");
+    let embedded = mcp_audit::prebuilt::embedded().expect(stale);
+    let set = mcp_audit::engine::PolicySet::load(&[]).unwrap();
+    assert!(set.uses_prebuilt_programs());
+    assert_eq!(
+        embedded.len(),
+        set.rules().len(),
+        "every rule has its program"
+    );
+    assert_eq!(set.vm_programs().len(), set.rules().len());
+}
