@@ -88,7 +88,8 @@ pub struct Seq {
 
 pub struct Map {
     at: ToRego,
-    entries: BTreeMap<Value, Value>,
+    /// In serialization order; sorted (later duplicates winning) into the object.
+    entries: Vec<(Value, Value)>,
     next_key: Option<Value>,
     /// For a struct variant: the variant name that tags the object.
     variant: Option<&'static str>,
@@ -214,7 +215,7 @@ impl ser::Serializer for ToRego {
     fn serialize_map(self, _: Option<usize>) -> Result<Map> {
         Ok(Map {
             at: self,
-            entries: BTreeMap::new(),
+            entries: Vec::new(),
             next_key: None,
             variant: None,
         })
@@ -274,7 +275,7 @@ seq_impl!(
 
 impl Map {
     fn finish(self) -> Value {
-        let object = Value::from(self.entries);
+        let object = Value::from(regorus::value::Object::from_entries(self.entries));
         match self.variant {
             Some(variant) => ToRego::tagged(variant, object),
             None => object,
@@ -294,7 +295,7 @@ impl ser::SerializeMap for Map {
             .next_key
             .take()
             .ok_or_else(|| <Error as ser::Error>::custom("map value without a key"))?;
-        self.entries.insert(k, self.at.nested(v)?);
+        self.entries.push((k, self.at.nested(v)?));
         Ok(())
     }
     fn end(self) -> Result<Value> {
@@ -307,7 +308,7 @@ impl ser::SerializeStruct for Map {
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, name: &'static str, v: &T) -> Result<()> {
         self.entries
-            .insert(Value::String(key(name)), self.at.nested(v)?);
+            .push((Value::String(key(name)), self.at.nested(v)?));
         Ok(())
     }
     fn end(self) -> Result<Value> {
@@ -490,6 +491,36 @@ mod tests {
     }
 
     /// The same value as through serde_json, for typed values and for JSON trees.
+    /// Objects are sorted into place from their entries (vendored
+    /// `Object::from_entries`): the same object as through a `BTreeMap`, lookups by
+    /// binary search work, and a repeated key keeps its last value.
+    #[test]
+    fn objects_from_unsorted_entries_with_a_repeated_key() {
+        let s = |t: &str| Value::from(t);
+        let entries = vec![
+            (s("user"), s("root")),
+            (s("image"), s("alpine")),
+            (s("cap_add"), Value::from(1u64)),
+            (s("user"), s("10001")),
+            (s("build"), Value::Null),
+        ];
+        let mut expected = BTreeMap::new();
+        for (k, v) in entries.clone() {
+            expected.insert(k, v);
+        }
+        let object = Value::from(regorus::value::Object::from_entries(entries));
+        assert_eq!(object, Value::from(expected));
+        assert_eq!(object[&s("user")], s("10001"));
+        assert_eq!(object[&s("build")], Value::Null);
+        assert_eq!(object[&s("missing")], Value::Undefined);
+        let keys: Vec<_> = object.as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["build", "cap_add", "image", "user"].map(s));
+        assert_eq!(
+            Value::from(regorus::value::Object::from_entries(Vec::new())),
+            Value::from(BTreeMap::new())
+        );
+    }
+
     #[test]
     fn same_as_through_json() {
         let s = S {

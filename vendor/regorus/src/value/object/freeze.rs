@@ -17,6 +17,29 @@ impl Object {
         self
     }
 
+    /// An object of `entries` (in any order) stored frozen, sorted into place with no
+    /// `BTreeMap` built on the way. When a key repeats, its last value wins, as with
+    /// repeated [`Object::insert`]s. (mcp-audit patch: building input documents.)
+    pub fn from_entries(mut entries: Vec<(Value, Value)>) -> Self {
+        // Stable, so among equal keys the later entries stay later.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        // `dedup_by` passes (later, kept): move the later value into the kept entry.
+        entries.dedup_by(|later, kept| {
+            if later.0 == kept.0 {
+                core::mem::swap(&mut later.1, &mut kept.1);
+                true
+            } else {
+                false
+            }
+        });
+        let boxed = entries.into_boxed_slice();
+        // Release-critical invariant: sorted and deduplicated just above.
+        debug_assert_sorted_dedup(&boxed);
+        Self {
+            repr: Repr::Frozen(boxed),
+        }
+    }
+
     /// Wrap into a `Value::Object`.
     #[inline]
     pub fn into_value(self) -> Value {
