@@ -169,8 +169,8 @@ pub fn write(r: &ScanResult, paths: &Paths, w: &mut dyn std::io::Write) -> std::
             notifications.push(json!({"level": "warning", "message": {"text": f.message}, "locations": [physical(paths, l, None)]}));
         }
     }
-    // Serialized as it is built: each result exists as a JSON value only while its
-    // chunk is written, so a scan with many findings does not hold them all twice.
+    // The results are written as they are built, a chunk at a time, where the document
+    // has a placeholder: a scan with many findings does not hold their text all at once.
     let doc = Sarif {
         schema: "https://json.schemastore.org/sarif-2.1.0.json",
         version: "2.1.0",
@@ -188,34 +188,48 @@ pub fn write(r: &ScanResult, paths: &Paths, w: &mut dyn std::io::Write) -> std::
             }]),
             original_uri_base_ids: json!({"SRCROOT": {"uri": paths.root_uri()}}),
             column_kind: "unicodeCodePoints",
-            results: Results {
-                findings: &r.findings,
-                rule_index: &rule_index,
-                paths,
-            },
+            results: RESULTS_PLACEHOLDER,
             properties: json!({"compliance_rate": r.project.compliance_rate, "project_score": r.project.project_score}),
         }],
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    let text = serde_json::to_vec_pretty(&doc)?;
+    // (Found as a key and its value: inside a JSON string its quotes would be escaped.)
+    let placeholder = format!("\"results\": \"{RESULTS_PLACEHOLDER}\"");
+    let at = text
+        .windows(placeholder.len())
+        .position(|x| x == placeholder.as_bytes())
+        .ok_or_else(|| std::io::Error::other("SARIF results placeholder not found"))?;
+    w.write_all(&text[..at + "\"results\": ".len()])?;
+    let results = Results {
+        findings: &r.findings,
+        rule_index: &rule_index,
+        paths,
+    };
+    results.write(w)?;
+    w.write_all(&text[at + placeholder.len()..])?;
     w.write_all(b"\n")
 }
 
+/// Where the results go in the document's text.
+const RESULTS_PLACEHOLDER: &str = "@@mcp-audit results@@";
+
 #[derive(serde::Serialize)]
-struct Sarif<'a> {
+struct Sarif {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<'a>; 1],
+    runs: [Run; 1],
 }
 
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<'a> {
+struct Run {
     tool: Value,
     invocations: Value,
     original_uri_base_ids: Value,
     column_kind: &'static str,
-    results: Results<'a>,
+    /// `RESULTS_PLACEHOLDER`, replaced by the results as they are written.
+    results: &'static str,
     properties: Value,
 }
 
@@ -230,14 +244,108 @@ struct Results<'a> {
 /// Findings per chunk: enough to keep both threads busy, few enough to bound memory.
 const CHUNK: usize = 1024;
 
-/// A line break inside a result, followed by the indentation of the results.
-const RESULT_LINE_BREAK: &str = "\n        ";
+/// The indentation of a result (`runs[0].results[i]` in the pretty-printed document),
+/// and of the array's closing bracket.
+const RESULT_INDENT: &[u8] = b"        ";
+const RESULTS_END_INDENT: &[u8] = b"      ";
 
 /// The source texts of the files a chunk's related locations point at (for snippets).
 type Sources<'a> = HashMap<&'a str, Option<String>>;
 
 /// One chunk's results as JSON text.
-type Rendered = Result<Vec<Box<serde_json::value::RawValue>>, String>;
+type Rendered = std::io::Result<Vec<Vec<u8>>>;
+
+/// `serde_json`'s pretty printing (two spaces a level) of a value that sits at the
+/// depth of `runs[0].results[i]` in the document.
+#[derive(Default)]
+struct ResultFormatter {
+    /// Levels open inside the result.
+    depth: usize,
+    /// The innermost open array or object has an entry.
+    has_value: bool,
+}
+
+impl ResultFormatter {
+    fn line_break<W: ?Sized + std::io::Write>(
+        &self,
+        w: &mut W,
+        comma: bool,
+    ) -> std::io::Result<()> {
+        w.write_all(if comma { b",\n" } else { b"\n" })?;
+        w.write_all(RESULT_INDENT)?;
+        (0..self.depth).try_for_each(|_| w.write_all(b"  "))
+    }
+
+    fn open<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        bracket: &[u8],
+    ) -> std::io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line_break(w, false)?;
+        }
+        w.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for ResultFormatter {
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line_break(w, !first)
+    }
+
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.line_break(w, !first)
+    }
+
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, _: &mut W) -> std::io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+}
 
 impl Results<'_> {
     /// Render a chunk's results in parallel. A result quotes its finding's snippet;
@@ -260,40 +368,49 @@ impl Results<'_> {
             .par_iter()
             .map(|f| {
                 let v = result_json(f, self.rule_index, self.paths, &sources);
-                // Written as the document's pretty printer would write it at its depth
-                // (`runs[0].results[i]`: 8 spaces); JSON strings hold no raw newline, so
-                // every newline is a line break.
-                let text = serde_json::to_string_pretty(&v)
-                    .unwrap_or_default()
-                    .replace('\n', RESULT_LINE_BREAK);
-                serde_json::value::RawValue::from_string(text).map_err(|e| e.to_string())
+                // As the document's pretty printer would write it at its depth.
+                let mut text = Vec::new();
+                let mut ser =
+                    serde_json::Serializer::with_formatter(&mut text, ResultFormatter::default());
+                v.serialize(&mut ser)?;
+                Ok(text)
             })
             .collect()
     }
-}
 
-impl serde::Serialize for Results<'_> {
-    /// Chunk by chunk: while this thread writes one chunk, the pool renders the next.
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let mut seq = s.serialize_seq(Some(self.findings.len()))?;
+    /// The results array, as `serde_json`'s pretty printer writes it at its depth,
+    /// chunk by chunk: while this thread writes one chunk, the pool renders the next.
+    fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(b"[")?;
         let mut chunks = self.findings.chunks(CHUNK);
         let mut next: Option<Rendered> = chunks
             .next()
             .map(|c| crate::pool().install(|| self.render(c)));
+        let mut first = true;
         while let Some(current) = next.take() {
-            let texts = current.map_err(S::Error::custom)?;
+            let texts = current?;
             let following = chunks.next();
-            let written = crate::pool().in_place_scope(|scope| {
+            crate::pool().in_place_scope(|scope| {
                 if let Some(c) = following {
                     let slot = &mut next;
                     scope.spawn(move |_| *slot = Some(self.render(c)));
                 }
-                texts.iter().try_for_each(|t| seq.serialize_element(t))
-            });
-            written?;
+                texts.iter().try_for_each(|t| {
+                    w.write_all(if std::mem::take(&mut first) {
+                        b"\n"
+                    } else {
+                        b",\n"
+                    })?;
+                    w.write_all(RESULT_INDENT)?;
+                    w.write_all(t)
+                })
+            })?;
         }
-        seq.end()
+        if !first {
+            w.write_all(b"\n")?;
+            w.write_all(RESULTS_END_INDENT)?;
+        }
+        w.write_all(b"]")
     }
 }
 
@@ -395,5 +512,30 @@ fn result_json<'a>(
             units: &f.units,
             evidence: f.evidence.as_ref(),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A result reads as `serde_json`'s pretty printer writes it inside the document:
+    /// every line after the first indented to the results' depth.
+    #[test]
+    fn results_are_pretty_printed_at_their_depth() {
+        let v = json!({
+            "ruleId": "MCP-CS-001",
+            "empty_list": [],
+            "empty_object": {},
+            "locations": [{"region": {"startLine": 3, "snippet": {"text": "a\nb \"q\""}}}, 2, null],
+            "nested": [[1, [true]], {"k": {"l": []}}],
+        });
+        let expected = serde_json::to_string_pretty(&v)
+            .unwrap()
+            .replace('\n', "\n        ");
+        let mut text = Vec::new();
+        let mut ser = serde_json::Serializer::with_formatter(&mut text, ResultFormatter::default());
+        v.serialize(&mut ser).unwrap();
+        assert_eq!(String::from_utf8(text).unwrap(), expected);
     }
 }
