@@ -15,40 +15,39 @@
 pub fn commands(script: &str) -> Vec<Vec<String>> {
     let mut out: Vec<Vec<String>> = Vec::new();
     let mut cmd: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let flush_word = |word: &mut String, cmd: &mut Vec<String>| {
+    let push_word = |word: &str, cmd: &mut Vec<String>| {
         let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
         if !w.is_empty() {
             cmd.push(w.to_string());
         }
-        word.clear();
     };
-    let flush_cmd = |cmd: &mut Vec<String>, out: &mut Vec<Vec<String>>| {
-        if !cmd.is_empty() {
-            out.push(std::mem::take(cmd));
-        }
-    };
-    let mut chars = script.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            ' ' | '\t' | '\r' => flush_word(&mut word, &mut cmd),
-            ';' | '|' | '(' | ')' | '\n' => {
-                if c == '|' && chars.peek() == Some(&'|') {
-                    chars.next();
-                }
-                flush_word(&mut word, &mut cmd);
-                flush_cmd(&mut cmd, &mut out);
+    // Every separator is ASCII, so a word is the slice between two of them.
+    let bytes = script.as_bytes();
+    let mut word_start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let doubled = bytes.get(i + 1) == Some(&bytes[i]);
+        let (ends_command, width) = match bytes[i] {
+            b' ' | b'\t' | b'\r' => (false, 1),
+            b'|' if doubled => (true, 2),
+            b'&' if doubled => (true, 2),
+            b';' | b'|' | b'(' | b')' | b'\n' => (true, 1),
+            _ => {
+                i += 1;
+                continue;
             }
-            '&' if chars.peek() == Some(&'&') => {
-                chars.next();
-                flush_word(&mut word, &mut cmd);
-                flush_cmd(&mut cmd, &mut out);
-            }
-            _ => word.push(c),
+        };
+        push_word(&script[word_start..i], &mut cmd);
+        if ends_command && !cmd.is_empty() {
+            out.push(std::mem::take(&mut cmd));
         }
+        i += width;
+        word_start = i;
     }
-    flush_word(&mut word, &mut cmd);
-    flush_cmd(&mut cmd, &mut out);
+    push_word(&script[word_start..], &mut cmd);
+    if !cmd.is_empty() {
+        out.push(cmd);
+    }
     out
 }
 
@@ -98,7 +97,7 @@ const WRAPPERS: &[(&str, &[&str], usize)] = &[
 /// The program's name: its last path segment, without the `\\` that bypasses an alias
 /// (`\\curl`).
 fn base_name(w: &str) -> &str {
-    let w = w.rsplit('/').next().unwrap_or(w);
+    let w = w.rfind('/').map_or(w, |i| &w[i + 1..]);
     w.strip_prefix('\\').unwrap_or(w)
 }
 
@@ -155,9 +154,10 @@ pub fn calls(commands: &[Vec<String>]) -> Vec<Call> {
             next = if KEYWORDS.contains(&ws[i].as_str()) {
                 (i + 1 < ws.len()).then_some(i + 1)
             } else {
+                let program = base_name(&ws[i]);
                 WRAPPERS
                     .iter()
-                    .find(|(name, _, _)| *name == base_name(&ws[i]))
+                    .find(|(name, _, _)| *name == program)
                     .and_then(|(_, opts, pos)| wrapped(ws, i, opts, *pos))
             };
         }
@@ -196,6 +196,82 @@ mod tests {
                     .to_string()
             })
             .collect()
+    }
+
+    /// The reference split, a character at a time: what `commands` did before it
+    /// sliced words between separators.
+    fn commands_by_char(script: &str) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = Vec::new();
+        let mut cmd: Vec<String> = Vec::new();
+        let mut word = String::new();
+        let flush_word = |word: &mut String, cmd: &mut Vec<String>| {
+            let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
+            if !w.is_empty() {
+                cmd.push(w.to_string());
+            }
+            word.clear();
+        };
+        let flush_cmd = |cmd: &mut Vec<String>, out: &mut Vec<Vec<String>>| {
+            if !cmd.is_empty() {
+                out.push(std::mem::take(cmd));
+            }
+        };
+        let mut chars = script.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                ' ' | '\t' | '\r' => flush_word(&mut word, &mut cmd),
+                ';' | '|' | '(' | ')' | '\n' => {
+                    if c == '|' && chars.peek() == Some(&'|') {
+                        chars.next();
+                    }
+                    flush_word(&mut word, &mut cmd);
+                    flush_cmd(&mut cmd, &mut out);
+                }
+                '&' if chars.peek() == Some(&'&') => {
+                    chars.next();
+                    flush_word(&mut word, &mut cmd);
+                    flush_cmd(&mut cmd, &mut out);
+                }
+                _ => word.push(c),
+            }
+        }
+        flush_word(&mut word, &mut cmd);
+        flush_cmd(&mut cmd, &mut out);
+        out
+    }
+
+    /// Every string of up to 5 characters over separators, quotes, letters and a
+    /// multibyte character splits as the reference does.
+    #[test]
+    fn commands_split_as_the_reference_does() {
+        let alphabet = [
+            ' ', '\t', '\r', '\n', ';', '|', '&', '(', ')', '"', '\'', '`', 'a', 'é', '=',
+        ];
+        let mut checked = 0;
+        let mut word: Vec<usize> = Vec::new();
+        loop {
+            let s: String = word.iter().map(|&i| alphabet[i]).collect();
+            assert_eq!(commands(&s), commands_by_char(&s), "{s:?}");
+            checked += 1;
+            // The next string: count in base `alphabet.len()`, growing to 5 characters.
+            let mut pos = 0;
+            loop {
+                if pos == word.len() {
+                    word.push(0);
+                    break;
+                }
+                word[pos] += 1;
+                if word[pos] < alphabet.len() {
+                    break;
+                }
+                word[pos] = 0;
+                pos += 1;
+            }
+            if word.len() > 5 {
+                break;
+            }
+        }
+        assert!(checked > 800_000, "{checked}");
     }
 
     #[test]
