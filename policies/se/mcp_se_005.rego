@@ -99,6 +99,7 @@ deny contains r if {
 deny contains r if {
 	some keyword in ["COPY", "ADD"]
 	some i in dockerfile.shipped(keyword)
+	may_name_secret_file(i)
 	some src in sources(i)
 	secret_file(src)
 	r := result.with_evidence(sprintf("`%s %s` in stage %q copies a secret file into the image", [i.keyword, src, i.stage]), i, {"instruction": i.keyword, "source": src})
@@ -168,6 +169,19 @@ secret_file(path) if {
 	regex.match(`^\.env($|\.)|\.(pem|key|p12|pfx)$|^id_(rsa|dsa|ecdsa|ed25519)|^credentials`, name)
 	not regex.match(`\.(pub|example|sample|template|dist|defaults)$`, name)
 }
+
+# Cheaper still, per instruction: an operand can name a secret file (below) only if
+# the operands' text holds one of the telltale parts of such a name (a file name is
+# the end of its operand).
+may_name_secret_file(i) if {
+	text := lower(operand_text(i))
+	some part in [".env", "id_", "credentials", ".pem", ".key", ".p12", ".pfx"]
+	contains(text, part)
+}
+
+operand_text(i) := concat(" ", i.words) if i.form == "exec"
+
+operand_text(i) := i.text if i.form != "exec"
 
 # Cheap tests first: most copied files are not secret-named, and a regex costs more.
 possibly_secret_file(name) if strings.any_prefix_match(name, [".env", "id_", "credentials"])

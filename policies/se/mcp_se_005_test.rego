@@ -108,3 +108,11 @@ test_file_paths_and_placeholders_pass if {
 		ins(6, "ENV", "PATH=$PATH:/app/bin NODE_ENV=production", "runtime", true),
 	], [{"name": "VERSION", "default": {"value": "1.2.3", "loc": l(2)}, "stage": "runtime", "in_chain": true, "loc": l(2)}])
 }
+
+# The text test that skips most COPY/ADD lines reads the operands of either form.
+test_secret_file_prefilter_reads_both_forms if {
+	mcp_se_005.may_name_secret_file(ins(7, "COPY", "certs/Server.PEM /etc/ssl/", "runtime", true))
+	mcp_se_005.may_name_secret_file(object.union(ins(9, "ADD", "", "runtime", true), {"form": "exec", "words": ["id_rsa", "/root/"]}))
+	not mcp_se_005.may_name_secret_file(ins(8, "COPY", "package.json src/ ./", "runtime", true))
+	not mcp_se_005.may_name_secret_file(object.union(ins(9, "COPY", ".env", "runtime", true), {"form": "exec", "words": ["app.py", "/app/"]}))
+}
