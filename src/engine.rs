@@ -1,5 +1,6 @@
-//! The Rego engine: compiles embedded (and user) policies once, clones per worker,
-//! evaluates only the rules of a unit's kind, and runs the policies' `test_*` rules.
+//! The Rego engine: loads the policies once (the embedded rules' VM programs prebuilt,
+//! user policies compiled), keeps an evaluator per worker, evaluates only the rules of
+//! a unit's kind, and runs the policies' `test_*` rules.
 
 use crate::catalog::{self, RuleMeta};
 use anyhow::{bail, Context, Result};
@@ -120,8 +121,8 @@ impl Evaluator {
 pub const MAX_INSTRUCTIONS: usize = 50_000_000;
 
 /// The RVM programs: one per catalog rule (by index), with its `deny` and `applicable`
-/// as entry points, compiled on the rule's first use (a scan of Dockerfiles compiles
-/// their 9 rules, not all 80). A VM resets a cache slot for every Rego rule of its
+/// as entry points, read from the prebuilt blob or compiled on the rule's first use (a
+/// scan of Dockerfiles loads their 9 rules, not all 80). A VM resets a cache slot for every Rego rule of its
 /// program before each run, so a program holds only what one rule reaches (a Compose
 /// service rule: tens of slots; all Compose rules in one program: 460).
 struct VmPrograms {
