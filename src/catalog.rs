@@ -56,8 +56,9 @@ impl FromStr for Severity {
     }
 }
 
-/// Everything known about a rule, from its METADATA block.
-#[derive(Clone, Debug, Serialize)]
+/// Everything known about a rule, from its METADATA block (read back from the
+/// prebuilt programs' blob: `crate::prebuilt`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleMeta {
     pub id: String,
     /// (Shared with every finding of the rule.)

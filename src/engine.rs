@@ -207,20 +207,13 @@ impl PolicySet {
         });
     }
 
-    /// The embedded policies with their prebuilt VM programs: only the METADATA is
-    /// read (on the pool); the Rego is parsed if a rule ever needs the interpreter.
+    /// The embedded policies with their prebuilt VM programs and METADATA: the Rego is
+    /// parsed only if a rule ever needs the interpreter.
     fn with_prebuilt(
         files: Vec<PolicyFile>,
-        programs: crate::prebuilt::Programs<'static>,
+        mut programs: crate::prebuilt::Programs<'static>,
     ) -> Result<PolicySet> {
-        use rayon::prelude::*;
-        let metas: Vec<_> = crate::pool().install(|| {
-            files
-                .par_iter()
-                .map(|f| catalog::parse_metadata(&f.name, &f.source))
-                .collect()
-        });
-        let rules = rule_list(&files, metas, None)?;
+        let rules = std::mem::take(&mut programs.rules);
         let vm = VmPrograms {
             compiled: None,
             prebuilt: Some(programs),
@@ -818,12 +811,13 @@ mod tests {
         let mut programs = full.vm_programs();
         programs.retain(|(id, _)| id != "MCP-CS-006");
         let blob: &'static [u8] = Box::leak(
-            crate::prebuilt::write(&programs, 7)
+            crate::prebuilt::write(full.rules(), &programs, 7)
                 .unwrap()
                 .into_boxed_slice(),
         );
         let partial =
             PolicySet::with_prebuilt(files, crate::prebuilt::read(blob, 7).unwrap()).unwrap();
+        assert_eq!(partial.rules(), full.rules());
         assert!(partial.engine.get().is_none(), "parsed only when needed");
         let input = regorus::Value::from_json_str(
             r#"{"unit": {"name": "web", "role": "mcp-server"},

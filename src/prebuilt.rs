@@ -1,27 +1,32 @@
-//! The embedded rules' VM programs, compiled ahead of time: a blob in the binary
-//! (`policies/vm-programs.bin`), used only when it was written under the key of the
-//! policies and the regorus source this binary was built from.
+//! The embedded rules' VM programs and METADATA, compiled ahead of time: a blob in the
+//! binary (`policies/vm-programs.bin`), used only when it was written under the key of
+//! the policies and the regorus source this binary was built from.
 //!
 //! Compiling the embedded policies takes most of a small scan (parse ~65 M
-//! instructions, compile ~73 M, of ~190 M for a one-file scan); reading the programs
-//! of a scan's rules from the blob takes a fraction of a millisecond. The blob is
+//! instructions, compile ~73 M, reading the METADATA ~12 M, of ~190 M for a one-file
+//! scan); reading the rules and the programs of a scan's rules from the blob takes a
+//! fraction of a millisecond. The blob is
 //! written by the `prebuilt_vm_programs_are_up_to_date` test
 //! (`MCP_AUDIT_UPDATE_PROGRAMS=1 cargo test --test policies prebuilt`), which fails
 //! while the blob is stale; a stale blob is never used: the policies are compiled at
 //! start-up instead, as they are for user policies.
 //!
-//! Layout: `MAGIC`, the key (u64), the number of programs (u32), then per rule its
-//! ID and its program (`Program::serialize_binary`, sources left out: the VM does not
-//! read them), each as a u32 length and the bytes; integers little-endian.
+//! Layout: `MAGIC`, the key (u64), the rules (`RuleMeta` as JSON), the number of
+//! programs (u32), then per rule its ID and its program (`Program::serialize_binary`,
+//! sources left out: the VM does not read them); the rules, each ID and each program
+//! as a u32 length and the bytes; integers little-endian.
 
+use crate::catalog::RuleMeta;
 use regorus::rvm::program::{DeserializationResult, Program};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-const MAGIC: &[u8; 8] = b"MCPAVM\x00\x01";
+const MAGIC: &[u8; 8] = b"MCPAVM\x00\x02";
 
-/// The programs of a blob, by rule ID (deserialized on request).
+/// The rules of a blob and their programs, by rule ID (deserialized on request).
 pub struct Programs<'a> {
+    /// The rules' METADATA, sorted by ID.
+    pub rules: Vec<RuleMeta>,
     by_rule: HashMap<&'a str, &'a [u8]>,
 }
 
@@ -42,13 +47,14 @@ pub fn read(blob: &[u8], key: u64) -> Option<Programs<'_>> {
     if r.take(MAGIC.len())? != MAGIC || r.u64()? != key {
         return None;
     }
+    let rules = serde_json::from_slice(r.chunk()?).ok()?;
     let count = r.u32()?;
     let mut by_rule = HashMap::new();
     for _ in 0..count {
         let id = std::str::from_utf8(r.chunk()?).ok()?;
         by_rule.insert(id, r.chunk()?);
     }
-    r.0.is_empty().then_some(Programs { by_rule })
+    r.0.is_empty().then_some(Programs { rules, by_rule })
 }
 
 /// The blob of the embedded rules' programs under this build's key, compiled now:
@@ -58,13 +64,20 @@ pub fn build() -> anyhow::Result<Vec<u8>> {
     let set = crate::engine::PolicySet::from_files(
         embedded.into_iter().filter(|f| !f.is_test()).collect(),
     )?;
-    write(&set.vm_programs(), key()).map_err(anyhow::Error::msg)
+    write(set.rules(), &set.vm_programs(), key()).map_err(anyhow::Error::msg)
 }
 
-/// The blob of `programs` (rule ID, program) under `key`.
-pub fn write(programs: &[(String, Arc<Program>)], key: u64) -> Result<Vec<u8>, String> {
+/// The blob of `rules` and their `programs` (rule ID, program) under `key`.
+pub fn write(
+    rules: &[RuleMeta],
+    programs: &[(String, Arc<Program>)],
+    key: u64,
+) -> Result<Vec<u8>, String> {
     let mut out = MAGIC.to_vec();
     out.extend_from_slice(&key.to_le_bytes());
+    let json = serde_json::to_vec(rules).map_err(|e| e.to_string())?;
+    push_len(&mut out, json.len())?;
+    out.extend_from_slice(&json);
     push_len(&mut out, programs.len())?;
     for (id, p) in programs {
         let mut p = Program::clone(p);
@@ -143,7 +156,7 @@ mod tests {
         )
         .unwrap();
         let programs = set.vm_programs();
-        (write(&programs, 42).unwrap(), programs)
+        (write(set.rules(), &programs, 42).unwrap(), programs)
     }
 
     #[test]
@@ -152,6 +165,12 @@ mod tests {
         assert!(read(&bytes, 43).is_none(), "another key");
         let read_back = read(&bytes, 42).expect("its key");
         assert_eq!(read_back.len(), programs.len());
+        let rules = crate::engine::PolicySet::load(&[])
+            .unwrap()
+            .rules()
+            .to_vec();
+        assert!(rules.len() > 50);
+        assert_eq!(read_back.rules, rules, "the METADATA reads back");
         for (id, p) in &programs {
             let q = read_back
                 .program(id)
@@ -166,7 +185,7 @@ mod tests {
     #[test]
     fn a_truncated_or_padded_blob_is_refused() {
         let (bytes, _) = blob();
-        for cut in [0, 7, 8, 16, 19, 20, bytes.len() / 2, bytes.len() - 1] {
+        for cut in [0, 7, 8, 16, 19, 20, 100, bytes.len() / 2, bytes.len() - 1] {
             assert!(read(&bytes[..cut], 42).is_none(), "cut at {cut}");
         }
         let mut padded = bytes.clone();

@@ -193,11 +193,12 @@ pub fn write(r: &ScanResult, paths: &Paths, w: &mut dyn std::io::Write) -> std::
         }],
     };
     let text = serde_json::to_vec_pretty(&doc)?;
-    // (Found as a key and its value: inside a JSON string its quotes would be escaped.)
+    // (Found as a key and its value: inside a JSON string its quotes would be escaped.
+    // Searched from the end: only `properties` follows it.)
     let placeholder = format!("\"results\": \"{RESULTS_PLACEHOLDER}\"");
     let at = text
         .windows(placeholder.len())
-        .position(|x| x == placeholder.as_bytes())
+        .rposition(|x| x == placeholder.as_bytes())
         .ok_or_else(|| std::io::Error::other("SARIF results placeholder not found"))?;
     w.write_all(&text[..at + "\"results\": ".len()])?;
     let results = Results {
