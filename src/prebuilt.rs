@@ -5,11 +5,11 @@
 //! Compiling the embedded policies takes most of a small scan (parse ~65 M
 //! instructions, compile ~73 M, reading the METADATA ~12 M, of ~190 M for a one-file
 //! scan); reading the rules and the programs of a scan's rules from the blob takes a
-//! fraction of a millisecond. The blob is
-//! written by the `prebuilt_vm_programs_are_up_to_date` test
-//! (`MCP_AUDIT_UPDATE_PROGRAMS=1 cargo test --test policies prebuilt`), which fails
-//! while the blob is stale; a stale blob is never used: the policies are compiled at
-//! start-up instead, as they are for user policies.
+//! fraction of a millisecond. The blob is written by the
+//! `prebuilt_vm_programs_are_up_to_date` test (`MCP_AUDIT_UPDATE_PROGRAMS=1 cargo test
+//! --test policies prebuilt`), which fails while the blob is stale; a stale blob is
+//! never used: the policies are compiled at start-up instead, as they are for user
+//! policies.
 //!
 //! Layout: `MAGIC`, the key (u64), the rules (`RuleMeta` as JSON), the number of
 //! programs (u32), then per rule its ID and its program (`Program::serialize_binary`,
@@ -41,7 +41,8 @@ pub fn key() -> u64 {
     crate::engine::embedded::PROGRAMS_KEY
 }
 
-/// A blob's programs; `None` when it is empty, malformed or written under another key.
+/// A blob's rules and programs; `None` when it is empty, malformed or written under
+/// another key.
 pub fn read(blob: &[u8], key: u64) -> Option<Programs<'_>> {
     let mut r = Reader(blob);
     if r.take(MAGIC.len())? != MAGIC || r.u64()? != key {
@@ -57,8 +58,8 @@ pub fn read(blob: &[u8], key: u64) -> Option<Programs<'_>> {
     r.0.is_empty().then_some(Programs { rules, by_rule })
 }
 
-/// The blob of the embedded rules' programs under this build's key, compiled now:
-/// what `policies/vm-programs.bin` must hold.
+/// The blob of the embedded rules and their programs under this build's key, compiled
+/// now: what `policies/vm-programs.bin` must hold.
 pub fn build() -> anyhow::Result<Vec<u8>> {
     let embedded = crate::engine::embedded_policies();
     let set = crate::engine::PolicySet::from_files(
@@ -100,6 +101,7 @@ impl Programs<'_> {
         }
     }
 
+    /// The number of programs.
     pub fn len(&self) -> usize {
         self.by_rule.len()
     }
