@@ -31,6 +31,22 @@ impl Fnv {
             self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3);
         }
     }
+
+    /// File `f`'s path under `base` and its content, each ended by a NUL.
+    fn write_file(&mut self, base: &Path, f: &Path) {
+        self.write(relative(base, f).as_bytes());
+        self.write(b"\0");
+        self.write(&fs::read(f).unwrap());
+        self.write(b"\0");
+    }
+}
+
+/// `f`'s path under `base`, with `/` separators.
+fn relative(base: &Path, f: &Path) -> String {
+    f.strip_prefix(base)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 fn main() {
@@ -42,14 +58,9 @@ fn main() {
     let mut src = String::from("/// (path relative to policies/, source) of every embedded policy.\npub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
-        let rel = f
-            .strip_prefix(&policies)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
         src.push_str(&format!(
             "    ({:?}, include_str!({:?})),\n",
-            rel,
+            relative(&policies, f),
             f.display().to_string()
         ));
     }
@@ -64,32 +75,14 @@ fn main() {
         .iter()
         .filter(|f| !f.to_string_lossy().ends_with("_test.rego"))
     {
-        key.write(
-            f.strip_prefix(&policies)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-                .as_bytes(),
-        );
-        key.write(b"\0");
-        key.write(&fs::read(f).unwrap());
-        key.write(b"\0");
+        key.write_file(&policies, f);
     }
     let regorus = root.join("vendor/regorus");
     println!("cargo:rerun-if-changed={}", regorus.display());
     let mut compiler = vec![regorus.join("Cargo.toml")];
     collect_ext(&regorus.join("src"), "rs", &mut compiler);
     for f in &compiler {
-        key.write(
-            f.strip_prefix(&regorus)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/")
-                .as_bytes(),
-        );
-        key.write(b"\0");
-        key.write(&fs::read(f).unwrap());
-        key.write(b"\0");
+        key.write_file(&regorus, f);
     }
     src.push_str(&format!(
         "/// What the prebuilt VM programs must have been compiled from.\npub const PROGRAMS_KEY: u64 = {:#018x};\n",

@@ -32,8 +32,7 @@ pub struct Programs<'a> {
 
 /// The embedded blob, if there is one and it was written under this build's key.
 pub fn embedded() -> Option<Programs<'static>> {
-    let e = &crate::engine::embedded::PROGRAMS;
-    read(e, crate::engine::embedded::PROGRAMS_KEY)
+    read(crate::engine::embedded::PROGRAMS, key())
 }
 
 /// This build's key (what the embedded programs must be compiled from).
