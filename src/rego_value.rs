@@ -521,6 +521,56 @@ mod tests {
         );
     }
 
+    /// The vendored regorus sorts and looks up string keys with an inline first-byte
+    /// comparison (vendor/regorus/PATCH.md): it must agree with `Value`'s own order,
+    /// for keys that share a first byte, an empty key, multibyte text, the same `Rc`
+    /// and keys of every other kind.
+    #[test]
+    fn string_key_fast_paths_agree_with_value_order() {
+        let texts = [
+            "", "a", "ab", "abc", "abd", "b", "B", "é", "éa", "z", "zz", "user", "users",
+        ];
+        let mut keys: Vec<Value> = texts.iter().map(|t| Value::from(*t)).collect();
+        keys.extend([
+            Value::Null,
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::from(3u64),
+            Value::from(vec![Value::from("a")]),
+            Value::from(BTreeMap::from([(Value::from("k"), Value::Null)])),
+            Value::from(std::collections::BTreeSet::from([Value::from("s")])),
+        ]);
+        // Entries in a scrambled order, each key's index as its value.
+        let mut entries: Vec<(Value, Value)> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.clone(), Value::from(i as u64)))
+            .collect();
+        entries.reverse();
+        entries.swap(0, 7);
+        entries.swap(3, 12);
+        let expected: BTreeMap<Value, Value> = entries.iter().cloned().collect();
+        let object = Value::from(regorus::value::Object::from_entries(entries));
+        assert_eq!(object, Value::from(expected));
+        for (i, k) in keys.iter().enumerate() {
+            // An equal key in another allocation, and the very same one.
+            let copy = match k {
+                Value::String(s) => Value::from(&**s),
+                other => other.clone(),
+            };
+            assert_eq!(object[&copy], Value::from(i as u64), "{k}");
+            assert_eq!(object[k], Value::from(i as u64), "{k}");
+        }
+        for probe in ["", "aa", "abe", "c", "é!", "zzz", "user_"] {
+            let hits = texts.contains(&probe);
+            assert_eq!(
+                object[&Value::from(probe)] != Value::Undefined,
+                hits,
+                "{probe}"
+            );
+        }
+    }
+
     #[test]
     fn same_as_through_json() {
         let s = S {

@@ -103,9 +103,9 @@ impl RegoVM {
                     ctx.current_definition_index = def_idx;
                 }
 
+                self.registers.truncate(num_retained_registers);
                 self.registers
-                    .resize(num_retained_registers, Value::Undefined);
-                self.registers.resize(num_registers, Value::Undefined);
+                    .resize_with(num_registers, || Value::Undefined);
 
                 if let Some(destructuring_entry_point) =
                     rule_info.destructuring_blocks.get(def_idx).and_then(|x| *x)
@@ -578,10 +578,9 @@ impl RegoVM {
                     ctx.current_body_index = frame_data.current_body_index;
                 }
 
+                self.registers.truncate(frame_data.num_retained_registers);
                 self.registers
-                    .resize(frame_data.num_retained_registers, Value::Undefined);
-                self.registers
-                    .resize(frame_data.num_registers, Value::Undefined);
+                    .resize_with(frame_data.num_registers, || Value::Undefined);
 
                 if let Some(destructuring_entry_point) = rule_info
                     .destructuring_blocks

@@ -22,7 +22,7 @@ impl Object {
     /// repeated [`Object::insert`]s. (mcp-audit patch: building input documents.)
     pub fn from_entries(mut entries: Vec<(Value, Value)>) -> Self {
         // Stable, so among equal keys the later entries stay later.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_by(|a, b| super::cmp_keys(&a.0, &b.0));
         // `dedup_by` passes (later, kept): move the later value into the kept entry.
         entries.dedup_by(|later, kept| {
             if later.0 == kept.0 {

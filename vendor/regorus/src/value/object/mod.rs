@@ -69,6 +69,42 @@ impl Default for Repr {
     }
 }
 
+/// `a.cmp(b)` for strings, with the first bytes compared inline: most probes of a
+/// binary search or sort over object keys differ there, and skip the `memcmp` call.
+/// The same `Rc` is equal without reading it.
+#[inline]
+fn cmp_str(a: &crate::Rc<str>, b: &crate::Rc<str>) -> Ordering {
+    if crate::Rc::ptr_eq(a, b) {
+        return Ordering::Equal;
+    }
+    match a.as_bytes().first().cmp(&b.as_bytes().first()) {
+        Ordering::Equal => a.as_bytes().cmp(b.as_bytes()),
+        other => other,
+    }
+}
+
+/// `k.cmp(&Value::String(key))` without the generic `Value` comparison: the common
+/// case of a lookup by string key. Variants order as declared: `Null`, `Bool`,
+/// `Number` before `String`; `Array`, `Set`, `Object`, `Undefined` after it.
+/// (mcp-audit patch, see PATCH.md.)
+#[inline]
+fn cmp_to_string(k: &Value, key: &crate::Rc<str>) -> Ordering {
+    match k {
+        Value::String(s) => cmp_str(s, key),
+        Value::Null | Value::Bool(_) | Value::Number(_) => Ordering::Less,
+        Value::Array(_) | Value::Set(_) | Value::Object(_) | Value::Undefined => Ordering::Greater,
+    }
+}
+
+/// `a.cmp(b)` for object keys, through [`cmp_str`] when both are strings.
+#[inline]
+pub(super) fn cmp_keys(a: &Value, b: &Value) -> Ordering {
+    match (a, b) {
+        (Value::String(a), Value::String(b)) => cmp_str(a, b),
+        _ => a.cmp(b),
+    }
+}
+
 impl Object {
     /// Create an empty `Object`.
     #[inline]
@@ -93,10 +129,13 @@ impl Object {
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.repr {
             Repr::Empty => None,
-            Repr::Frozen(v) => match v.binary_search_by(|(k, _)| k.cmp(key)) {
-                Ok(i) => Some(&v[i].1),
-                Err(_) => None,
-            },
+            Repr::Frozen(v) => {
+                let found = match key {
+                    Value::String(key) => v.binary_search_by(|(k, _)| cmp_to_string(k, key)),
+                    _ => v.binary_search_by(|(k, _)| k.cmp(key)),
+                };
+                found.ok().map(|i| &v[i].1)
+            }
             Repr::BTree(m) => m.get(key),
         }
     }
