@@ -64,6 +64,19 @@ pub struct SourceFile {
     pub display: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
+    /// For a file over [`CHAR_BLOCK`] bytes: the characters before each block of that
+    /// size, so that a column on a long line (minified JSON) is counted over at most
+    /// one block, not from the line's start.
+    block_chars: Vec<usize>,
+}
+
+/// Size of the blocks of [`SourceFile::block_chars`].
+const CHAR_BLOCK: usize = 256;
+
+/// Characters in `b`, a run of UTF-8 that may start or end inside a character: its
+/// leading bytes (all but continuation bytes `0b10xx_xxxx`).
+fn leading_bytes(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| (c as i8) >= -0x40).count()
 }
 
 impl SourceFile {
@@ -90,12 +103,30 @@ impl SourceFile {
             }
             i += 1;
         }
+        let mut block_chars = Vec::new();
+        if b.len() > CHAR_BLOCK {
+            let mut before = 0;
+            for block in b.chunks(CHAR_BLOCK) {
+                block_chars.push(before);
+                before += leading_bytes(block);
+            }
+        }
         SourceFile {
             path,
             display,
             text,
             line_starts,
+            block_chars,
         }
+    }
+
+    /// Characters before `offset` (a character boundary), counted from the nearest
+    /// block start.
+    fn chars_before(&self, offset: usize) -> usize {
+        let i = offset / CHAR_BLOCK;
+        let from = i * CHAR_BLOCK;
+        self.block_chars.get(i).copied().unwrap_or(0)
+            + leading_bytes(&self.text.as_bytes()[from..offset])
     }
 
     /// A file made from a string, for tests.
@@ -111,8 +142,12 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line_idx];
-        let col = self.text[start..offset].chars().count() + 1;
-        (line_idx + 1, col)
+        let col = if offset - start <= 2 * CHAR_BLOCK || self.block_chars.is_empty() {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
+        (line_idx + 1, col + 1)
     }
 
     /// Byte offset of the start of a 1-based line (clamped).
@@ -305,6 +340,24 @@ mod tests {
         assert_eq!(f.line_span(1), Span::new(0, 2));
         assert_eq!(f.line_span(2), Span::new(4, 7));
         assert_eq!(f.offset_of(2, 2), 6);
+    }
+
+    /// Columns on a long line (blocks of `block_chars`) match counting from the line's
+    /// start, at every offset, with characters of 1 to 4 bytes across block edges.
+    #[test]
+    fn columns_on_long_lines_are_counted_from_blocks() {
+        let unit = "aé€😀,";
+        let text = format!("x\n{}\n{}\ny", unit.repeat(700), "z".repeat(3000));
+        let f = SourceFile::from_str("long.json", &text);
+        assert!(f.block_chars.len() > 4);
+        let mut checked = 0;
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            let (line, col) = f.line_col(offset);
+            let start = f.line_start(line);
+            assert_eq!(col, text[start..offset].chars().count() + 1, "at {offset}");
+            checked += 1;
+        }
+        assert!(checked > 6000);
     }
 
     #[test]
