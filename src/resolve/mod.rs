@@ -1212,7 +1212,9 @@ pub fn units(
         });
     }
     for (path, m) in &parsed.metadata {
-        let mut input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m, "doc": m.doc_json()});
+        let mut input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m});
+        // Moved in, not through `json!`, which would copy the whole document again.
+        input["doc"] = m.doc_json();
         if m.format == "registry-server" {
             if let Some(oci) = oci_dockerfile(path, m, parsed, &extra, &built, config) {
                 input["oci"] = oci;
