@@ -64,9 +64,9 @@ pub struct SourceFile {
     pub display: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
-    /// For a file over [`CHAR_BLOCK`] bytes: the characters before each block of that
-    /// size, so that a column on a long line (minified JSON) is counted over at most
-    /// one block, not from the line's start.
+    /// For a file with a line over two [`CHAR_BLOCK`]s: the characters before each block
+    /// of that size, so that a column on a long line (minified JSON) is counted over at
+    /// most one block, not from the line's start.
     block_chars: Vec<usize>,
 }
 
@@ -103,8 +103,13 @@ impl SourceFile {
             }
             i += 1;
         }
+        // Only a line longer than two blocks is ever counted through them.
+        let long_line = line_starts
+            .iter()
+            .zip(line_starts.iter().skip(1).chain([&b.len()]))
+            .any(|(start, end)| end - start > 2 * CHAR_BLOCK);
         let mut block_chars = Vec::new();
-        if b.len() > CHAR_BLOCK {
+        if long_line {
             let mut before = 0;
             for block in b.chunks(CHAR_BLOCK) {
                 block_chars.push(before);
