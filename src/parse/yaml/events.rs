@@ -7,9 +7,11 @@
 //! full way, so every file gets exactly the tree and the errors that serde-saphyr gives:
 //! the fast path only ever skips work. A plain scalar that may be a null, a boolean or a
 //! number is typed by serde-saphyr itself, read alone with the loader's options (once
-//! per distinct text); one that cannot be (it starts with a letter and is not
-//! `true`/`false`/`null` in some spelling) is a string. Spans follow the same rules as
-//! the full path's conversion. `tests::fast_and_full_paths_agree` compares the two.
+//! per distinct text; plain decimal integers and decimals are typed here, as it types
+//! them); one that cannot be (it starts with none of a digit, a sign, a dot or `~`, and
+//! is not `true`/`false`/`null` in one of their spellings) is a string. Spans follow the
+//! same rules as the full path's conversion. `tests::fast_and_full_paths_agree` compares
+//! the two.
 
 use super::{entries_end, flow_end, options, trim_end, LoadScope, Raw, YKey, YNode, YValue};
 use super::{RawNode, YamlLimits};
