@@ -115,6 +115,8 @@ impl SourceFile {
                 block_chars.push(before);
                 before += leading_bytes(block);
             }
+            // For the end of a text whose length is a whole number of blocks.
+            block_chars.push(before);
         }
         SourceFile {
             path,
@@ -353,16 +355,22 @@ mod tests {
     fn columns_on_long_lines_are_counted_from_blocks() {
         let unit = "aé€😀,";
         let text = format!("x\n{}\n{}\ny", unit.repeat(700), "z".repeat(3000));
-        let f = SourceFile::from_str("long.json", &text);
-        assert!(f.block_chars.len() > 4);
+        // The same text cut to whole blocks, ending on a long line.
+        let whole = &text[..text.len() / CHAR_BLOCK * CHAR_BLOCK - 1];
+        let whole = format!("{whole}z");
+        assert_eq!(whole.len() % CHAR_BLOCK, 0);
         let mut checked = 0;
-        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
-            let (line, col) = f.line_col(offset);
-            let start = f.line_start(line);
-            assert_eq!(col, text[start..offset].chars().count() + 1, "at {offset}");
-            checked += 1;
+        for text in [text.as_str(), whole.as_str()] {
+            let f = SourceFile::from_str("long.json", text);
+            assert!(f.block_chars.len() > 4);
+            for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+                let (line, col) = f.line_col(offset);
+                let start = f.line_start(line);
+                assert_eq!(col, text[start..offset].chars().count() + 1, "at {offset}");
+                checked += 1;
+            }
         }
-        assert!(checked > 6000);
+        assert!(checked > 12000);
     }
 
     #[test]
