@@ -1581,6 +1581,68 @@ services:
         );
     }
 
+    /// Broken and odd variants of the fixtures' YAML and JSON files (a few characters
+    /// deleted, inserted or replaced, from YAML's indicators, quotes, digits and letters
+    /// of `true`/`null`), a fixed pseudo-random sequence: wherever the fast path takes
+    /// one, it gives the full path's tree (compared as debug text, so that NaN matches).
+    #[test]
+    fn fast_and_full_paths_agree_on_mutated_files() {
+        let limits = YamlLimits::default();
+        let mut files = Vec::new();
+        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if matches!(ext, "yaml" | "yml" | "json")
+                    && e.metadata().is_ok_and(|m| m.len() < 4000)
+                {
+                    files.push(std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+        let alphabet: Vec<char> = ": -[]{}'\"#&*!|>\n\t,?~0.1e+xtfnul\\%@`<".chars().collect();
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed as usize
+        };
+        let mut taken = 0;
+        for round in 0..6 {
+            for f in &files {
+                let mut chars: Vec<char> = f.chars().collect();
+                for _ in 0..=round % 3 {
+                    if chars.is_empty() {
+                        break;
+                    }
+                    let i = next() % chars.len();
+                    let c = alphabet[next() % alphabet.len()];
+                    match next() % 3 {
+                        0 => drop(chars.remove(i)),
+                        1 => chars.insert(i, c),
+                        _ => chars[i] = c,
+                    }
+                }
+                let text: String = chars.into_iter().collect();
+                let src = file(&text);
+                if let Some(fast) = events::build(&src, &limits) {
+                    taken += 1;
+                    let full = load_full(&src, &limits);
+                    assert_eq!(
+                        format!("{full:?}"),
+                        format!("{:?}", Ok::<_, YamlError>(fast)),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        assert!(taken > 1000, "fast path taken {taken} times");
+    }
+
     #[test]
     fn arbitrary_input_never_panics() {
         // A cheap fuzz: every prefix of a file that uses most of the syntax.

@@ -10,8 +10,8 @@
 //! per distinct text; plain decimal integers and decimals are typed here, as it types
 //! them); one that cannot be (it starts with none of a digit, a sign, a dot or `~`, and
 //! is not `true`/`false`/`null` in one of their spellings) is a string. Spans follow the
-//! same rules as the full path's conversion. `tests::fast_and_full_paths_agree` compares
-//! the two.
+//! same rules as the full path's conversion. `tests::fast_and_full_paths_agree` and
+//! `tests::fast_and_full_paths_agree_on_mutated_files` compare the two.
 
 use super::{entries_end, flow_end, options, trim_end, LoadScope, Raw, YKey, YNode, YValue};
 use super::{RawNode, YamlLimits};
