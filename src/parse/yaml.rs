@@ -1494,6 +1494,29 @@ services:
         );
     }
 
+    /// (path, text) of every YAML and JSON file under `dirs` smaller than `max_len` bytes.
+    fn yaml_files(mut dirs: Vec<std::path::PathBuf>, max_len: u64) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if matches!(ext, "yaml" | "yml" | "json")
+                    && e.metadata().is_ok_and(|m| m.len() < max_len)
+                {
+                    let bytes = std::fs::read(&p).unwrap();
+                    out.push((
+                        p.display().to_string(),
+                        String::from_utf8_lossy(&bytes).into(),
+                    ));
+                }
+            }
+        }
+        out
+    }
+
     /// The fast path gives the full path's tree wherever it does not decline: on edge
     /// cases, on every YAML and JSON file of the fixtures and, when it is there, of
     /// `../shared/corpus`.
@@ -1543,28 +1566,13 @@ services:
         .iter()
         .map(|t| (format!("{t:?}"), t.to_string()))
         .collect();
-        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        let corpus = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let corpus = root.join("../shared/corpus");
+        let mut dirs = vec![root.join("fixtures")];
         if corpus.is_dir() {
             dirs.push(corpus);
         }
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if matches!(ext, "yaml" | "yml" | "json")
-                    && e.metadata().is_ok_and(|m| m.len() < 512 * 1024)
-                {
-                    let bytes = std::fs::read(&p).unwrap();
-                    cases.push((
-                        p.display().to_string(),
-                        String::from_utf8_lossy(&bytes).into(),
-                    ));
-                }
-            }
-        }
+        cases.extend(yaml_files(dirs, 512 * 1024));
         let mut taken = 0;
         for (name, text) in &cases {
             let src = file(text);
@@ -1588,21 +1596,11 @@ services:
     #[test]
     fn fast_and_full_paths_agree_on_mutated_files() {
         let limits = YamlLimits::default();
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                let ext = p.extension().and_then(|x| x.to_str()).unwrap_or("");
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if matches!(ext, "yaml" | "yml" | "json")
-                    && e.metadata().is_ok_and(|m| m.len() < 4000)
-                {
-                    files.push(std::fs::read_to_string(&p).unwrap_or_default());
-                }
-            }
-        }
+        let fixtures = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let files: Vec<String> = yaml_files(vec![fixtures], 4000)
+            .into_iter()
+            .map(|(_, text)| text)
+            .collect();
         let alphabet: Vec<char> = ": -[]{}'\"#&*!|>\n\t,?~0.1e+xtfnul\\%@`<".chars().collect();
         let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
         let mut next = move || {
