@@ -48,8 +48,8 @@ fn scored_unit(unit: &Unit) -> bool {
         Role::McpServer | Role::Hub | Role::ClientEntry | Role::K8sWorkload => true,
         Role::MetadataFile => matches!(
             &unit.input,
-            crate::resolve::Input::Doc(d)
-                if matches!(d["metadata"]["format"].as_str(), Some("registry-server" | "catalog-server"))
+            crate::resolve::Input::Metadata(m)
+                if matches!(m.metadata.format, "registry-server" | "catalog-server")
         ),
         Role::SupportingService | Role::StandaloneDockerfile | Role::SourceFile => false,
     }

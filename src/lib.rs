@@ -428,7 +428,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
                 }
                 parsed.composes.push((resolve::absolute(&p), c));
             }
-            ParseOut::Metadata(p, m) => parsed.metadata.push((resolve::absolute(&p), m)),
+            ParseOut::Metadata(p, m) => parsed
+                .metadata
+                .push((resolve::absolute(&p), std::sync::Arc::new(m))),
             ParseOut::Client(c) => parsed.clients.push(c),
             ParseOut::Workloads(w) => parsed.workloads.extend(w),
             ParseOut::Nothing => {}

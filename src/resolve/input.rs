@@ -40,6 +40,9 @@ pub enum Input {
     Compose(Box<ComposeParts>),
     /// A standalone Dockerfile: read and parsed again.
     Standalone(Deferred),
+    /// A metadata file: its parsed tree is written into the document when the document
+    /// is needed, as JSON or straight as a Rego value.
+    Metadata(Box<MetadataParts>),
 }
 
 /// What a standalone Dockerfile unit's input is built from: the file is read and
@@ -82,6 +85,45 @@ pub struct ComposeParts {
     pub shared: Shared,
 }
 
+/// The input document of a metadata file (`server.json`, `server.yaml`,
+/// `mcp-manifest.json`): `kind`, `unit`, `metadata`, then `doc`, its tree with every
+/// mapping's `loc` and `key_locs` (as `CNode::to_json` writes it), `oci` when built,
+/// and the scan-wide fields.
+#[derive(Clone, Debug)]
+pub struct MetadataParts {
+    pub unit: Value,
+    pub metadata: Arc<crate::parse::metadata::Metadata>,
+    pub oci: Option<Value>,
+    pub extra: serde_json::Map<String, Value>,
+}
+
+impl Serialize for MetadataParts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("kind", "mcp_metadata")?;
+        m.serialize_entry("unit", &self.unit)?;
+        m.serialize_entry("metadata", &*self.metadata)?;
+        match &self.metadata.root {
+            Some(node) => m.serialize_entry(
+                "doc",
+                &RawView {
+                    node,
+                    at: RawPlace::Plain,
+                },
+            )?,
+            None => m.serialize_entry("doc", &())?,
+        }
+        if let Some(oci) = &self.oci {
+            m.serialize_entry("oci", oci)?;
+        }
+        for (k, v) in &self.extra {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
 fn raw_service<S: serde::Serializer>(node: &CNode, s: S) -> Result<S::Ok, S::Error> {
     RawView {
         node,
@@ -93,6 +135,8 @@ fn raw_service<S: serde::Serializer>(node: &CNode, s: S) -> Result<S::Ok, S::Err
 /// Where a node of the raw service view sits: its redaction depends on it.
 #[derive(Clone, Copy)]
 enum RawPlace<'a> {
+    /// Anywhere in a tree written without redaction (a metadata document).
+    Plain,
     Top,
     /// The value of this key of a mapping.
     Field(&'a str),
@@ -127,7 +171,7 @@ impl Serialize for RawView<'_> {
             CVal::Str(text) => {
                 let text = self.node.shown_text(text);
                 match self.at {
-                    RawPlace::Top => s.serialize_str(&text),
+                    RawPlace::Plain | RawPlace::Top => s.serialize_str(&text),
                     RawPlace::Field(k) => {
                         let mut text = text.into_owned();
                         super::redact_field(k, &mut text);
@@ -142,7 +186,10 @@ impl Serialize for RawView<'_> {
             }
             CVal::Seq(items) => s.collect_seq(items.iter().map(|node| RawView {
                 node,
-                at: RawPlace::Item,
+                at: match self.at {
+                    RawPlace::Plain => RawPlace::Plain,
+                    _ => RawPlace::Item,
+                },
             })),
             CVal::Map(entries) => {
                 let mut m = s.serialize_map(Some(entries.len() + 2))?;
@@ -151,7 +198,10 @@ impl Serialize for RawView<'_> {
                         &k.name,
                         &RawView {
                             node,
-                            at: RawPlace::Field(&k.name),
+                            at: match self.at {
+                                RawPlace::Plain => RawPlace::Plain,
+                                _ => RawPlace::Field(&k.name),
+                            },
                         },
                     )?;
                 }
@@ -179,6 +229,7 @@ impl Unit {
         match &self.input {
             Input::Doc(v) => Cow::Borrowed(v),
             Input::Compose(c) => Cow::Owned(serde_json::to_value(&**c).unwrap_or(Value::Null)),
+            Input::Metadata(m) => Cow::Owned(serde_json::to_value(&**m).unwrap_or(Value::Null)),
             Input::Standalone(d) => Cow::Owned(
                 standalone_input(d, |doc, _| serde_json::to_value(doc).unwrap_or(Value::Null))
                     .unwrap_or(Value::Null),
@@ -192,6 +243,7 @@ impl Unit {
         match &self.input {
             Input::Doc(v) => (crate::rego_value::to_rego(v), None),
             Input::Compose(c) => (crate::rego_value::to_rego(&**c), None),
+            Input::Metadata(m) => (crate::rego_value::to_rego(&**m), None),
             Input::Standalone(d) => standalone_input(d, |doc, src| {
                 (crate::rego_value::to_rego(doc), Some(src.text.clone()))
             })
@@ -209,6 +261,9 @@ impl Unit {
                 }
             }
             Input::Compose(c) => c.shared = shared.clone(),
+            Input::Metadata(m) => m
+                .extra
+                .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone()))),
             Input::Standalone(d) => d.shared = shared.clone(),
         }
     }
@@ -230,7 +285,7 @@ impl Unit {
                 }
                 out
             }
-            Input::Standalone(_) => Vec::new(),
+            Input::Standalone(_) | Input::Metadata(_) => Vec::new(),
         }
     }
 }
@@ -335,6 +390,22 @@ mod tests {
                 crate::rego_value::to_rego(&tree),
                 "{display}"
             );
+            // Unredacted, as metadata documents are written: `node.to_json()`.
+            let plain = RawView {
+                node,
+                at: RawPlace::Plain,
+            };
+            let tree = node.to_json();
+            assert_eq!(
+                serde_json::to_string(&serde_json::to_value(&plain).unwrap()).unwrap(),
+                serde_json::to_string(&tree).unwrap(),
+                "{display}"
+            );
+            assert_eq!(
+                crate::rego_value::to_rego(&plain),
+                crate::rego_value::to_rego(&tree),
+                "{display}"
+            );
             n += 1;
         }
         n
@@ -365,5 +436,58 @@ mod tests {
             files += usize::from(assert_same_raw(&p.display().to_string(), &text, &env) > 0);
         }
         assert!(files > 20, "{files} compose fixtures");
+    }
+
+    /// A metadata unit's document: `doc` is the file's tree as `Metadata::doc_json`
+    /// writes it, after `kind`, `unit` and `metadata` and before `oci` and the scan-wide
+    /// fields; its Rego value is that JSON document's.
+    #[test]
+    fn metadata_parts_write_the_document_of_the_file() {
+        use crate::parse::metadata;
+        let mut n = 0;
+        let walk = ignore::WalkBuilder::new(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
+        )
+        .hidden(false)
+        .build();
+        for e in walk.flatten() {
+            let p = e.path();
+            let format = match p.file_name().and_then(|n| n.to_str()) {
+                Some("server.json") => "registry-server",
+                Some("server.yaml") => "catalog-server",
+                Some("mcp-manifest.json") => "mcp-manifest",
+                _ => continue,
+            };
+            let text = std::fs::read_to_string(p).unwrap_or_default();
+            let src = SourceFile::from_str(&p.display().to_string(), &text);
+            let Ok(m) = metadata::parse(&src, format, &YamlLimits::default()) else {
+                continue;
+            };
+            let mut extra = serde_json::Map::new();
+            extra.insert("scan".into(), serde_json::json!({"date": "2026-11-24"}));
+            let parts = MetadataParts {
+                unit: serde_json::json!({"id": m.file, "name": m.name}),
+                oci: Some(serde_json::json!({"image": "x"})),
+                metadata: Arc::new(m),
+                extra,
+            };
+            let doc = serde_json::to_value(&parts).unwrap();
+            let keys: Vec<&str> = doc
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            assert_eq!(keys, ["kind", "unit", "metadata", "doc", "oci", "scan"]);
+            assert_eq!(doc["doc"], parts.metadata.doc_json(), "{}", p.display());
+            assert_eq!(
+                crate::rego_value::to_rego(&parts),
+                crate::rego_value::to_rego(&doc),
+                "{}",
+                p.display()
+            );
+            n += 1;
+        }
+        assert!(n > 20, "{n} metadata fixtures");
     }
 }

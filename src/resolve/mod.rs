@@ -7,7 +7,7 @@ pub mod project;
 pub mod shell;
 pub mod stage;
 
-pub use input::{ComposeParts, Deferred, Input, Shared, Unit};
+pub use input::{ComposeParts, Deferred, Input, MetadataParts, Shared, Unit};
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
@@ -89,7 +89,7 @@ pub struct Parsed {
     /// Keyed by path as discovered (and by canonical path, for lookups).
     pub dockerfiles: BTreeMap<PathBuf, DockerfileEntry>,
     pub composes: Vec<(PathBuf, ComposeFile)>,
-    pub metadata: Vec<(PathBuf, Metadata)>,
+    pub metadata: Vec<(PathBuf, Arc<Metadata>)>,
     pub clients: Vec<crate::parse::client::ClientConfig>,
     pub workloads: Vec<crate::parse::k8s::Workload>,
     /// Files (or parts of files) that could not be parsed.
@@ -1212,20 +1212,20 @@ pub fn units(
         });
     }
     for (path, m) in &parsed.metadata {
-        let mut input = json!({"kind": "mcp_metadata", "unit": {"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}, "metadata": m});
-        // Moved in, not through `json!`, which would copy the whole document again.
-        input["doc"] = m.doc_json();
-        if m.format == "registry-server" {
-            if let Some(oci) = oci_dockerfile(path, m, parsed, &extra, &built, config) {
-                input["oci"] = oci;
-            }
-        }
+        let oci = (m.format == "registry-server")
+            .then(|| oci_dockerfile(path, m, parsed, &extra, &built, config))
+            .flatten();
         out.push(Unit {
             id: m.file.clone(),
             name: m.name.clone().unwrap_or_else(|| m.file.clone()),
             kind: "mcp_metadata",
             role: Role::MetadataFile,
-            input: Input::Doc(input),
+            input: Input::Metadata(Box::new(MetadataParts {
+                unit: json!({"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}),
+                metadata: m.clone(),
+                oci,
+                extra: serde_json::Map::new(),
+            })),
         });
     }
     (out, extra_errors)
