@@ -525,6 +525,45 @@ mod tests {
     /// comparison (vendor/regorus/PATCH.md): it must agree with `Value`'s own order,
     /// for keys that share a first byte, an empty key, multibyte text, the same `Rc`
     /// and keys of every other kind.
+    /// The vendored regorus compares an object, array or set with itself (the same
+    /// `Rc`) without walking it (PATCH.md): the order is the same as between two
+    /// equal copies, and unequal values still order by their contents.
+    #[test]
+    fn a_value_compares_equal_to_itself_at_once() {
+        use std::cmp::Ordering;
+        let doc = || {
+            Value::from(BTreeMap::from([
+                (
+                    Value::from("a"),
+                    Value::from(vec![Value::from(1u64), Value::Null]),
+                ),
+                (
+                    Value::from("s"),
+                    Value::from(std::collections::BTreeSet::from([Value::from("x")])),
+                ),
+            ]))
+        };
+        let (one, other) = (doc(), doc());
+        let bigger = Value::from(BTreeMap::from([(Value::from("b"), Value::Null)]));
+        for (a, b) in [(&one, &one.clone()), (&one, &other)] {
+            assert_eq!(a.cmp(b), Ordering::Equal);
+            assert_eq!(a, b);
+            for (k, v) in a.as_object().unwrap() {
+                assert_eq!(v.cmp(&b[k]), Ordering::Equal, "{k}");
+            }
+        }
+        assert_eq!(one.cmp(&bigger), Ordering::Less);
+        assert_eq!(bigger.cmp(&one), Ordering::Greater);
+        // A set holding the document finds it, and iterates past it, by the same order.
+        let set = Value::from(std::collections::BTreeSet::from([
+            one.clone(),
+            bigger.clone(),
+        ]));
+        let items: Vec<&Value> = set.as_set().unwrap().iter().collect();
+        assert_eq!(items, [&one, &bigger]);
+        assert!(set.as_set().unwrap().contains(&other));
+    }
+
     #[test]
     fn string_key_fast_paths_agree_with_value_order() {
         let texts = [

@@ -168,6 +168,11 @@ pub struct ArrayCursor {
 
 impl Ord for Array {
     fn cmp(&self, other: &Self) -> Ordering {
+        // mcp-audit patch: one value (e.g. both sides of the same `Rc`) is equal to
+        // itself without a walk of its contents; see PATCH.md.
+        if core::ptr::eq(self, other) {
+            return Ordering::Equal;
+        }
         self.iter().cmp(other.iter())
     }
 }

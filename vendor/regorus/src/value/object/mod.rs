@@ -234,6 +234,11 @@ impl Eq for Object {}
 
 impl Ord for Object {
     fn cmp(&self, other: &Self) -> Ordering {
+        // mcp-audit patch: one value (e.g. both sides of the same `Rc`) is equal to
+        // itself without a walk of its contents; see PATCH.md.
+        if core::ptr::eq(self, other) {
+            return Ordering::Equal;
+        }
         self.iter_sorted().cmp(other.iter_sorted())
     }
 }
