@@ -47,6 +47,7 @@ use std::cell::Cell;
 use std::fmt;
 
 mod events;
+mod json;
 
 /// Resource bounds for one file.
 #[derive(Clone, Debug)]
@@ -709,7 +710,7 @@ fn on_parser_thread<T: Send>(
 /// or only `null`) is a null node.
 pub fn load(src: &SourceFile, limits: &YamlLimits) -> Result<YNode, YamlError> {
     check_size(src, limits)?;
-    if let Some(node) = events::build(src, limits) {
+    if let Some(node) = json::build(src, limits).or_else(|| events::build(src, limits)) {
         return Ok(node);
     }
     load_full(src, limits)
@@ -1562,6 +1563,46 @@ services:
             "- 0\n- -0\n- 12\n- -12\n- 007\n- 1.50\n- -0.5\n- 0.0\n- -0.0\n- 00.5\n- 1.\n- .1\n- 1.2e3\n",
             "- 123456789012345678\n- -123456789012345678\n- 1234567890123456789\n- 9223372036854775807\n- 9223372036854775808\n- 1.5.\n- 1..5\n- -\n- --1\n",
             "{\"n\": [1, -2, 3.25, 0, 1e-3, 10000000000000000000000]}",
+            // JSON, for the JSON path as well.
+            "{}",
+            "[]",
+            " [ ] \n",
+            "{\"a\": {}, \"b\": [], \"c\": [{}, []], \"d\": [[[1]]]}",
+            "[1, -0, 0, 0.5, -0.0, 1e5, 1E-5, -1.5e+3, 12345678901234567890, 1.0, 9223372036854775807, 9223372036854775808]",
+            "{\"s\": \"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u0000 \\u20AC \\u001f\"}",
+            "{\"a\"\n: 1}",
+            "{\"a\" : 1, \"b\"  :2}",
+            "{\"<<\": {\"b\": 1}}",
+            "{\"a\": 1, \"a\": 2}",
+            "[1,]",
+            "{\"a\":1,}",
+            "\t{\"a\": 1}",
+            "{\"a\":\t1}",
+            "{\n\t\"a\": 1\n}",
+            "{\"a\": \"\\ud83d\\ude00\"}",
+            "{\"a\": \"raw\ttab\"}",
+            "{\"a\": \"é😀 \u{85} \u{a0}\"}",
+            "{\"a\": \"\u{7f}\"}",
+            "{\"a\": \"\u{9f}\"}",
+            "{\"a\": \"\u{feff}\"}",
+            "{\"a\": tru}",
+            "{\"a\": 01}",
+            "{\"a\": .5}",
+            "{\"a\": +1}",
+            "{\"a\": 1.}",
+            "{\"a\": 1e}",
+            "{\"a\": -}",
+            "{\"a\": 1}x",
+            "{\"a\": 1} # c",
+            "{\"a\": 1}\n---\n",
+            "{\"a\": [1, 2]}\n\n",
+            "{\r\n  \"a\": [1,\r\n 2]\r\n}\r\n",
+            "{\"a\": 1,\r\"b\": 2}",
+            "\"string root\"",
+            "1",
+            "{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":9,\"k10\":10,\"k11\":11,\"k12\":12,\"k13\":13,\"k14\":14,\"k15\":15,\"k16\":16,\"k17\":17,\"k1\":18}",
+            "{\"a\": {\"b\": [true, false, null, \"true\", \"\", \" \"]}, \"\": 0}",
+            "{\"a\": \"x # y\", \"b\": \"- z\", \"c\": \"k: v\", \"d\": \"*e &f !g\"}",
         ]
         .iter()
         .map(|t| (format!("{t:?}"), t.to_string()))
@@ -1572,20 +1613,36 @@ services:
         if corpus.is_dir() {
             dirs.push(corpus);
         }
+        let long_key = format!(
+            "{{\"{}\": 1, \"{}\": 2}}",
+            "k".repeat(1000),
+            "k".repeat(1100)
+        );
+        cases.push(("long keys".into(), long_key));
         cases.extend(yaml_files(dirs, 512 * 1024));
-        let mut taken = 0;
+        let (mut taken, mut json_taken, mut json_files) = (0, 0, 0);
         for (name, text) in &cases {
             let src = file(text);
+            let full = load_full(&src, &limits);
             if let Some(fast) = events::build(&src, &limits) {
                 taken += 1;
-                assert_eq!(Ok(fast), load_full(&src, &limits), "{name}");
+                assert_eq!(Ok(fast), full, "{name}");
+            }
+            json_files += usize::from(name.ends_with(".json"));
+            if let Some(fast) = json::build(&src, &limits) {
+                json_taken += usize::from(name.ends_with(".json"));
+                assert_eq!(Ok(fast), full, "JSON path: {name}");
             }
         }
-        // Most files are plain documents: the fast path must be taken, not just agree.
+        // Most files are plain documents: the fast paths must be taken, not just agree.
         assert!(
             taken * 2 > cases.len(),
             "fast path taken {taken} of {}",
             cases.len()
+        );
+        assert!(
+            json_taken * 10 > json_files * 9,
+            "JSON path taken for {json_taken} of {json_files} JSON files"
         );
     }
 
@@ -1627,7 +1684,8 @@ services:
                 }
                 let text: String = chars.into_iter().collect();
                 let src = file(&text);
-                if let Some(fast) = events::build(&src, &limits) {
+                let fast = [events::build(&src, &limits), json::build(&src, &limits)];
+                for fast in fast.into_iter().flatten() {
                     taken += 1;
                     let full = load_full(&src, &limits);
                     assert_eq!(

@@ -185,7 +185,7 @@ fn is_key_position(stack: &[Open]) -> bool {
 /// Could a plain scalar with this text be anything but a string? Nulls (`~`, `null`,
 /// the empty scalar), YAML 1.2 booleans, and numbers, which start with a digit, a sign
 /// or a dot (`.5`, `.inf`); words such as `inf` or `yes` stay strings.
-fn maybe_typed(t: &str) -> bool {
+pub(super) fn maybe_typed(t: &str) -> bool {
     match t.as_bytes().first() {
         None => true,
         Some(b'0'..=b'9' | b'+' | b'-' | b'.' | b'~') => true,
@@ -201,7 +201,7 @@ fn maybe_typed(t: &str) -> bool {
 /// text read alone as a document, with the loader's options. `None` (the caller
 /// declines) if it does not read back as one scalar; texts that would not (`-`, `---`,
 /// `...`, `- x`) are not plain scalars where they stand in a document anyway.
-fn type_scalar(t: &str, limits: &YamlLimits) -> Option<YValue> {
+pub(super) fn type_scalar(t: &str, limits: &YamlLimits) -> Option<YValue> {
     if let Some(v) = plain_number(t) {
         return Some(v);
     }
@@ -251,7 +251,7 @@ fn plain_number(t: &str) -> Option<YValue> {
 
 /// A scalar where it was written: its span without trailing whitespace (block
 /// scalars), `quoted` when it is a string written in quotes.
-fn scalar_node(src: &SourceFile, value: YValue, span: Span) -> YNode {
+pub(super) fn scalar_node(src: &SourceFile, value: YValue, span: Span) -> YNode {
     let span = trim_end(src, span);
     let quoted = matches!(src.text.as_bytes().get(span.start), Some(b'"' | b'\''))
         && matches!(value, YValue::Str(_));
@@ -265,7 +265,7 @@ fn scalar_node(src: &SourceFile, value: YValue, span: Span) -> YNode {
 }
 
 /// A collection from its start to its last entry (to its closing bracket in flow style).
-fn collection_node(src: &SourceFile, value: YValue, start: Span, end: usize) -> YNode {
+pub(super) fn collection_node(src: &SourceFile, value: YValue, start: Span, end: usize) -> YNode {
     YNode {
         value,
         span: Span::new(start.start, flow_end(src, start.start, end)),

@@ -209,7 +209,12 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                     } else {
                         (YValue::Seq(Vec::new()), start + 1)
                     };
-                    Some(collection_node(src, value, Span::new(start, start + 1), end))
+                    Some(collection_node(
+                        src,
+                        value,
+                        Span::new(start, start + 1),
+                        end,
+                    ))
                 } else {
                     stack.push(if c == b'{' {
                         Open::Map {
@@ -285,8 +290,9 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                     return None;
                 }
                 if entries.len() >= LINEAR_KEYS {
-                    let seen = seen
-                        .get_or_insert_with(|| entries.iter().map(|(k, _)| k.text.clone()).collect());
+                    let seen = seen.get_or_insert_with(|| {
+                        entries.iter().map(|(k, _)| k.text.clone()).collect()
+                    });
                     if !seen.insert(key.clone()) {
                         return None;
                     }
