@@ -64,14 +64,18 @@ pub struct SourceFile {
     pub display: String,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
-    /// For a file with a line over two [`CHAR_BLOCK`]s: the characters before each block
-    /// of that size, so that a column on a long line (minified JSON) is counted over at
-    /// most one block, not from the line's start.
+    /// For a file with a line over [`LONG_LINE`] bytes: the characters before each block
+    /// of [`CHAR_BLOCK`] bytes, so that a column on a long line (minified JSON) is counted
+    /// over at most one block, not from the line's start.
     block_chars: Vec<usize>,
 }
 
 /// Size of the blocks of [`SourceFile::block_chars`].
-const CHAR_BLOCK: usize = 256;
+const CHAR_BLOCK: usize = 64;
+
+/// A column on a line up to this long is counted from the line's start; a file with a
+/// longer line gets the block table.
+const LONG_LINE: usize = 512;
 
 /// Characters in `b`, a run of UTF-8 that may start or end inside a character: its
 /// leading bytes (all but continuation bytes `0b10xx_xxxx`).
@@ -103,11 +107,11 @@ impl SourceFile {
             }
             i += 1;
         }
-        // Only a line longer than two blocks is ever counted through them.
+        // Only a line longer than `LONG_LINE` is ever counted through the blocks.
         let long_line = line_starts
             .iter()
             .zip(line_starts.iter().skip(1).chain([&b.len()]))
-            .any(|(start, end)| end - start > 2 * CHAR_BLOCK);
+            .any(|(start, end)| end - start > LONG_LINE);
         let mut block_chars = Vec::new();
         if long_line {
             let mut before = 0;
@@ -149,7 +153,7 @@ impl SourceFile {
             Err(i) => i - 1,
         };
         let start = self.line_starts[line_idx];
-        let col = if offset - start <= 2 * CHAR_BLOCK || self.block_chars.is_empty() {
+        let col = if offset - start <= LONG_LINE || self.block_chars.is_empty() {
             self.text[start..offset].chars().count()
         } else {
             self.chars_before(offset) - self.chars_before(start)
