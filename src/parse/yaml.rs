@@ -1583,6 +1583,7 @@ services:
             "{\"a\": \"raw\ttab\"}",
             "{\"a\": \"é😀 \u{85} \u{a0}\"}",
             "{\"a\": \"\u{7f}\"}",
+            "{\"a\u{2028}b\": \"c\u{2029}d\", \"e\u{85}\": [\"\u{2028}\"]}",
             "{\"a\": \"\u{9f}\"}",
             "{\"a\": \"\u{feff}\"}",
             "{\"a\": tru}",
@@ -1644,6 +1645,55 @@ services:
             json_taken * 10 > json_files * 9,
             "JSON path taken for {json_taken} of {json_files} JSON files"
         );
+    }
+
+    /// The JSON path takes strict JSON data (and then agrees with the full path, as
+    /// `fast_and_full_paths_agree` checks) and declines what it leaves to the YAML parser.
+    #[test]
+    fn json_path_takes_plain_json_and_declines_the_rest() {
+        let limits = YamlLimits::default();
+        let taken = [
+            "{}",
+            "[]\n",
+            "{\"a\": {\"b\": [1, -2.5, 1e3, true, false, null, \"x\"]}, \"\": []}",
+            "{\r\n  \"a\": \"\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\"\r\n}\r\n",
+            "{\"é😀\": \"\u{85}\u{a0}\u{2028}\"}",
+            "{\"a\" : 1}",
+        ];
+        for t in taken {
+            let src = file(t);
+            assert!(json::build(&src, &limits).is_some(), "{t:?} declined");
+            assert!(load(&src, &limits).is_ok(), "{t:?}");
+        }
+        let declined = [
+            "",
+            "a: 1",
+            "\"root\"",
+            "1",
+            "{\"a\":\t1}",
+            "[1,]",
+            "{\"a\": 1,}",
+            "{\"a\": 1, \"a\": 2}",
+            "{\"<<\": {}}",
+            "{\"a\": \"\\ud83d\\ude00\"}",
+            "{\"a\": \"\\x41\"}",
+            "{\"a\": \"raw\ttab\"}",
+            "{\"a\": \"\u{7f}\"}",
+            "{\"a\"\n: 1}",
+            "{\"a\": 01}",
+            "{\"a\": .5}",
+            "{\"a\": 1} # c",
+            "{\"a\": 1}\n---\n",
+            "{a: 1}",
+            "{\"a\": [1, 2}",
+        ];
+        for t in declined {
+            assert!(json::build(&file(t), &limits).is_none(), "{t:?} taken");
+        }
+        let long_key = format!("{{\"{}\": 1}}", "k".repeat(1001));
+        assert!(json::build(&file(&long_key), &limits).is_none());
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        assert!(json::build(&file(&deep), &limits).is_none());
     }
 
     /// Broken and odd variants of the fixtures' YAML and JSON files (a few characters
