@@ -1752,15 +1752,19 @@ services:
     #[test]
     fn arbitrary_input_never_panics() {
         // A cheap fuzz: every prefix of a file that uses most of the syntax.
-        let text = "%YAML 1.2\n---\na: &a !t {b: [1, \"x\\u00e9\", 'y', |\n  z\n], c: ? d}\n<<: *a\nk: >-\n  f\n\"q\": [*a, {<<: [*a]}]\n...\n";
-        let mut cut = 0;
-        while cut <= text.len() {
-            if text.is_char_boundary(cut) {
-                let src = file(&text[..cut]);
-                let _ = load(&src, &YamlLimits::default());
-                let _ = load_all(&src, &YamlLimits::default());
+        // And of a JSON file (the JSON path): escapes, numbers, multibyte text.
+        let yaml = "%YAML 1.2\n---\na: &a !t {b: [1, \"x\\u00e9\", 'y', |\n  z\n], c: ? d}\n<<: *a\nk: >-\n  f\n\"q\": [*a, {<<: [*a]}]\n...\n";
+        let json = "{\"a\": [1, -0.5e+3, true, null, \"\\u00e9\\\"\\\\é😀\"], \"b\": {\"c\": {}}, \"d\": []}\r\n";
+        for text in [yaml, json] {
+            let mut cut = 0;
+            while cut <= text.len() {
+                if text.is_char_boundary(cut) {
+                    let src = file(&text[..cut]);
+                    let _ = load(&src, &YamlLimits::default());
+                    let _ = load_all(&src, &YamlLimits::default());
+                }
+                cut += 1;
             }
-            cut += 1;
         }
         for junk in [
             "\u{0}",
