@@ -85,6 +85,9 @@ pub struct PolicySet {
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
+    /// Each rule's `deny` and `applicable` entry points (by rule index), written once
+    /// rather than at each evaluation.
+    paths: Vec<(String, String)>,
     by_kind: BTreeMap<String, Vec<usize>>,
 }
 
@@ -221,6 +224,7 @@ impl PolicySet {
         };
         Ok(PolicySet {
             by_kind: by_kind(&rules),
+            paths: entry_paths(&rules),
             files,
             engine: std::sync::OnceLock::new(),
             vm: Some(vm),
@@ -278,6 +282,7 @@ impl PolicySet {
             engine: std::sync::OnceLock::from(Ok(engine)),
             vm,
             timer: None,
+            paths: entry_paths(&rules),
             rules,
             by_kind,
         })
@@ -427,12 +432,10 @@ impl PolicySet {
             .filter(|&i| enabled(&self.rules[i]))
             .map(|i| {
                 let r = &self.rules[i];
+                let (deny, applicable) = &self.paths[i];
                 let mut worker = self.rule_eval(worker, i, &input, &mut interpreter_input);
                 let applicable = !r.has_applicable
-                    || matches!(
-                        worker.eval(&r.applicable_path()),
-                        Ok(regorus::Value::Bool(true))
-                    );
+                    || matches!(worker.eval(applicable), Ok(regorus::Value::Bool(true)));
                 if !applicable {
                     return RuleOutput {
                         rule: i,
@@ -441,7 +444,7 @@ impl PolicySet {
                     };
                 }
                 let t0 = profiling().then(std::time::Instant::now);
-                let results = worker.eval(&r.deny_path()).and_then(|v| set_items(&v));
+                let results = worker.eval(deny).and_then(|v| set_items(&v));
                 if let Some(t0) = t0 {
                     record(&r.id, t0.elapsed());
                 }
@@ -491,6 +494,14 @@ fn rule_list(
     }
     rules.sort_by(|a, b| a.id.cmp(&b.id));
     Ok(rules)
+}
+
+/// Each rule's `deny` and `applicable` paths.
+fn entry_paths(rules: &[RuleMeta]) -> Vec<(String, String)> {
+    rules
+        .iter()
+        .map(|r| (r.deny_path(), r.applicable_path()))
+        .collect()
 }
 
 /// The indexes of `rules` by input kind.
