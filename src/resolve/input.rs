@@ -1,7 +1,7 @@
-//! Units and their Rego input documents: built at resolution (metadata, clients,
-//! workloads, parse errors), or built from their parts when the unit is evaluated and
-//! dropped right after (Compose services, standalone Dockerfiles), so a scan does not
-//! hold every input document at once and the documents are built in parallel.
+//! Units and their Rego input documents: built at resolution (clients, workloads,
+//! parse errors), or built from their parts when the unit is evaluated and dropped
+//! right after (Compose services, standalone Dockerfiles, metadata files), so a scan
+//! does not hold every input document at once and the documents are built in parallel.
 
 use super::stage::{self, DockerfileView};
 use super::{indeterminate, Role};
@@ -147,8 +147,10 @@ enum RawPlace<'a> {
 /// A Compose node serialized as `redact_raw(node.to_json())` is, without building
 /// that JSON tree first: mappings carry `loc` and `key_locs` after their entries, and
 /// string values are redacted by their key (`redact_field`) or as list items
-/// (`redact_item`). (Both targets, a JSON value and a Rego value, are maps where a
-/// repeated key keeps its first place and its last value, as the JSON tree did.)
+/// (`redact_item`); from `RawPlace::Plain` down, nothing is redacted (a metadata
+/// document, as `node.to_json()` is). (Both targets, a JSON value and a Rego value, are
+/// maps where a repeated key keeps its first place and its last value, as the JSON tree
+/// did.)
 struct RawView<'a> {
     node: &'a CNode,
     at: RawPlace<'a>,
