@@ -32,13 +32,15 @@
 //! alias bomb is refused in microseconds. serde-saphyr's anchor/alias *ratio* check is
 //! off: real Compose files use one anchor from hundreds of places.
 //!
-//! A plain document (no anchors, aliases, tags, merge keys or non-string keys: most
-//! Compose and metadata files) is built straight from the parser's events (`events.rs`),
-//! about three times faster, to the same tree; anything else, errors included, goes
+//! A document in strict JSON (`server.json`, client configs) is read by a JSON scanner
+//! (`json.rs`); a plain document (no anchors, aliases, tags, merge keys or non-string
+//! keys: most Compose and metadata files) is built straight from the parser's events
+//! (`events.rs`), about three times faster than the deserializer; both give the same
+//! tree and decline what they do not fully cover. Anything else, errors included, goes
 //! through serde-saphyr's deserializer. That full load runs on a short-lived thread
 //! with a stack sized for `max_depth` (the deserializer recurses once per level, ~40 KiB
 //! per level in debug builds), so deep but valid input cannot overflow the caller's
-//! stack, whatever thread it is on; the fast path does not recurse.
+//! stack, whatever thread it is on; the fast paths do not recurse.
 
 use crate::source::{SourceFile, Span};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
