@@ -376,12 +376,7 @@ mod tests {
             return 0;
         };
         let mut n = 0;
-        for node in services.map().iter().map(|(_, v)| v).chain([&file.root]) {
-            let tree = super::super::redact_raw(node.to_json());
-            let view = RawView {
-                node,
-                at: RawPlace::Top,
-            };
+        let same = |view: RawView, tree: Value| {
             assert_eq!(
                 serde_json::to_string(&serde_json::to_value(&view).unwrap()).unwrap(),
                 serde_json::to_string(&tree).unwrap(),
@@ -392,22 +387,19 @@ mod tests {
                 crate::rego_value::to_rego(&tree),
                 "{display}"
             );
+        };
+        for node in services.map().iter().map(|(_, v)| v).chain([&file.root]) {
+            let top = RawView {
+                node,
+                at: RawPlace::Top,
+            };
+            same(top, super::super::redact_raw(node.to_json()));
             // Unredacted, as metadata documents are written: `node.to_json()`.
             let plain = RawView {
                 node,
                 at: RawPlace::Plain,
             };
-            let tree = node.to_json();
-            assert_eq!(
-                serde_json::to_string(&serde_json::to_value(&plain).unwrap()).unwrap(),
-                serde_json::to_string(&tree).unwrap(),
-                "{display}"
-            );
-            assert_eq!(
-                crate::rego_value::to_rego(&plain),
-                crate::rego_value::to_rego(&tree),
-                "{display}"
-            );
+            same(plain, node.to_json());
             n += 1;
         }
         n

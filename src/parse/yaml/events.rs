@@ -38,6 +38,23 @@ enum Open {
 /// Above this many entries a mapping's keys are checked for repeats through a set.
 const LINEAR_KEYS: usize = 16;
 
+/// Is `key` already a key of the mapping being read (`entries`)? Once the mapping is
+/// large enough for a linear search to cost, its keys are kept in `seen` (and `key` is
+/// added to it).
+pub(super) fn repeated_key(
+    entries: &[(YKey, YNode)],
+    seen: &mut Option<HashSet<String>>,
+    key: &str,
+) -> bool {
+    if entries.len() >= LINEAR_KEYS {
+        let seen =
+            seen.get_or_insert_with(|| entries.iter().map(|(k, _)| k.text.clone()).collect());
+        !seen.insert(key.to_string())
+    } else {
+        entries.iter().any(|(k, _)| k.text == key)
+    }
+}
+
 /// The tree of `src` if it is a plain document (see the module docs), else `None`.
 pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
     let mut opts = Options::default();
@@ -85,14 +102,7 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                     if (plain && maybe_typed(&value)) || value == "<<" {
                         return None;
                     }
-                    if entries.len() >= LINEAR_KEYS {
-                        let seen = seen.get_or_insert_with(|| {
-                            entries.iter().map(|(k, _)| k.text.clone()).collect()
-                        });
-                        if !seen.insert(value.to_string()) {
-                            return None;
-                        }
-                    } else if entries.iter().any(|(k, _)| k.text == value) {
+                    if repeated_key(entries, seen, &value) {
                         return None;
                     }
                     *key = Some(YKey {
@@ -139,20 +149,13 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                 continue;
             }
             Event::SequenceEnd | Event::MappingEnd => match stack.pop()? {
-                Open::Seq { start, items } => {
-                    let end = entries_end(start, items.iter().map(|x| x.span));
-                    collection_node(src, YValue::Seq(items), start, end)
-                }
+                Open::Seq { start, items } => seq_node(src, start, items),
                 Open::Map {
                     start,
                     entries,
                     key: None,
                     ..
-                } => {
-                    let spans = entries.iter().flat_map(|(k, v)| [k.span, v.span]);
-                    let end = entries_end(start, spans);
-                    collection_node(src, YValue::Map(entries), start, end)
-                }
+                } => map_node(src, start, entries),
                 Open::Map { key: Some(_), .. } => return None,
             },
             _ => return None,
@@ -264,8 +267,21 @@ pub(super) fn scalar_node(src: &SourceFile, value: YValue, span: Span) -> YNode 
     }
 }
 
+/// A sequence read to its end; `start` is its opening token.
+pub(super) fn seq_node(src: &SourceFile, start: Span, items: Vec<YNode>) -> YNode {
+    let end = entries_end(start, items.iter().map(|x| x.span));
+    collection_node(src, YValue::Seq(items), start, end)
+}
+
+/// A mapping read to its end; `start` is its opening token.
+pub(super) fn map_node(src: &SourceFile, start: Span, entries: Vec<(YKey, YNode)>) -> YNode {
+    let spans = entries.iter().flat_map(|(k, v)| [k.span, v.span]);
+    let end = entries_end(start, spans);
+    collection_node(src, YValue::Map(entries), start, end)
+}
+
 /// A collection from its start to its last entry (to its closing bracket in flow style).
-pub(super) fn collection_node(src: &SourceFile, value: YValue, start: Span, end: usize) -> YNode {
+fn collection_node(src: &SourceFile, value: YValue, start: Span, end: usize) -> YNode {
     YNode {
         value,
         span: Span::new(start.start, flow_end(src, start.start, end)),

@@ -14,8 +14,8 @@
 //! tests `fast_and_full_paths_agree*` in the parent module check it against the full
 //! path on every JSON file of the fixtures and the corpus, and on mutations of them.
 
-use super::events::{collection_node, maybe_typed, scalar_node, type_scalar};
-use super::{entries_end, YKey, YNode, YValue, YamlLimits};
+use super::events::{map_node, maybe_typed, repeated_key, scalar_node, seq_node, type_scalar};
+use super::{YKey, YNode, YValue, YamlLimits};
 use crate::source::{SourceFile, Span};
 use std::collections::{HashMap, HashSet};
 
@@ -32,9 +32,6 @@ enum Open {
         seen: Option<HashSet<String>>,
     },
 }
-
-/// Above this many entries a mapping's keys are checked for repeats through a set.
-const LINEAR_KEYS: usize = 16;
 
 /// The longest key read here: YAML limits an implicit key to 1,024 characters.
 const MAX_KEY_BYTES: usize = 1000;
@@ -201,33 +198,30 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                 let start = s.i;
                 s.i += 1;
                 s.ws()?;
-                let close = if c == b'{' { b'}' } else { b']' };
-                if s.peek() == Some(close) {
-                    s.i += 1;
-                    let (value, end) = if c == b'{' {
-                        (YValue::Map(Vec::new()), start + 1)
-                    } else {
-                        (YValue::Seq(Vec::new()), start + 1)
-                    };
-                    Some(collection_node(
-                        src,
-                        value,
-                        Span::new(start, start + 1),
-                        end,
-                    ))
-                } else {
-                    stack.push(if c == b'{' {
+                let (open, end) = if c == b'{' {
+                    (
                         Open::Map {
                             start,
                             entries: Vec::new(),
                             seen: None,
-                        }
-                    } else {
+                        },
+                        b'}',
+                    )
+                } else {
+                    (
                         Open::Seq {
                             start,
                             items: Vec::new(),
-                        }
-                    });
+                        },
+                        b']',
+                    )
+                };
+                if s.peek() == Some(end) {
+                    // Empty: closed at once.
+                    s.i += 1;
+                    Some(close(src, open))
+                } else {
+                    stack.push(open);
                     None
                 }
             }
@@ -289,14 +283,7 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
                 if key == "<<" || key.len() > MAX_KEY_BYTES {
                     return None;
                 }
-                if entries.len() >= LINEAR_KEYS {
-                    let seen = seen.get_or_insert_with(|| {
-                        entries.iter().map(|(k, _)| k.text.clone()).collect()
-                    });
-                    if !seen.insert(key.clone()) {
-                        return None;
-                    }
-                } else if entries.iter().any(|(k, _)| k.text == key) {
+                if repeated_key(entries, seen, &key) {
                     return None;
                 }
                 s.spaces();
@@ -323,16 +310,7 @@ pub(super) fn build(src: &SourceFile, limits: &YamlLimits) -> Option<YNode> {
 /// A collection read to its closing bracket.
 fn close(src: &SourceFile, open: Open) -> YNode {
     match open {
-        Open::Seq { start, items } => {
-            let start = Span::new(start, start + 1);
-            let end = entries_end(start, items.iter().map(|x| x.span));
-            collection_node(src, YValue::Seq(items), start, end)
-        }
-        Open::Map { start, entries, .. } => {
-            let start = Span::new(start, start + 1);
-            let spans = entries.iter().flat_map(|(k, v)| [k.span, v.span]);
-            let end = entries_end(start, spans);
-            collection_node(src, YValue::Map(entries), start, end)
-        }
+        Open::Seq { start, items } => seq_node(src, Span::new(start, start + 1), items),
+        Open::Map { start, entries, .. } => map_node(src, Span::new(start, start + 1), entries),
     }
 }
