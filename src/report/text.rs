@@ -9,6 +9,7 @@ use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
     MietteSpanContents, SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -94,15 +95,31 @@ impl Diagnostic for Diag<'_> {
     }
 }
 
-fn window_for(
-    files: &mut HashMap<String, Option<String>>,
-    root: &std::path::Path,
-    loc: &Loc,
-) -> Option<(Window, SourceSpan)> {
-    let text = files
-        .entry(loc.file.clone())
-        .or_insert_with(|| crate::source::read_for_report(&root.join(&loc.file)))
-        .as_ref()?;
+/// A file the findings point into: its text and the offset of each line's start
+/// (after each `\n`), indexed once so a window costs nothing per byte of the file.
+struct Text {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Text {
+    fn read(path: &std::path::Path) -> Option<Text> {
+        let text = crate::source::read_for_report(path)?;
+        let starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        Some(Text { text, starts })
+    }
+}
+
+fn window_for(files: &HashMap<&str, Option<Text>>, loc: &Loc) -> Option<(Window, SourceSpan)> {
+    let file = files.get(loc.file.as_str())?.as_ref()?;
+    let (text, starts) = (&file.text, &file.starts);
     if loc.end > text.len()
         || loc.start > loc.end
         || !text.is_char_boundary(loc.start)
@@ -113,15 +130,6 @@ fn window_for(
     // Lines [line-3, end_line+1] (1-based) around the span.
     let first = loc.line.saturating_sub(3).max(1);
     let last = loc.end_line + 1;
-    let mut starts = vec![0usize];
-    for (i, b) in text.bytes().enumerate() {
-        if b == b'\n' {
-            starts.push(i + 1);
-            if starts.len() > last + 1 {
-                break;
-            }
-        }
-    }
     let w_start = *starts.get(first - 1)?;
     let w_end = starts.get(last).copied().unwrap_or(text.len()).max(loc.end);
     // Masked (secrets) and made printable here, on the window only: the same bytes as
@@ -246,6 +254,39 @@ fn fmt_loc(l: &Loc) -> String {
     format!("{}:{}:{}", printable(&l.file), l.line, l.col)
 }
 
+/// One finding: its location line, then the miette diagnostic.
+fn diagnostic(
+    handler: &GraphicalReportHandler,
+    files: &HashMap<&str, Option<Text>>,
+    f: &Finding,
+) -> String {
+    let mut out = String::new();
+    let (window, span) = match f.location.as_ref().and_then(|l| window_for(files, l)) {
+        Some((w, s)) => (Some(w), Some(s)),
+        None => (None, None),
+    };
+    if let Some(l) = &f.location {
+        out.push_str(&format!(
+            "{}: {} [{}] {}\n",
+            fmt_loc(l),
+            f.severity,
+            f.rule,
+            printable(&f.title)
+        ));
+    }
+    let d = Diag {
+        f,
+        window,
+        span,
+        related: f.related.iter().map(fmt_loc).collect(),
+    };
+    if handler.render_report(&mut out, &d).is_err() {
+        out.push_str(&format!("{} {}\n", f.rule, f.message));
+    }
+    out.push('\n');
+    out
+}
+
 /// Render findings (unsuppressed ones) and a summary.
 pub fn render(r: &ScanResult, color: bool) -> String {
     let theme = if color {
@@ -256,37 +297,27 @@ pub fn render(r: &ScanResult, color: bool) -> String {
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_context_lines(1);
-    let mut files: HashMap<String, Option<String>> = HashMap::new();
-    let mut out = String::new();
-    for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
-        let (window, span) = match f
-            .location
-            .as_ref()
-            .and_then(|l| window_for(&mut files, &r.root, l))
-        {
-            Some((w, s)) => (Some(w), Some(s)),
-            None => (None, None),
-        };
-        if let Some(l) = &f.location {
-            out.push_str(&format!(
-                "{}: {} [{}] {}\n",
-                fmt_loc(l),
-                f.severity,
-                f.rule,
-                printable(&f.title)
-            ));
-        }
-        let d = Diag {
-            f,
-            window,
-            span,
-            related: f.related.iter().map(fmt_loc).collect(),
-        };
-        if handler.render_report(&mut out, &d).is_err() {
-            out.push_str(&format!("{} {}\n", f.rule, f.message));
-        }
-        out.push('\n');
+    let shown: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| f.suppressed.is_none())
+        .collect();
+    // Each file findings point into, read once.
+    let mut files: HashMap<&str, Option<Text>> = HashMap::new();
+    for l in shown.iter().filter_map(|f| f.location.as_ref()) {
+        files
+            .entry(l.file.as_str())
+            .or_insert_with(|| Text::read(&r.root.join(&l.file)));
     }
+    // Diagnostics are rendered in parallel (thousands of them on a large file) and
+    // written in order.
+    let diagnostics: Vec<String> = crate::pool().install(|| {
+        shown
+            .par_iter()
+            .map(|f| diagnostic(&handler, &files, f))
+            .collect()
+    });
+    let mut out = diagnostics.concat();
     for e in &r.eval_errors {
         out.push_str(&format!(
             "error: rule {} failed on {}: {}\n",
@@ -299,11 +330,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         out.push_str(&format!("error: {}: {}\n", printable(p), printable(e)));
     }
     out.push_str(&score_table(r));
-    let active: Vec<&Finding> = r
-        .findings
-        .iter()
-        .filter(|f| f.suppressed.is_none())
-        .collect();
+    let active = shown;
     let count = |s: Severity| active.iter().filter(|f| f.severity == s).count();
     out.push_str(&format!(
         "{} findings ({} critical, {} high, {} medium, {} low, {} info), {} superseded, in {} units from {} files\n",
