@@ -451,6 +451,69 @@ fn scan_format(dir: &std::path::Path, format: &str) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// The `<testcase>` element of `unit` × `rule` in a JUnit report.
+fn junit_case<'a>(junit: &'a str, unit: &str, rule: &str) -> &'a str {
+    let head = format!("<testcase classname=\"{unit}\" name=\"{rule}\"");
+    let start = junit
+        .find(&head)
+        .unwrap_or_else(|| panic!("{head}: {junit}"));
+    let end = junit[start..]
+        .find("</testcase>")
+        .map_or(junit.len(), |e| start + e);
+    &junit[start..end]
+}
+
+#[test]
+fn junit_cases_list_the_findings_of_their_unit_and_rule_only() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        concat!(
+            "services:\n",
+            "  a-mcp:\n",
+            "    image: mcp/a:latest\n",
+            "    environment:\n",
+            "      API_TOKEN: \"s3cr3tvalue-aaaa\"\n",
+            "      DB_PASSWORD: \"hunter2-longer\"\n",
+            "  b-mcp:\n",
+            "    image: mcp/b:latest  # mcp-audit ignore=MCP-SC-001 reason=\"pinned at deploy\"\n",
+            "    environment:\n",
+            "      API_TOKEN: \"s3cr3tvalue-bbbb\"\n",
+        ),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["scan", ".", "--format", "junit"])
+        .output()
+        .unwrap();
+    let junit = String::from_utf8(out.stdout).unwrap();
+    // Both of a-mcp's secrets, in file order; none of b-mcp's.
+    let a = junit_case(&junit, "compose.yaml#a-mcp", "MCP-SE-001");
+    let body = a
+        .split_once("<failure")
+        .and_then(|(_, f)| f.split_once("\">"))
+        .map(|(_, b)| b)
+        .unwrap_or_default();
+    assert_eq!(
+        body.lines()
+            .map(|l| l.split(':').take(2).collect::<Vec<_>>().join(":"))
+            .collect::<Vec<_>>(),
+        ["compose.yaml:5", "compose.yaml:6"],
+        "{a}"
+    );
+    let b = junit_case(&junit, "compose.yaml#b-mcp", "MCP-SE-001");
+    assert!(
+        b.contains("compose.yaml:10:18") && !b.contains("compose.yaml:5:"),
+        "{b}"
+    );
+    // A suppressed finding is not a failure: b-mcp's `latest` tag passes.
+    assert!(junit_case(&junit, "compose.yaml#b-mcp", "MCP-SC-001").ends_with("/>"));
+    assert!(junit_case(&junit, "compose.yaml#a-mcp", "MCP-SC-001").contains("<failure"));
+}
+
 #[test]
 fn every_format_renders_the_findings() {
     let d = tempfile::tempdir().unwrap();

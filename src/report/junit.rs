@@ -1,7 +1,9 @@
 //! `--format junit`: one test case per unit × rule evaluated; failures carry the findings.
 
+use crate::finding::Finding;
 use crate::score::Verdict;
 use crate::ScanResult;
+use std::collections::HashMap;
 
 fn xml(s: &str) -> String {
     s.chars()
@@ -14,6 +16,16 @@ fn xml(s: &str) -> String {
 }
 
 pub fn render(r: &ScanResult) -> String {
+    // The unsuppressed findings of each (unit, rule), in report order: looked up per
+    // failing test case rather than searched for among all findings.
+    let mut by_case: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
+    for x in r.findings.iter().filter(|x| x.suppressed.is_none()) {
+        for (i, unit) in x.units.iter().enumerate() {
+            if !x.units[..i].contains(unit) {
+                by_case.entry((unit, &x.rule)).or_default().push(x);
+            }
+        }
+    }
     let mut suites = String::new();
     let (mut total, mut failures, mut skipped) = (0, 0, 0);
     for u in &r.units {
@@ -25,12 +37,11 @@ pub fn render(r: &ScanResult) -> String {
             match v.verdict {
                 Verdict::Fail => {
                     f += 1;
-                    let body: Vec<String> = r
-                        .findings
+                    let body: Vec<String> = by_case
+                        .get(&(u.id.as_str(), v.rule.as_str()))
+                        .map(Vec::as_slice)
+                        .unwrap_or_default()
                         .iter()
-                        .filter(|x| {
-                            x.rule == v.rule && x.suppressed.is_none() && x.units.contains(&u.id)
-                        })
                         .map(|x| {
                             let loc = x
                                 .location
