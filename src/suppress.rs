@@ -5,7 +5,7 @@
 use crate::finding::{Finding, Suppression};
 use crate::source::{Loc, SourceFile, Span};
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// One inline suppression comment.
 #[derive(Clone, Debug, Serialize)]
@@ -154,15 +154,36 @@ pub fn apply(
     waivers: &[WaiverAt],
 ) -> Vec<Usage> {
     let mut usage: Vec<Usage> = Vec::new();
+    // The findings each directive could apply to, by file and by line, so that a file
+    // with a directive per service is not a search of every finding per directive.
+    let files: HashMap<&str, usize> = directives
+        .iter()
+        .enumerate()
+        .map(|(i, (file, _))| (file.as_str(), i))
+        .collect();
+    let mut by_file: Vec<Vec<usize>> = vec![Vec::new(); directives.len()];
+    let mut by_line: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+    for (j, f) in findings.iter().enumerate() {
+        let Some(l) = f.location.as_ref().filter(|_| f.suppressed.is_none()) else {
+            continue;
+        };
+        if let Some(&fi) = files.get(l.file.as_str()) {
+            by_file[fi].push(j);
+            by_line.entry((fi, l.line)).or_default().push(j);
+        }
+    }
     for (file, ds) in directives {
+        let fi = files[file.as_str()];
         for d in ds {
             let mut used = 0;
-            for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
-                let Some(l) = &f.location else { continue };
-                if &l.file != file || !d.rules.iter().any(|r| r == &f.rule || r == "ALL") {
-                    continue;
-                }
-                if d.file_scope || l.line == d.target_line {
+            let candidates = if d.file_scope {
+                Some(&by_file[fi])
+            } else {
+                by_line.get(&(fi, d.target_line))
+            };
+            for &j in candidates.map(Vec::as_slice).unwrap_or_default() {
+                let f = &mut findings[j];
+                if f.suppressed.is_none() && d.rules.iter().any(|r| r == &f.rule || r == "ALL") {
                     used += 1;
                     f.suppressed = Some(Suppression {
                         kind: "inline",
@@ -359,6 +380,91 @@ mod tests {
         assert!(d[2].file_scope);
         assert_eq!(d[2].reason.as_deref(), Some("pinned-by-renovate"));
         assert_eq!(d[0].loc.line, 2);
+    }
+
+    /// A finding of `rule` at `file:line`, suppressed as `kind` if given.
+    fn finding_at(rule: &str, file: &str, line: usize, kind: Option<&'static str>) -> Finding {
+        let mut loc = Loc::file_start(file.to_string());
+        loc.line = line;
+        loc.end_line = line;
+        Finding {
+            rule: rule.into(),
+            severity: crate::catalog::Severity::Medium,
+            title: "t".into(),
+            message: "m".into(),
+            location: Some(loc),
+            related: Vec::new(),
+            units: vec![format!("{file}#web")],
+            help: "h".into(),
+            evidence: None,
+            suppressed: kind.map(|kind| Suppression {
+                kind,
+                justification: String::new(),
+            }),
+            fingerprint: String::new(),
+            snippet: None,
+        }
+    }
+
+    #[test]
+    fn directives_apply_to_their_file_and_line_in_order() {
+        let src = SourceFile::from_str(
+            "a.yaml",
+            concat!(
+                "services:\n",
+                "  web:  # mcp-audit ignore=MCP-CS-001,MCP-CS-002 reason=first\n",
+                "    x: 1  # mcp-audit ignore=ALL reason=all\n",
+                "# mcp-audit ignore-file=MCP-CS-003 reason=file\n",
+                "  db:  # mcp-audit ignore=MCP-CS-001 reason=second\n",
+            ),
+        );
+        let ds = directives(&src);
+        // `web` on line 2 carries two directives' worth: the first one to match wins.
+        let extra = Directive {
+            reason: Some("later".into()),
+            ..ds[0].clone()
+        };
+        let directives = vec![
+            ("a.yaml".to_string(), ds.clone()),
+            ("b.yaml".to_string(), vec![extra.clone()]),
+            ("a.yaml".to_string(), vec![extra]),
+        ];
+        let mut findings = vec![
+            finding_at("MCP-CS-001", "a.yaml", 2, None),
+            finding_at("MCP-CS-002", "a.yaml", 2, Some("superseded")),
+            finding_at("MCP-CS-004", "a.yaml", 2, None),
+            finding_at("MCP-CS-004", "a.yaml", 3, None),
+            finding_at("MCP-CS-003", "a.yaml", 9, None),
+            finding_at("MCP-CS-001", "b.yaml", 5, None),
+            finding_at("MCP-CS-001", "a.yaml", 5, None),
+            finding_at("MCP-CS-002", "a.yaml", 5, None),
+        ];
+        let usage = apply(&mut findings, &directives, &[]);
+        let how: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|f| {
+                f.suppressed
+                    .as_ref()
+                    .map_or(("-", "-"), |s| (s.kind, s.justification.as_str()))
+            })
+            .collect();
+        assert_eq!(
+            how,
+            [
+                ("inline", "first"),
+                ("superseded", ""),
+                ("-", "-"),
+                ("inline", "all"),
+                ("inline", "file"),
+                ("-", "-"),
+                ("inline", "second"),
+                ("-", "-"),
+            ]
+        );
+        let used: Vec<usize> = usage.iter().map(|u| u.used).collect();
+        // a.yaml's four directives, then the copy in b.yaml (line 2 there holds nothing)
+        // and the copy in a.yaml (whose finding is already suppressed).
+        assert_eq!(used, [1, 1, 1, 1, 0, 0]);
     }
 
     #[test]
