@@ -453,7 +453,7 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
     let mut shared = serde_json::Map::new();
     shared.insert("config".into(), resolve::config_json(&settings.config));
     shared.extend(fields.clone());
-    let shared = std::sync::Arc::new(shared);
+    let (shared, fields) = (resolve::Shared::new(shared), resolve::Shared::new(fields));
     for u in &mut units {
         u.set_shared(&shared, &fields);
     }
@@ -518,8 +518,8 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
             name: file.clone(),
             kind: "suppressions",
             role: resolve::Role::SourceFile,
-            input: resolve::Input::Doc(serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
-                                      "file": file, "suppressions": list})),
+            input: resolve::Input::Doc(resolve::Doc::from(serde_json::json!({"kind": "suppressions", "unit": {"id": file, "name": file, "role": "source-file"},
+                                      "file": file, "suppressions": list}))),
         })
         .collect()
 }

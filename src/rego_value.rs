@@ -39,6 +39,58 @@ pub fn key(k: &str) -> regorus::Rc<str> {
     })
 }
 
+/// A document that many inputs carry (the vulnerability report, a Compose project's
+/// facts, a client file's server list). It is written into each input document like
+/// any JSON value, but as a Rego value it is converted once, on first use, and then
+/// shared: without this, every unit of a scan converted its own copy, and a 3,000-entry
+/// `--vulns` report made a Dockerfile scan five times slower.
+#[derive(Clone, Debug)]
+pub struct SharedDoc(std::sync::Arc<SharedInner>);
+
+#[derive(Debug)]
+struct SharedInner {
+    json: serde_json::Value,
+    rego: std::sync::OnceLock<Value>,
+}
+
+/// The newtype name under which a [`SharedDoc`] presents itself to a serializer.
+const SHARED_DOC: &str = "$mcp_audit::SharedDoc";
+
+thread_local! {
+    /// The [`SharedDoc`] being serialized: handed from its `Serialize` impl to this
+    /// module's serializer, which takes its converted value instead of walking the JSON.
+    static SERIALIZING: std::cell::RefCell<Option<SharedDoc>> = const { std::cell::RefCell::new(None) };
+}
+
+impl SharedDoc {
+    pub fn new(json: serde_json::Value) -> SharedDoc {
+        SharedDoc(std::sync::Arc::new(SharedInner {
+            json,
+            rego: std::sync::OnceLock::new(),
+        }))
+    }
+
+    pub fn json(&self) -> &serde_json::Value {
+        &self.0.json
+    }
+
+    /// The document as a Rego value (converted on the first call, then shared).
+    pub fn rego(&self) -> Value {
+        self.0.rego.get_or_init(|| to_rego(&self.0.json)).clone()
+    }
+}
+
+impl Serialize for SharedDoc {
+    /// Any serializer writes the JSON (a newtype struct is transparent); this module's
+    /// takes the converted value handed over in `SERIALIZING`.
+    fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        SERIALIZING.with(|c| c.replace(Some(self.clone())));
+        let out = s.serialize_newtype_struct(SHARED_DOC, &self.0.json);
+        SERIALIZING.with(|c| c.take());
+        out
+    }
+}
+
 /// A serialization error (only a custom `Serialize` impl can raise one).
 #[derive(Debug)]
 pub struct Error(String);
@@ -174,9 +226,14 @@ impl ser::Serializer for ToRego {
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
-        _: &'static str,
+        name: &'static str,
         v: &T,
     ) -> Result<Value> {
+        if name == SHARED_DOC {
+            if let Some(doc) = SERIALIZING.with(|c| c.take()) {
+                return Ok(doc.rego());
+            }
+        }
         v.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -470,6 +527,42 @@ impl ser::Serializer for KeySerializer {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_shared_doc_is_written_as_its_json_and_converted_once() {
+        #[derive(Serialize)]
+        struct Input<'a> {
+            unit: &'a str,
+            project: &'a SharedDoc,
+            n: Option<u8>,
+        }
+        let project = SharedDoc::new(
+            serde_json::json!({"services": ["a", "b"], "hubs": [], "x": {"y": 1.5}}),
+        );
+        let a = Input {
+            unit: "a",
+            project: &project,
+            n: Some(1),
+        };
+        let b = Input {
+            unit: "b",
+            project: &project,
+            n: None,
+        };
+        // As JSON and as a Rego value, the same as the document written out.
+        let json = serde_json::to_value(&a).unwrap();
+        assert_eq!(json["project"], *project.json());
+        assert_eq!(to_rego(&a), to_rego(&json));
+        // Both inputs hold the one converted value.
+        let (ra, rb) = (to_rego(&a), to_rego(&b));
+        let at = |v: &Value| v["project"].as_object().unwrap() as *const _;
+        assert!(std::ptr::eq(at(&ra), at(&rb)));
+        // A newtype struct of another name is not taken for it.
+        #[derive(Serialize)]
+        struct Wrapper(u8);
+        assert_eq!(to_rego(&Wrapper(3)), Value::from(3u64));
+    }
+
     use super::*;
     use serde::Serialize;
 

@@ -8,6 +8,7 @@ use super::{indeterminate, Role};
 use crate::model::Service;
 use crate::parse::compose::CNode;
 use crate::parse::dockerfile;
+use crate::rego_value::SharedDoc;
 use crate::source::SourceFile;
 use serde::Serialize;
 use serde_json::Value;
@@ -15,9 +16,97 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// Fields every input carries (`config`, `scan`, `vulns`), shared by the inputs that
-/// are built late.
-pub type Shared = Arc<serde_json::Map<String, Value>>;
+/// Scan-wide fields (`config`, `scan`, `vulns`), in order: written into every input
+/// document, and each converted to a Rego value once for all of them.
+#[derive(Clone, Debug, Default)]
+pub struct Shared(Arc<Vec<(String, SharedDoc)>>);
+
+impl Shared {
+    pub fn new(fields: serde_json::Map<String, Value>) -> Shared {
+        Shared(Arc::new(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, SharedDoc::new(v)))
+                .collect(),
+        ))
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &SharedDoc)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl Serialize for Shared {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.iter())
+    }
+}
+
+/// An input document built at resolution (clients, workloads, parse errors,
+/// suppressions): its top-level fields in order, each its own JSON value or a document
+/// shared with other inputs.
+#[derive(Clone, Debug, Default)]
+pub struct Doc(Vec<(String, Field)>);
+
+/// A top-level field of a [`Doc`].
+#[derive(Clone, Debug)]
+pub enum Field {
+    Own(Value),
+    Shared(SharedDoc),
+}
+
+impl Field {
+    fn json(&self) -> &Value {
+        match self {
+            Field::Own(v) => v,
+            Field::Shared(d) => d.json(),
+        }
+    }
+}
+
+impl Serialize for Field {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Field::Own(v) => v.serialize(s),
+            Field::Shared(d) => d.serialize(s),
+        }
+    }
+}
+
+impl Serialize for Doc {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(k, v)| (k, v)))
+    }
+}
+
+impl Doc {
+    /// The document with `key` set (replaced in place, or added at the end).
+    pub fn with(mut self, key: &str, field: Field) -> Doc {
+        match self.0.iter_mut().find(|(k, _)| k == key) {
+            Some((_, v)) => *v = field,
+            None => self.0.push((key.to_string(), field)),
+        }
+        self
+    }
+
+    /// A top-level field's JSON.
+    fn get(&self, key: &str) -> &Value {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(&Value::Null, |(_, v)| v.json())
+    }
+}
+
+/// A JSON object's fields as a document's own fields.
+impl From<Value> for Doc {
+    fn from(v: Value) -> Doc {
+        match v {
+            Value::Object(m) => Doc(m.into_iter().map(|(k, v)| (k, Field::Own(v))).collect()),
+            _ => Doc::default(),
+        }
+    }
+}
 
 /// One thing judged by the policies, with its Rego input document.
 #[derive(Clone, Debug)]
@@ -35,7 +124,7 @@ pub struct Unit {
 #[derive(Clone, Debug)]
 pub enum Input {
     /// Built at resolution.
-    Doc(Value),
+    Doc(Doc),
     /// A Compose service: its resolved parts.
     Compose(Box<ComposeParts>),
     /// A standalone Dockerfile: read and parsed again.
@@ -78,7 +167,7 @@ pub struct ComposeParts {
     /// that look like credentials redacted.
     #[serde(serialize_with = "raw_service")]
     pub raw: CNode,
-    pub project: Arc<Value>,
+    pub project: SharedDoc,
     pub base_service: Option<Service>,
     pub env_files: Value,
     #[serde(flatten)]
@@ -94,7 +183,7 @@ pub struct MetadataParts {
     pub unit: Value,
     pub metadata: Arc<crate::parse::metadata::Metadata>,
     pub oci: Option<Value>,
-    pub extra: serde_json::Map<String, Value>,
+    pub extra: Shared,
 }
 
 impl Serialize for MetadataParts {
@@ -117,7 +206,7 @@ impl Serialize for MetadataParts {
         if let Some(oci) = &self.oci {
             m.serialize_entry("oci", oci)?;
         }
-        for (k, v) in &self.extra {
+        for (k, v) in self.extra.iter() {
             m.serialize_entry(k, v)?;
         }
         m.end()
@@ -229,7 +318,7 @@ impl Unit {
     pub fn document(&self) -> std::borrow::Cow<'_, Value> {
         use std::borrow::Cow;
         match &self.input {
-            Input::Doc(v) => Cow::Borrowed(v),
+            Input::Doc(d) => Cow::Owned(serde_json::to_value(d).unwrap_or(Value::Null)),
             Input::Compose(c) => Cow::Owned(serde_json::to_value(&**c).unwrap_or(Value::Null)),
             Input::Metadata(m) => Cow::Owned(serde_json::to_value(&**m).unwrap_or(Value::Null)),
             Input::Standalone(d) => Cow::Owned(
@@ -243,7 +332,7 @@ impl Unit {
     /// Dockerfile the text it was built from (the unit's findings are located there).
     pub fn rego_input(&self) -> (regorus::Value, Option<Arc<str>>) {
         match &self.input {
-            Input::Doc(v) => (crate::rego_value::to_rego(v), None),
+            Input::Doc(d) => (crate::rego_value::to_rego(d), None),
             Input::Compose(c) => (crate::rego_value::to_rego(&**c), None),
             Input::Metadata(m) => (crate::rego_value::to_rego(&**m), None),
             Input::Standalone(d) => standalone_input(d, |doc, src| {
@@ -255,17 +344,15 @@ impl Unit {
 
     /// Give the unit the scan-wide fields (`scan`, `vulns`; `config` is already there):
     /// late-built inputs share `shared`, a built document gets its own copy of `extra`.
-    pub fn set_shared(&mut self, shared: &Shared, extra: &serde_json::Map<String, Value>) {
+    pub fn set_shared(&mut self, shared: &Shared, extra: &Shared) {
         match &mut self.input {
-            Input::Doc(v) => {
-                if let Some(o) = v.as_object_mut() {
-                    o.extend(extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+            Input::Doc(d) => {
+                for (k, v) in extra.iter() {
+                    *d = std::mem::take(d).with(k, Field::Shared(v.clone()));
                 }
             }
             Input::Compose(c) => c.shared = shared.clone(),
-            Input::Metadata(m) => m
-                .extra
-                .extend(extra.iter().map(|(k, v)| (k.clone(), v.clone()))),
+            Input::Metadata(m) => m.extra = extra.clone(),
             Input::Standalone(d) => d.shared = shared.clone(),
         }
     }
@@ -273,9 +360,9 @@ impl Unit {
     /// The files the unit is defined in or built from (besides its id's file).
     pub fn files(&self) -> Vec<&str> {
         match &self.input {
-            Input::Doc(v) => {
-                let mut out: Vec<&str> = v["dockerfile"]["file"].as_str().into_iter().collect();
-                if let Some(fs) = v["unit"]["files"].as_array() {
+            Input::Doc(d) => {
+                let mut out: Vec<&str> = d.get("dockerfile")["file"].as_str().into_iter().collect();
+                if let Some(fs) = d.get("unit")["files"].as_array() {
                     out.extend(fs.iter().filter_map(Value::as_str));
                 }
                 out
@@ -301,7 +388,7 @@ pub struct StandaloneDoc<'a> {
     indeterminate: Vec<Value>,
     /// `config`, `scan`, `vulns`: the fields every input carries.
     #[serde(flatten)]
-    shared: &'a serde_json::Map<String, Value>,
+    shared: &'a Shared,
 }
 
 #[derive(Serialize)]
@@ -463,7 +550,7 @@ mod tests {
                 unit: serde_json::json!({"id": m.file, "name": m.name}),
                 oci: Some(serde_json::json!({"image": "x"})),
                 metadata: Arc::new(m),
-                extra,
+                extra: Shared::new(extra),
             };
             let doc = serde_json::to_value(&parts).unwrap();
             let keys: Vec<&str> = doc

@@ -7,7 +7,8 @@ pub mod project;
 pub mod shell;
 pub mod stage;
 
-pub use input::{ComposeParts, Deferred, Input, MetadataParts, Shared, Unit};
+use crate::rego_value::SharedDoc;
+pub use input::{ComposeParts, Deferred, Doc, Field, Input, MetadataParts, Shared, Unit};
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
@@ -872,8 +873,8 @@ struct ProjectContext<'a> {
     compose_dir: &'a Path,
     variant: Option<&'a str>,
     base_services: &'a BTreeMap<String, project::MergedService>,
-    project_json: &'a Arc<Value>,
-    project_without_services: &'a Arc<Value>,
+    project_json: &'a SharedDoc,
+    project_without_services: &'a SharedDoc,
     shared: &'a Shared,
 }
 
@@ -1047,7 +1048,7 @@ pub fn units(
     // The fields every late-built input carries (the scan adds `scan` and `vulns`).
     let mut shared = serde_json::Map::new();
     shared.insert("config".into(), config_json(config));
-    let shared: Shared = Arc::new(shared);
+    let shared = Shared::new(shared);
     for proj in projects {
         let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
         let first = &parsed.composes[proj.files[0]];
@@ -1059,8 +1060,10 @@ pub fn units(
         if let Some(o) = project_without_services.as_object_mut() {
             o.remove("services");
         }
-        let (project_json, project_without_services) =
-            (Arc::new(project_json), Arc::new(project_without_services));
+        let (project_json, project_without_services) = (
+            SharedDoc::new(project_json),
+            SharedDoc::new(project_without_services),
+        );
         // The services as the first file alone defines them (what an override changed).
         let base_services: BTreeMap<String, project::MergedService> = if files.len() > 1 {
             project::merge_project(&files[..1])
@@ -1183,13 +1186,19 @@ pub fn units(
         });
     }
 
+    let config_doc = SharedDoc::new(config_json(config));
     for c in &parsed.clients {
+        // The file's facts (its server names among them), one document for all its entries.
+        let client = SharedDoc::new(
+            json!({"file": c.file, "dialect": c.dialect, "inputs": c.inputs,
+                                           "servers": c.servers.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()}),
+        );
         for s in &c.servers {
             let id = format!("{}#{}", c.file, s.name);
-            let input = json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()},
-                               "client": {"file": c.file, "dialect": c.dialect, "inputs": c.inputs,
-                                          "servers": c.servers.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()},
-                               "server": s, "config": config_json(config)});
+            let input = Doc::from(json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()}}))
+                .with("client", Field::Shared(client.clone()))
+                .with("server", Field::Own(serde_json::to_value(s).unwrap_or(Value::Null)))
+                .with("config", Field::Shared(config_doc.clone()));
             out.push(Unit {
                 id,
                 name: s.name.clone(),
@@ -1208,7 +1217,7 @@ pub fn units(
             name: w.name.clone(),
             kind: "k8s_workload",
             role: Role::K8sWorkload,
-            input: Input::Doc(input),
+            input: Input::Doc(Doc::from(input)),
         });
     }
     for (path, m) in &parsed.metadata {
@@ -1224,7 +1233,7 @@ pub fn units(
                 unit: json!({"id": m.file, "name": m.name, "role": Role::MetadataFile.as_str()}),
                 metadata: m.clone(),
                 oci,
-                extra: serde_json::Map::new(),
+                extra: Shared::default(),
             })),
         });
     }
@@ -1281,9 +1290,9 @@ pub fn error_unit(fe: &FileErrors) -> Unit {
         name: fe.file.clone(),
         kind: "source_file",
         role: Role::SourceFile,
-        input: Input::Doc(
+        input: Input::Doc(Doc::from(
             json!({"kind": "source_file", "unit": {"id": fe.file, "name": fe.file, "role": Role::SourceFile.as_str()},
                       "file": fe.file, "format": fe.format, "errors": errors}),
-        ),
+        )),
     }
 }
