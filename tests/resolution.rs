@@ -203,3 +203,36 @@ fn override_file_is_merged_and_variant_is_labelled() {
     assert_eq!(sc.len(), 1);
     assert!(sc[0].units[0].ends_with("#a@prod"), "{:?}", sc[0].units);
 }
+
+#[test]
+fn the_last_env_file_entry_of_a_key_is_the_effective_one() {
+    let d = tempfile::tempdir().unwrap();
+    write(d.path(), &[
+        ("a.env", "API_TOKEN=first-value-aaaa\nAPI_TOKEN=second-value-bbbb\nDB_PASSWORD=only-in-a-cccc\n"),
+        ("b.env", "API_TOKEN=third-value-dddd\n"),
+        ("compose.yaml", "services:\n  srv-mcp:\n    image: nginx:1.27\n    env_file: [a.env, b.env]\n"),
+    ]);
+    let r = common::scan(d.path());
+    // The variable the container gets: the last line of the last file that sets it.
+    let mut got: Vec<String> = active(&r, "MCP-SE-003")
+        .iter()
+        .map(|f| {
+            let l = f.location.as_ref().unwrap();
+            format!("{}:{}", l.file, l.line)
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        ["a.env:3", "b.env:1"],
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    // Every hard-coded entry is still a finding of its file (MCP-SE-001).
+    assert_eq!(
+        active(&r, "MCP-SE-001").len(),
+        4,
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+}

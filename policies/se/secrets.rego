@@ -133,16 +133,11 @@ env_file_entries := [e |
 	some e in f.entries
 ]
 
-env_file_last[k] := e if {
-	some i, e in env_file_entries
-	k := e.key
-	not overridden_later(k, i)
-}
-
-overridden_later(k, i) if {
-	some j, e in env_file_entries
-	j > i
-	e.key == k
+# The entry that wins for each key: the last line of the last file that sets it
+# (the resolver marks every earlier one `overridden`).
+env_file_last[e.key] := e if {
+	some e in env_file_entries
+	not e.overridden
 }
 
 # The last segment of a path, for messages (locations carry the full path).

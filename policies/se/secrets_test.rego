@@ -80,7 +80,7 @@ test_effective_env_precedence if {
 	env := secrets.effective_env with input as {
 		"service": {"environment": {"A": {"value": "compose", "loc": l(3)}}},
 		"env_files": [
-			{"exists": true, "entries": [{"key": "A", "value": "f1", "loc": l(1)}, {"key": "B", "value": "f1", "loc": l(2)}]},
+			{"exists": true, "entries": [{"key": "A", "value": "f1", "loc": l(1)}, {"key": "B", "value": "f1", "loc": l(2), "overridden": true}]},
 			{"exists": true, "entries": [{"key": "B", "value": "f2", "loc": l(5)}]},
 			{"exists": false, "entries": [{"key": "C", "value": "x", "loc": l(6)}]},
 		],

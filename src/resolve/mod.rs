@@ -694,7 +694,26 @@ fn env_files(
             json!({"file": display, "exists": true, "loc": loc_json(&f.loc), "entries": entries}),
         );
     }
+    mark_overridden(&mut out);
     Value::Array(out)
+}
+
+/// Mark each `env_file` entry that a later one (a later line, or a later file) sets
+/// again with `"overridden": true`: the last one wins. Done here, in one pass, so that
+/// the policies need not compare every entry with every other.
+fn mark_overridden(files: &mut [Value]) {
+    let mut seen = std::collections::HashSet::new();
+    for f in files.iter_mut().rev() {
+        let Some(Value::Array(entries)) = f.get_mut("entries") else {
+            continue;
+        };
+        for e in entries.iter_mut().rev() {
+            let key = e["key"].as_str().unwrap_or_default().to_string();
+            if !seen.insert(key) {
+                e["overridden"] = Value::Bool(true);
+            }
+        }
+    }
 }
 
 /// Redact secret values in the raw Compose view (`environment`, `build.args`): the
