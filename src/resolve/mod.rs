@@ -1208,9 +1208,9 @@ pub fn units(
     let config_doc = SharedDoc::new(config_json(config));
     for c in &parsed.clients {
         // The file's facts (its server names among them), one document for all its entries.
+        let names: Vec<&str> = c.servers.iter().map(|x| x.name.as_str()).collect();
         let client = SharedDoc::new(
-            json!({"file": c.file, "dialect": c.dialect, "inputs": c.inputs,
-                                           "servers": c.servers.iter().map(|x| x.name.as_str()).collect::<Vec<_>>()}),
+            json!({"file": c.file, "dialect": c.dialect, "inputs": c.inputs, "servers": names}),
         );
         for s in &c.servers {
             let id = format!("{}#{}", c.file, s.name);
@@ -1229,14 +1229,15 @@ pub fn units(
     }
     for w in &parsed.workloads {
         let id = format!("{}#{}/{}", w.file, w.kind, w.name);
+        // (`config: null` keeps the key's place for the shared document.)
         let input = json!({"kind": "k8s_workload", "unit": {"id": id, "name": w.name, "role": Role::K8sWorkload.as_str()},
-                           "workload": w, "config": config_json(config)});
+                           "workload": w, "config": null});
         out.push(Unit {
             id,
             name: w.name.clone(),
             kind: "k8s_workload",
             role: Role::K8sWorkload,
-            input: Input::Doc(Doc::from(input)),
+            input: Input::Doc(Doc::from(input).with("config", Field::Shared(config_doc.clone()))),
         });
     }
     for (path, m) in &parsed.metadata {
