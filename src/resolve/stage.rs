@@ -499,14 +499,18 @@ pub fn resolve(
     for &si in &chain {
         let s = &stages[si];
         let mut args: BTreeMap<String, String> = BTreeMap::new();
+        // What an instruction's `$VAR`s expand to: the ENV so far, overridden by this
+        // stage's ARGs, as they stood before the instruction (so `ENV A=1 B=$A` gives B
+        // the earlier A). Kept up to date after each ARG and ENV rather than rebuilt for
+        // every instruction, which made a Dockerfile with many ENV lines quadratic.
+        let mut scope: BTreeMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect();
         for inst in &ins[s.body.clone()] {
-            let mut scope: BTreeMap<String, String> = env
-                .iter()
-                .map(|(k, v)| (k.clone(), v.value.clone()))
-                .collect();
-            scope.extend(args.iter().map(|(k, v)| (k.clone(), v.clone())));
             match inst.keyword.as_str() {
                 "ARG" => {
+                    let mut set = Vec::new();
                     for kv in inst.key_values(src) {
                         let name = kv.key.text.clone();
                         let default = match &kv.value {
@@ -514,21 +518,32 @@ pub fn resolve(
                             None => global_declared.get(&name).cloned().flatten(),
                         };
                         if let Some(v) = build_args.get(&name).cloned().or(default) {
-                            args.insert(name, v);
+                            set.push((name, v));
                         }
+                    }
+                    for (name, v) in set {
+                        scope.insert(name.clone(), v.clone());
+                        args.insert(name, v);
                     }
                 }
                 "ENV" => {
+                    let mut set = Vec::new();
                     for kv in inst.key_values(src) {
                         let v = kv
                             .value
                             .as_ref()
                             .map(|v| expand(&v.text, &scope).0)
                             .unwrap_or_default();
-                        env.insert(
+                        set.push((
                             kv.key.text.clone(),
                             Valued::named(&kv.key.text, v, src.loc(inst.span)),
-                        );
+                        ));
+                    }
+                    for (name, v) in set {
+                        if !args.contains_key(&name) {
+                            scope.insert(name.clone(), v.value.clone());
+                        }
+                        env.insert(name, v);
                     }
                 }
                 "LABEL" => {
@@ -844,6 +859,33 @@ mod tests {
             &[],
         );
         assert_eq!(v.user.resolved, "1001");
+    }
+
+    #[test]
+    fn variables_expand_as_they_stood_before_the_instruction() {
+        let v = view(
+            concat!(
+                "FROM alpine:3.20 AS base\n",
+                "ENV A=1 B=$A\n", // B sees the A before this line: none
+                "ENV C=$A\n",     // C sees A=1
+                "ARG A=arg\n",    // a stage ARG overrides ENV for expansion
+                "ENV D=$A A=2\n", // D sees the ARG; ENV A=2 does not hide the ARG
+                "ENV E=$A\n",
+                "USER u$A\n",
+                "FROM base\n", // ARGs end with their stage; ENV is inherited
+                "ENV F=$A\n",
+                "LABEL g=$F\n",
+            ),
+            None,
+            &[],
+        );
+        let env = |k: &str| v.env[k].value.as_str();
+        assert_eq!(
+            [env("A"), env("B"), env("C"), env("D"), env("E"), env("F")],
+            ["2", "", "1", "arg", "arg", "2"]
+        );
+        assert_eq!(v.labels["g"].value, "2");
+        assert_eq!(v.user.resolved, "uarg");
     }
 
     #[test]
