@@ -1331,3 +1331,60 @@ fn profile_names_the_slowest_unit_and_file() {
     );
     assert!(file_ms >= unit_ms, "{file_ms} < {unit_ms}\n{err}");
 }
+
+#[test]
+fn env_file_entries_overridden_later_are_marked_per_service() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("a.env"),
+        "API_TOKEN=first-aaaa\nLOG=info\nAPI_TOKEN=second-bbbb\n",
+    )
+    .unwrap();
+    std::fs::write(d.path().join("b.env"), "API_TOKEN=third-cccc\n").unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        concat!(
+            "services:\n",
+            "  both-mcp:\n    image: a/b:1\n    env_file: [a.env, b.env, missing.env]\n",
+            "  one-mcp:\n    image: a/b:1\n    env_file: a.env\n",
+        ),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["inspect", "."])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let files = |name: &str| {
+        let u = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"]["name"] == name)
+            .unwrap();
+        u["env_files"].as_array().unwrap().clone()
+    };
+    // Each entry's line, and whether a later line or file sets its key again.
+    let marks = |f: &serde_json::Value| -> Vec<(u64, bool)> {
+        f["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| (e["loc"]["line"].as_u64().unwrap(), e["overridden"] == true))
+            .collect()
+    };
+    let both = files("both-mcp");
+    assert_eq!(marks(&both[0]), [(1, true), (2, false), (3, true)]);
+    assert_eq!(marks(&both[1]), [(1, false)]);
+    assert_eq!(both[2]["exists"], false);
+    assert!(both[2]["error"].is_string() && both[2]["entries"] == serde_json::json!([]));
+    assert!(both[0].get("error").is_none());
+    // The service that loads a.env alone: only the repeated line within it.
+    let one = files("one-mcp");
+    assert_eq!(marks(&one[0]), [(1, true), (2, false), (3, false)]);
+    assert_eq!(one[0]["loc"]["line"], 7);
+    assert_eq!(both[0]["loc"]["line"], 4);
+}

@@ -169,9 +169,22 @@ pub struct ComposeParts {
     pub raw: CNode,
     pub project: SharedDoc,
     pub base_service: Option<Service>,
-    pub env_files: Value,
+    pub env_files: Vec<EnvFileView>,
     #[serde(flatten)]
     pub shared: Shared,
+}
+
+/// One `env_file` of a Compose service: where the service names it, and its entries
+/// (shared with the other services that load it, unless a later file of this service
+/// overrides some of them).
+#[derive(Clone, Debug, Serialize)]
+pub struct EnvFileView {
+    pub file: String,
+    pub exists: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    pub loc: Value,
+    pub entries: Field,
 }
 
 /// The input document of a metadata file (`server.json`, `server.yaml`,

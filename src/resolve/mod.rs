@@ -8,7 +8,9 @@ pub mod shell;
 pub mod stage;
 
 use crate::rego_value::SharedDoc;
-pub use input::{ComposeParts, Deferred, Doc, Field, Input, MetadataParts, Shared, Unit};
+pub use input::{
+    ComposeParts, Deferred, Doc, EnvFileView, Field, Input, MetadataParts, Shared, Unit,
+};
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
@@ -651,69 +653,135 @@ pub(crate) fn config_json(config: &Config) -> Value {
            "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist})
 }
 
+/// An `env_file` read once for every service of its project that loads it.
+struct EnvFile {
+    display: String,
+    read: Result<EnvEntries, String>,
+}
+
+struct EnvEntries {
+    /// The entries, each that a later line of the file sets again marked `overridden`:
+    /// one document shared by the services whose later files do not set its keys.
+    shared: SharedDoc,
+    keys: std::collections::HashSet<String>,
+}
+
+/// Read and parse an `env_file` (values classified and redacted as secrets are).
+fn read_env_file(path: &Path, show: &dyn Fn(&Path) -> String, fence: &ReadFence) -> EnvFile {
+    let display = show(path);
+    let bytes = match fence.read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return EnvFile {
+                display,
+                read: Err(e.to_string()),
+            }
+        }
+    };
+    let src = SourceFile::from_bytes(path, display.clone(), &bytes);
+    let (entries, _) = crate::parse::interpolate::parse_dotenv(&src.text);
+    let mut entries: Vec<Value> = entries
+        .into_iter()
+        .map(|e| {
+            let loc = src.loc(src.line_span(e.line));
+            let v = crate::model::protect(
+                &e.key,
+                Val {
+                    value: e.value,
+                    loc,
+                    vars: vec![],
+                    indeterminate: false,
+                    defined: None,
+                    secret: None,
+                },
+            );
+            json!({"key": e.key, "value": v.value, "secret": v.secret, "loc": loc_json(&v.loc)})
+        })
+        .collect();
+    let keys = mark_overridden(&mut entries, &Default::default());
+    EnvFile {
+        display,
+        read: Ok(EnvEntries {
+            shared: SharedDoc::new(Value::Array(entries)),
+            keys,
+        }),
+    }
+}
+
+/// Mark with `"overridden": true` each entry that a later entry, or a key of `later`
+/// (set by a later file), sets again: the last one wins. Done here, in one pass, so
+/// that the policies need not compare every entry with every other. Returns the keys.
+fn mark_overridden(
+    entries: &mut [Value],
+    later: &std::collections::HashSet<&str>,
+) -> std::collections::HashSet<String> {
+    let mut seen = std::collections::HashSet::new();
+    for e in entries.iter_mut().rev() {
+        let key = e["key"].as_str().unwrap_or_default().to_string();
+        if later.contains(key.as_str()) || seen.contains(&key) {
+            e["overridden"] = Value::Bool(true);
+        }
+        seen.insert(key);
+    }
+    seen
+}
+
 /// `env_file:` contents: the container environment they add (never interpolation input).
+/// A file whose keys no later file of the service sets again is the shared document.
 fn env_files(
     svc: &Service,
     compose_dir: &Path,
-    show: &dyn Fn(&Path) -> String,
-    fence: &ReadFence,
-) -> Value {
+    read: &std::collections::HashMap<PathBuf, EnvFile>,
+) -> Vec<EnvFileView> {
+    let files: Vec<Option<&EnvFile>> = svc
+        .env_file
+        .iter()
+        .map(|f| read.get(&env_file_path(compose_dir, &f.value)))
+        .collect();
     let mut out = Vec::new();
-    for f in &svc.env_file {
-        let path = normalize(&compose_dir.join(&f.value));
-        let display = show(&path);
-        let bytes = match fence.read(&path) {
-            Ok(b) => b,
+    for (i, (f, ef)) in svc.env_file.iter().zip(&files).enumerate() {
+        let Some(ef) = ef else { continue };
+        let loc = loc_json(&f.loc);
+        let p = match &ef.read {
+            Ok(p) => p,
             Err(e) => {
-                out.push(json!({"file": display, "exists": false, "error": e,
-                                "loc": loc_json(&f.loc), "entries": []}));
+                out.push(EnvFileView {
+                    file: ef.display.clone(),
+                    exists: false,
+                    error: Some(e.clone()),
+                    loc,
+                    entries: Field::Own(json!([])),
+                });
                 continue;
             }
         };
-        let src = SourceFile::from_bytes(&path, display.clone(), &bytes);
-        let (entries, _) = crate::parse::interpolate::parse_dotenv(&src.text);
-        let entries: Vec<Value> = entries
-            .into_iter()
-            .map(|e| {
-                let loc = src.loc(src.line_span(e.line));
-                let v = crate::model::protect(
-                    &e.key,
-                    Val {
-                        value: e.value,
-                        loc,
-                        vars: vec![],
-                        indeterminate: false,
-                        defined: None,
-                        secret: None,
-                    },
-                );
-                json!({"key": e.key, "value": v.value, "secret": v.secret, "loc": loc_json(&v.loc)})
-            })
+        let later: std::collections::HashSet<&str> = files[i + 1..]
+            .iter()
+            .flatten()
+            .filter_map(|l| l.read.as_ref().ok())
+            .flat_map(|l| l.keys.iter().map(String::as_str))
+            .filter(|k| p.keys.contains(*k))
             .collect();
-        out.push(
-            json!({"file": display, "exists": true, "loc": loc_json(&f.loc), "entries": entries}),
-        );
+        let entries = if later.is_empty() {
+            Field::Shared(p.shared.clone())
+        } else {
+            let mut own = p.shared.json().as_array().cloned().unwrap_or_default();
+            mark_overridden(&mut own, &later);
+            Field::Own(Value::Array(own))
+        };
+        out.push(EnvFileView {
+            file: ef.display.clone(),
+            exists: true,
+            error: None,
+            loc,
+            entries,
+        });
     }
-    mark_overridden(&mut out);
-    Value::Array(out)
+    out
 }
 
-/// Mark each `env_file` entry that a later one (a later line, or a later file) sets
-/// again with `"overridden": true`: the last one wins. Done here, in one pass, so that
-/// the policies need not compare every entry with every other.
-fn mark_overridden(files: &mut [Value]) {
-    let mut seen = std::collections::HashSet::new();
-    for f in files.iter_mut().rev() {
-        let Some(Value::Array(entries)) = f.get_mut("entries") else {
-            continue;
-        };
-        for e in entries.iter_mut().rev() {
-            let key = e["key"].as_str().unwrap_or_default().to_string();
-            if !seen.insert(key) {
-                e["overridden"] = Value::Bool(true);
-            }
-        }
-    }
+fn env_file_path(compose_dir: &Path, value: &str) -> PathBuf {
+    normalize(&compose_dir.join(value))
 }
 
 /// Redact secret values in the raw Compose view (`environment`, `build.args`): the
@@ -883,11 +951,11 @@ fn oci_dockerfile(
 
 /// What the service loop of [`units`] needs of the project being resolved.
 struct ProjectContext<'a> {
+    env_files: &'a std::collections::HashMap<PathBuf, EnvFile>,
     parsed: &'a Parsed,
     extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
     read_errors: &'a BTreeMap<PathBuf, String>,
     config: &'a Config,
-    show: &'a (dyn Fn(&Path) -> String + Sync),
     file_names: &'a [String],
     compose_dir: &'a Path,
     variant: Option<&'a str>,
@@ -1018,7 +1086,7 @@ fn service_unit(
         .base_services
         .get(svc.name.as_str())
         .map(|b| Service::from_node(&b.key, &b.node));
-    let env_files = env_files(&svc, ctx.compose_dir, ctx.show, &ctx.parsed.fence);
+    let env_files = env_files(&svc, ctx.compose_dir, ctx.env_files);
     let unit = Unit {
         id,
         name: svc.name.clone(),
@@ -1143,12 +1211,27 @@ pub fn units(
                 }
             }
         }
+        // Each `env_file` the services load, read once.
+        let env_paths: BTreeSet<PathBuf> = services
+            .iter()
+            .flat_map(|(_, svc, _)| &svc.env_file)
+            .map(|f| env_file_path(&compose_dir, &f.value))
+            .collect();
+        let env_files: std::collections::HashMap<PathBuf, EnvFile> = crate::pool().install(|| {
+            env_paths
+                .into_par_iter()
+                .map(|p| {
+                    let f = read_env_file(&p, show, &parsed.fence);
+                    (p, f)
+                })
+                .collect()
+        });
         let ctx = ProjectContext {
+            env_files: &env_files,
             parsed,
             extra: &extra,
             read_errors: &read_errors,
             config,
-            show,
             file_names: &file_names,
             compose_dir: &compose_dir,
             variant: proj.variant.as_deref(),
