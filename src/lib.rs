@@ -449,11 +449,9 @@ pub fn resolve_units(settings: &Settings) -> Resolved {
     let mut fields = serde_json::Map::new();
     fields.insert("scan".into(), serde_json::json!({"date": settings.today}));
     fields.insert("vulns".into(), vulns);
-    // Inputs built late share one copy of the scan-wide fields.
-    let mut shared = serde_json::Map::new();
-    shared.insert("config".into(), resolve::config_json(&settings.config));
-    shared.extend(fields.clone());
-    let (shared, fields) = (resolve::Shared::new(shared), resolve::Shared::new(fields));
+    // Inputs built late carry `config` too; both lists share the same documents.
+    let fields = resolve::Shared::new(fields);
+    let shared = fields.after("config", resolve::config_json(&settings.config));
     for u in &mut units {
         u.set_shared(&shared, &fields);
     }

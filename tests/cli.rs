@@ -482,9 +482,7 @@ fn junit_cases_list_the_findings_of_their_unit_and_rule_only() {
         ),
     )
     .unwrap();
-    let out = Command::cargo_bin("mcp-audit")
-        .unwrap()
-        .env_clear()
+    let out = bin()
         .current_dir(d.path())
         .args(["scan", ".", "--format", "junit"])
         .output()
@@ -1350,9 +1348,7 @@ fn env_file_entries_overridden_later_are_marked_per_service() {
         ),
     )
     .unwrap();
-    let out = Command::cargo_bin("mcp-audit")
-        .unwrap()
-        .env_clear()
+    let out = bin()
         .current_dir(d.path())
         .args(["inspect", "."])
         .output()

@@ -31,6 +31,16 @@ impl Shared {
         ))
     }
 
+    /// `key` set to `value`, then these fields (their documents shared, not copied).
+    pub fn after(&self, key: &str, value: Value) -> Shared {
+        let first = (key.to_string(), SharedDoc::new(value));
+        Shared(Arc::new(
+            std::iter::once(first)
+                .chain(self.0.iter().cloned())
+                .collect(),
+        ))
+    }
+
     fn iter(&self) -> impl Iterator<Item = (&String, &SharedDoc)> {
         self.0.iter().map(|(k, v)| (k, v))
     }
