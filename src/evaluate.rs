@@ -142,11 +142,16 @@ fn run_unit(
     // A standalone Dockerfile's text is in hand: its findings' fingerprints are taken
     // here rather than from another reading of the file.
     if let Some(text) = &source {
-        for f in findings
-            .iter_mut()
-            .filter(|f| f.location.as_ref().is_some_and(|l| l.file == unit.id))
-        {
-            finding::fingerprint(f, Some(text));
+        let here = |f: &Finding| f.location.as_ref().is_some_and(|l| l.file == unit.id);
+        let masked = crate::secrets::MaskedText::new(
+            text,
+            findings
+                .iter()
+                .filter(|f| here(f))
+                .filter_map(|f| f.location.as_ref().map(|l| (l.start, l.end))),
+        );
+        for f in findings.iter_mut().filter(|f| here(f)) {
+            finding::fingerprint(f, Some(&masked));
         }
     }
     let run = UnitRun {

@@ -96,14 +96,17 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
 }
 
 /// Set a finding's snippet and fingerprint from `text`, the source of the file it is
-/// located in (`None` when that file cannot be read: the message is hashed instead).
-pub fn fingerprint(f: &mut Finding, text: Option<&str>) {
+/// located in, masked on its lines (`None` when that file cannot be read: the message
+/// is hashed instead).
+pub fn fingerprint(f: &mut Finding, text: Option<&crate::secrets::MaskedText>) {
     let Some(loc) = &f.location else {
         f.fingerprint = crate::report::fingerprint::of(f, &f.message, "");
         return;
     };
     // Masked: a fingerprint must not be a hash of a secret.
-    f.snippet = text.and_then(|t| crate::secrets::masked_slice(t, loc.start, loc.end));
+    f.snippet = text
+        .and_then(|t| t.get(loc.start, loc.end))
+        .map(str::to_string);
     f.fingerprint =
         crate::report::fingerprint::of(f, f.snippet.as_deref().unwrap_or(&f.message), &loc.file);
 }

@@ -475,18 +475,13 @@ pub use evaluate::EvalOptions;
 /// Compute the fingerprint (and snippet) of each finding that has none yet (those of
 /// standalone Dockerfiles got theirs when evaluated, from the text in hand).
 fn fingerprint_all(findings: &mut [Finding], root: &Path) {
-    use std::collections::HashMap;
-    let files: std::collections::BTreeSet<&str> = findings
-        .iter()
-        .filter(|f| f.fingerprint.is_empty())
-        .filter_map(|f| f.location.as_ref().map(|l| l.file.as_str()))
-        .collect();
-    let texts: HashMap<String, Option<String>> = pool().install(|| {
-        files
-            .into_par_iter()
-            .map(|file| (file.to_string(), source::read_for_report(&root.join(file))))
-            .collect()
-    });
+    let texts = source::read_masked(
+        root,
+        findings
+            .iter()
+            .filter(|f| f.fingerprint.is_empty())
+            .filter_map(|f| f.location.as_ref()),
+    );
     pool().install(|| {
         findings
             .par_iter_mut()
@@ -496,7 +491,7 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
                     .location
                     .as_ref()
                     .and_then(|l| texts.get(&l.file))
-                    .and_then(Option::as_deref);
+                    .and_then(Option::as_ref);
                 finding::fingerprint(f, text);
             })
     });

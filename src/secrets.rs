@@ -420,15 +420,65 @@ pub fn mask_source(text: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|_| text.to_string())
 }
 
-/// `text[start..end]` with secrets masked as [`mask_source`] masks them, masking only
-/// the lines the range touches (masking is line by line, so the result is the same as
-/// masking the whole text, without the cost on a large file). `None` when the range is
-/// not in the text.
-pub fn masked_slice(text: &str, start: usize, end: usize) -> Option<String> {
-    let (ls, le) = line_bounds(text, start, end)?;
-    mask_source(&text[ls..le])
-        .get(start - ls..end - ls)
-        .map(str::to_string)
+/// A file's text with secrets masked as [`mask_source`] masks them, on the lines that a
+/// set of ranges touch: each such line is masked once, however many ranges touch it, and
+/// no other line is masked (nor may be read). Masking is line by line, so a range reads
+/// the same bytes as from the mask of the whole text, without masking a long line (a
+/// minified JSON file is one) once per finding on it.
+pub struct MaskedText {
+    text: String,
+    /// The masked runs of whole lines: sorted, disjoint, not adjacent.
+    runs: Vec<(usize, usize)>,
+}
+
+impl MaskedText {
+    /// Masks the lines of `text` that `ranges` touch (ranges not valid in `text` are
+    /// ignored).
+    pub fn new(text: &str, ranges: impl IntoIterator<Item = (usize, usize)>) -> MaskedText {
+        let mut lines: Vec<(usize, usize)> = ranges
+            .into_iter()
+            .filter_map(|(s, e)| line_bounds(text, s, e))
+            .collect();
+        lines.sort_unstable();
+        let mut runs: Vec<(usize, usize)> = Vec::with_capacity(lines.len());
+        for (s, e) in lines {
+            match runs.last_mut() {
+                Some(last) if s <= last.1 => last.1 = last.1.max(e),
+                _ => runs.push((s, e)),
+            }
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for &(s, e) in &runs {
+            out.push_str(&text[at..s]);
+            out.push_str(&mask_source(&text[s..e]));
+            at = e;
+        }
+        out.push_str(&text[at..]);
+        MaskedText { text: out, runs }
+    }
+
+    /// `text[start..end]`, masked; `None` unless the range lies on lines [`MaskedText::new`]
+    /// masked (so an unmasked byte is never handed out).
+    pub fn get(&self, start: usize, end: usize) -> Option<&str> {
+        let i = self
+            .runs
+            .partition_point(|&(s, _)| s <= start)
+            .checked_sub(1)?;
+        if end > self.runs[i].1 {
+            return None;
+        }
+        self.text.get(start..end)
+    }
+
+    /// The nearest char boundary at or below `i` (at most the text's length).
+    pub fn floor_char_boundary(&self, i: usize) -> usize {
+        let mut i = i.min(self.text.len());
+        while !self.text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    }
 }
 
 /// The start of the line holding `start` and the end of the line holding `end` (after
@@ -635,25 +685,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masked_slice_is_mask_source_of_the_whole_text() {
+    fn masked_text_reads_as_mask_source_of_the_whole_text() {
         let t =
-            "a: 1\nAPI_TOKEN=Hn3bV6cX8zL1kJ5hG2\nb: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb x\n";
+            "a: 1\nAPI_TOKEN=Hn3bV6cX8zL1kJ5hG2\nb: ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb x\nc: 2\n";
         let whole = mask_source(t);
-        for (s, e) in [
-            (0, 4),
-            (5, 36),
-            (15, 20),
-            (36, t.len()),
-            (0, t.len()),
-            (40, 40),
-        ] {
-            assert_eq!(
-                masked_slice(t, s, e).as_deref(),
-                whole.get(s..e),
-                "{s}..{e}"
-            );
+        let ranges = [(0, 4), (5, 36), (15, 20), (36, 80), (0, 80), (40, 40)];
+        // All at once, and each range alone: the same bytes as the whole text's mask.
+        let all = MaskedText::new(t, ranges);
+        for (s, e) in ranges {
+            let alone = MaskedText::new(t, [(s, e)]);
+            assert_eq!(all.get(s, e), whole.get(s..e), "{s}..{e}");
+            assert_eq!(alone.get(s, e), whole.get(s..e), "{s}..{e} alone");
         }
-        assert_eq!(masked_slice(t, 3, 1), None);
+        assert!(!all.get(15, 20).unwrap().contains("Hn3b"));
+        // Lines no range touched are neither masked nor handed out.
+        let first = MaskedText::new(t, [(0, 4)]);
+        assert_eq!(first.get(0, 4), Some("a: 1"));
+        assert_eq!(first.get(15, 20), None);
+        assert_eq!(first.get(0, 20), None);
+        // Nor are ranges that are not ranges of the text.
+        assert_eq!(all.get(3, 1), None);
+        assert_eq!(MaskedText::new(t, [(3, 1), (0, 999)]).get(0, 4), None);
     }
 
     #[test]

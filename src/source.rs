@@ -299,6 +299,34 @@ pub fn read_for_report(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(b).into_owned())
 }
 
+/// The files `locs` point into (paths relative to `root`), read for a report and masked
+/// on the lines the locations touch, each file once and in parallel; `None` for a file
+/// that cannot be read.
+pub fn read_masked<'a>(
+    root: &Path,
+    locs: impl Iterator<Item = &'a Loc>,
+) -> std::collections::HashMap<String, Option<crate::secrets::MaskedText>> {
+    use rayon::prelude::*;
+    let mut by_file: std::collections::HashMap<&str, Vec<(usize, usize)>> =
+        std::collections::HashMap::new();
+    for l in locs {
+        by_file
+            .entry(l.file.as_str())
+            .or_default()
+            .push((l.start, l.end));
+    }
+    crate::pool().install(|| {
+        by_file
+            .into_par_iter()
+            .map(|(file, ranges)| {
+                let text = read_for_report(&root.join(file))
+                    .map(|t| crate::secrets::MaskedText::new(&t, ranges));
+                (file.to_string(), text)
+            })
+            .collect()
+    })
+}
+
 /// Whether `path`, with every symbolic link resolved, lies inside one of `roots`
 /// (canonical directories). Files referenced *from* scanned files (`.env`, `env_file:`,
 /// `build.dockerfile`) are read only when this holds, so that a link or a `../..` path

@@ -1384,3 +1384,64 @@ fn env_file_entries_overridden_later_are_marked_per_service() {
     assert_eq!(one[0]["loc"]["line"], 7);
     assert_eq!(both[0]["loc"]["line"], 4);
 }
+
+#[test]
+fn a_finding_far_along_a_minified_line_is_shown_as_an_excerpt() {
+    // One line; the package MCP-MD-013 flags (no `version`) starts past column 65,535,
+    // where miette cannot underline, and a credential sits just before it.
+    let d = tempfile::tempdir().unwrap();
+    let token = "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb";
+    let head = format!(
+        concat!(
+            r#"{{"$schema":"https://static.modelcontextprotocol.io/schemas/2025-09-29/server.schema.json","#,
+            r#""name":"io.github.acme/long","description":"{} {}","version":"1.0.0","packages":["#
+        ),
+        "x".repeat(70_000),
+        token
+    );
+    let json = format!(
+        r#"{head}{{"registryType":"oci","identifier":"ghcr.io/acme/long:1.0","transport":{{"type":"stdio"}}}}]}}"#
+    );
+    std::fs::write(d.path().join("server.json"), &json).unwrap();
+    let out = bin()
+        .current_dir(d.path())
+        .args(["scan", ".", "--no-color"])
+        .output()
+        .unwrap();
+    let (text, err) = (
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{text}{err}");
+    // The source line of the finding at `at`, with the snippet header's column checked.
+    let source_line = |at: &str| -> String {
+        let finding = text
+            .split("\n\n")
+            .find(|b| b.starts_with(&format!("{at}: medium [MCP-MD-013]")))
+            .unwrap_or_else(|| panic!("no MCP-MD-013 finding at {at}:\n{text}"));
+        assert!(finding.contains(&format!("╭─[{at}]")), "{finding}");
+        let line = finding
+            .lines()
+            .find(|l| l.trim_start().starts_with("1 │"))
+            .unwrap_or_else(|| panic!("no source line:\n{finding}"));
+        assert!(line.len() < 1_000, "{line}");
+        line.to_string()
+    };
+    // The package: an excerpt from a little before it to the end of the line, its
+    // credential masked.
+    let package = source_line(&format!("server.json:1:{}", head.len() + 1));
+    assert!(
+        package.contains("│ …") && package.ends_with("}]}"),
+        "{package}"
+    );
+    assert!(package.contains(r#"****","version":"1.0.0""#), "{package}");
+    assert!(package.contains(r#""registryType":"oci""#), "{package}");
+    // The description: from near the line's start, cut where the line goes on.
+    let description = source_line(&format!(
+        "server.json:1:{}",
+        json.find(r#""description""#).unwrap() + 1
+    ));
+    assert!(description.ends_with('…'), "{description}");
+    assert!(!text.contains(token) && !text.contains(&"x".repeat(1_000)));
+}

@@ -251,7 +251,7 @@ const RESULT_INDENT: &[u8] = b"        ";
 const RESULTS_END_INDENT: &[u8] = b"      ";
 
 /// The source texts of the files a chunk's related locations point at (for snippets).
-type Sources<'a> = HashMap<&'a str, Option<String>>;
+type Sources = HashMap<String, Option<crate::secrets::MaskedText>>;
 
 /// One chunk's results as JSON text.
 type Rendered = std::io::Result<Vec<Vec<u8>>>;
@@ -353,18 +353,8 @@ impl Results<'_> {
     /// the texts of the related locations (provenance) are read here.
     fn render(&self, chunk: &[Finding]) -> Rendered {
         use rayon::prelude::*;
-        let mut files: Vec<&str> = chunk
-            .iter()
-            .flat_map(|f| &f.related)
-            .map(|l| l.file.as_str())
-            .collect();
-        files.sort_unstable();
-        files.dedup();
-        let root = self.paths.root();
-        let sources: Sources = files
-            .into_par_iter()
-            .map(|f| (f, crate::source::read_for_report(&root.join(f))))
-            .collect();
+        let sources: Sources =
+            crate::source::read_masked(self.paths.root(), chunk.iter().flat_map(|f| &f.related));
         chunk
             .par_iter()
             .map(|f| {
@@ -417,7 +407,9 @@ impl Results<'_> {
 
 fn snippet(sources: &Sources, loc: &Loc) -> Option<String> {
     let text = sources.get(loc.file.as_str())?.as_ref()?;
-    crate::secrets::masked_slice(text, loc.start, loc.end).filter(|s| !s.is_empty())
+    text.get(loc.start, loc.end)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
 }
 
 /// One SARIF result. Fields serialize in this order, the optional ones only when

@@ -3,6 +3,7 @@
 
 use crate::catalog::Severity;
 use crate::finding::Finding;
+use crate::secrets::MaskedText;
 use crate::source::Loc;
 use crate::ScanResult;
 use miette::{
@@ -19,6 +20,9 @@ struct Window {
     text: String,
     /// 0-based line number of the window's first line.
     first_line: usize,
+    /// What to add to a column on the window's first line: an excerpt of a long line
+    /// starts after the line's start (and with `…`).
+    first_col_shift: isize,
 }
 
 impl SourceCode for Window {
@@ -29,12 +33,18 @@ impl SourceCode for Window {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        // miette reads a column (bytes into the line) only without context lines.
+        let column = if before == 0 && inner.line() == 0 {
+            inner.column().saturating_add_signed(self.first_col_shift)
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line() + self.first_line,
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }
@@ -95,17 +105,28 @@ impl Diagnostic for Diag<'_> {
     }
 }
 
-/// A file the findings point into: its text and the offset of each line's start
-/// (after each `\n`), indexed once so a window costs nothing per byte of the file.
+/// A file the findings point into: the offset of each line's start (after each `\n`),
+/// indexed once so a window costs nothing per byte of the file, and its text masked on
+/// the lines of the findings' windows (each line once).
 struct Text {
-    text: String,
+    masked: MaskedText,
     starts: Vec<usize>,
+    len: usize,
 }
 
+/// Windows longer than this, or with a line longer than [`LONG_LINE`], show an excerpt
+/// of the span's lines instead: a minified file is one line, and a terminal cannot show
+/// (nor miette underline, past 65,535 columns) a megabyte per finding.
+const MAX_WINDOW: usize = 32 * 1024;
+const LONG_LINE: usize = 4096;
+/// An excerpt: this much before the span and after it, and at most this much of it.
+const EXCERPT_CONTEXT: usize = 60;
+const EXCERPT_SPAN: usize = 240;
+
 impl Text {
-    fn read(path: &std::path::Path) -> Option<Text> {
+    fn read(path: &std::path::Path, locs: &[&Loc]) -> Option<Text> {
         let text = crate::source::read_for_report(path)?;
-        let starts = std::iter::once(0)
+        let starts: Vec<usize> = std::iter::once(0)
             .chain(
                 text.bytes()
                     .enumerate()
@@ -113,40 +134,103 @@ impl Text {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        Some(Text { text, starts })
+        let len = text.len();
+        let windows: Vec<(usize, usize)> = locs
+            .iter()
+            .filter_map(|l| window_range(&starts, len, l))
+            .map(|(s, e, _)| (s, e))
+            .collect();
+        Some(Text {
+            masked: MaskedText::new(&text, windows),
+            starts,
+            len,
+        })
     }
+
+    /// Whether the lines from `start` to `end` are all at most [`LONG_LINE`] long.
+    fn short_lines(&self, start: usize, end: usize) -> bool {
+        let first = self.starts.partition_point(|&s| s <= start) - 1;
+        let mut line_start = self.starts[first];
+        for &next in &self.starts[first + 1..] {
+            if next - line_start > LONG_LINE {
+                return false;
+            }
+            if next > end {
+                return true;
+            }
+            line_start = next;
+        }
+        self.len - line_start <= LONG_LINE
+    }
+}
+
+/// Lines [line-3, end_line+1] (1-based) around the span, as a byte range, and the
+/// 1-based number of the first; `None` when `loc` is not a range of the file.
+fn window_range(starts: &[usize], len: usize, loc: &Loc) -> Option<(usize, usize, usize)> {
+    if loc.end > len || loc.start > loc.end || loc.line == 0 {
+        return None;
+    }
+    let first = loc.line.saturating_sub(3).max(1);
+    let w_start = *starts.get(first - 1)?;
+    let w_end = starts
+        .get(loc.end_line + 1)
+        .copied()
+        .unwrap_or(len)
+        .max(loc.end);
+    (w_start <= loc.start).then_some((w_start, w_end, first))
 }
 
 fn window_for(files: &HashMap<&str, Option<Text>>, loc: &Loc) -> Option<(Window, SourceSpan)> {
     let file = files.get(loc.file.as_str())?.as_ref()?;
-    let (text, starts) = (&file.text, &file.starts);
-    if loc.end > text.len()
-        || loc.start > loc.end
-        || !text.is_char_boundary(loc.start)
-        || !text.is_char_boundary(loc.end)
-    {
-        return None;
-    }
-    // Lines [line-3, end_line+1] (1-based) around the span.
-    let first = loc.line.saturating_sub(3).max(1);
-    let last = loc.end_line + 1;
-    let w_start = *starts.get(first - 1)?;
-    let w_end = starts.get(last).copied().unwrap_or(text.len()).max(loc.end);
-    // Masked (secrets) and made printable here, on the window only: the same bytes as
-    // masking the whole file, since both work line by line and keep lengths.
-    let (ls, le) = crate::secrets::line_bounds(text, w_start, w_end)?;
-    let masked = same_length_printable(crate::secrets::mask_source(&text[ls..le]));
-    let w_text = masked.get(w_start - ls..w_end - ls)?.to_string();
+    let (w_start, w_end, first) = window_range(&file.starts, file.len, loc)?;
+    // The span itself must be readable (char boundaries) before a window is cut round it.
+    file.masked.get(loc.start, loc.end)?;
+    // Masked (secrets) and made printable: the same bytes as masking the whole file.
+    let text = |s, e| {
+        file.masked
+            .get(s, e)
+            .map(|t| same_length_printable(t.to_string()))
+    };
+    let (w_text, span_start, span_end, first_line, first_col_shift) =
+        if w_end - w_start <= MAX_WINDOW && file.short_lines(w_start, w_end) {
+            let w_text = text(w_start, w_end)?;
+            (w_text, loc.start - w_start, loc.end - w_start, first - 1, 0)
+        } else {
+            // An excerpt: the span (its start, if long) with a little on either side,
+            // `…` where a line goes on.
+            let line_start = file.starts[file.starts.partition_point(|&s| s <= loc.start) - 1];
+            let m = &file.masked;
+            let shown_end = m.floor_char_boundary(loc.end.min(loc.start + EXCERPT_SPAN));
+            let ex_start =
+                m.floor_char_boundary(loc.start.saturating_sub(EXCERPT_CONTEXT).max(line_start));
+            let line_end = file
+                .starts
+                .get(file.starts.partition_point(|&s| s <= shown_end))
+                .map_or(file.len, |&n| n - 1);
+            let ex_end = m
+                .floor_char_boundary((shown_end + EXCERPT_CONTEXT).min(line_end))
+                .max(shown_end);
+            let before = if ex_start > line_start { "…" } else { "" };
+            let after = if ex_end < line_end { "…" } else { "" };
+            let w_text = format!("{before}{}{after}", text(ex_start, ex_end)?);
+            let at = before.len() + loc.start - ex_start;
+            (
+                w_text,
+                at,
+                at + shown_end - loc.start,
+                loc.line - 1,
+                ex_start as isize - line_start as isize - before.len() as isize,
+            )
+        };
     // Underline at least one character, and not the newline at the end of a span.
-    let mut s = loc.start - w_start;
-    let mut e = loc.end - w_start;
+    let (mut s, mut e) = (span_start, span_end);
     while e > s && matches!(w_text.as_bytes()[e - 1], b'\n' | b'\r') {
         e -= 1;
     }
     if e == s {
         e = (s + 1).min(w_text.len());
-        if !w_text.is_char_boundary(e) {
-            e = w_text.len();
+        while !w_text.is_char_boundary(e) {
+            e += 1;
         }
         s = s.min(e);
     }
@@ -154,7 +238,8 @@ fn window_for(files: &HashMap<&str, Option<Text>>, loc: &Loc) -> Option<(Window,
         Window {
             name: loc.file.clone(),
             text: w_text,
-            first_line: first - 1,
+            first_line,
+            first_col_shift,
         },
         SourceSpan::new(s.into(), e - s),
     ))
@@ -302,13 +387,17 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    // Each file findings point into, read once.
-    let mut files: HashMap<&str, Option<Text>> = HashMap::new();
+    // Each file findings point into, read once (in parallel).
+    let mut by_file: HashMap<&str, Vec<&Loc>> = HashMap::new();
     for l in shown.iter().filter_map(|f| f.location.as_ref()) {
-        files
-            .entry(l.file.as_str())
-            .or_insert_with(|| Text::read(&r.root.join(&l.file)));
+        by_file.entry(l.file.as_str()).or_default().push(l);
     }
+    let files: HashMap<&str, Option<Text>> = crate::pool().install(|| {
+        by_file
+            .into_par_iter()
+            .map(|(file, locs)| (file, Text::read(&r.root.join(file), &locs)))
+            .collect()
+    });
     // Diagnostics are rendered in parallel (thousands of them on a large file) and
     // written in order.
     let diagnostics: Vec<String> = crate::pool().install(|| {
