@@ -206,37 +206,58 @@ pub fn apply(
             });
         }
     }
-    for w in waivers {
-        let mut used = 0;
-        if !w.expired {
-            for f in findings
-                .iter_mut()
-                .filter(|f| f.suppressed.is_none() && f.rule == w.rule)
-            {
-                let path_ok = f.location.as_ref().is_some_and(|l| glob(&w.path, &l.file))
-                    || f.units
-                        .iter()
-                        .any(|u| glob(&w.path, u.split('#').next().unwrap_or(u)));
-                let service_ok = w
-                    .service
-                    .as_ref()
-                    .is_none_or(|s| f.units.iter().any(|u| service_of(u) == s));
-                if path_ok && service_ok {
-                    used += 1;
-                    f.suppressed = Some(Suppression {
-                        kind: "waiver",
-                        justification: format!(
-                            "{}{}",
-                            w.reason,
-                            w.expires
-                                .as_ref()
-                                .map(|e| format!(" (waived until {e})"))
-                                .unwrap_or_default()
-                        ),
-                    });
-                }
-            }
+    // Each finding goes to the first waiver, in the config's order, that covers it. The
+    // waivers that could are looked up by rule (and service), so a waiver per service
+    // is not a search of every finding per waiver.
+    let mut by_rule: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_service: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, w) in waivers.iter().enumerate().filter(|(_, w)| !w.expired) {
+        match &w.service {
+            None => by_rule.entry(&w.rule).or_default().push(i),
+            Some(s) => by_service.entry((&w.rule, s)).or_default().push(i),
         }
+    }
+    let mut used = vec![0; waivers.len()];
+    let mut candidates: Vec<usize> = Vec::new();
+    for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+        candidates.clear();
+        candidates.extend(by_rule.get(f.rule.as_str()).into_iter().flatten());
+        for u in &f.units {
+            candidates.extend(
+                by_service
+                    .get(&(f.rule.as_str(), service_of(u)))
+                    .into_iter()
+                    .flatten(),
+            );
+        }
+        if candidates.is_empty() {
+            continue;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let covers = |w: &WaiverAt| {
+            f.location.as_ref().is_some_and(|l| glob(&w.path, &l.file))
+                || f.units
+                    .iter()
+                    .any(|u| glob(&w.path, u.split('#').next().unwrap_or(u)))
+        };
+        if let Some(&i) = candidates.iter().find(|&&i| covers(&waivers[i])) {
+            let w = &waivers[i];
+            used[i] += 1;
+            f.suppressed = Some(Suppression {
+                kind: "waiver",
+                justification: format!(
+                    "{}{}",
+                    w.reason,
+                    w.expires
+                        .as_ref()
+                        .map(|e| format!(" (waived until {e})"))
+                        .unwrap_or_default()
+                ),
+            });
+        }
+    }
+    for (w, used) in waivers.iter().zip(used) {
         usage.push(Usage {
             source: "waiver",
             rules: vec![w.rule.clone()],
@@ -496,5 +517,63 @@ mod tests {
         let sarif = r#"{"runs": [{"results": [{"partialFingerprints": {"mcpAudit/v1": "c"}}]}]}"#;
         assert!(read_baseline(sarif).unwrap().contains("c"));
         assert!(read_baseline("{}").is_err());
+    }
+
+    #[test]
+    fn each_finding_goes_to_the_first_waiver_that_covers_it() {
+        let waiver = |rule: &str, path: &str, service: Option<&str>, reason: &str| WaiverAt {
+            rule: rule.into(),
+            path: path.into(),
+            service: service.map(str::to_string),
+            reason: reason.into(),
+            expires: None,
+            expired: false,
+            loc: Loc::file_start(".mcp-audit.yaml".into()),
+        };
+        let waivers = vec![
+            waiver("MCP-CS-001", "a.yaml", Some("web"), "w0"),
+            waiver("MCP-CS-001", "**", None, "w1"),
+            waiver("MCP-CS-001", "a.yaml", Some("web"), "w2"),
+            waiver("MCP-CS-002", "b.yaml", None, "w3"),
+            WaiverAt {
+                expired: true,
+                ..waiver("MCP-CS-003", "**", None, "w4")
+            },
+            waiver("MCP-CS-004", "c.yaml", Some("db"), "w5"),
+        ];
+        let on = |rule: &str, file: &str, service: &str| {
+            let mut f = finding_at(rule, file, 1, None);
+            f.units = vec![format!("{file}#{service}@prod")];
+            f
+        };
+        let mut findings = vec![
+            on("MCP-CS-001", "a.yaml", "web"),
+            on("MCP-CS-001", "a.yaml", "db"),
+            on("MCP-CS-001", "b.yaml", "web"),
+            on("MCP-CS-002", "a.yaml", "web"),
+            on("MCP-CS-002", "b.yaml", "web"),
+            on("MCP-CS-003", "a.yaml", "web"),
+            finding_at("MCP-CS-001", "a.yaml", 1, Some("inline")),
+            // Raised for two units: the second one's service is the waiver's.
+            Finding {
+                units: vec!["c.yaml#web".into(), "c.yaml#db".into()],
+                ..on("MCP-CS-004", "c.yaml", "web")
+            },
+        ];
+        let usage = apply(&mut findings, &[], &waivers);
+        let how: Vec<&str> = findings
+            .iter()
+            .map(|f| {
+                f.suppressed.as_ref().map_or("-", |s| match s.kind {
+                    "waiver" => s.justification.as_str(),
+                    other => other,
+                })
+            })
+            .collect();
+        assert_eq!(how, ["w0", "w1", "w1", "-", "w3", "-", "inline", "w5"]);
+        let used: Vec<usize> = usage.iter().map(|u| u.used).collect();
+        assert_eq!(used, [1, 2, 0, 1, 0, 1]);
+        assert!(usage.iter().all(|u| u.source == "waiver"));
+        assert!(usage[4].expired);
     }
 }
