@@ -125,7 +125,10 @@ const EXCERPT_SPAN: usize = 240;
 
 impl Text {
     fn read(path: &std::path::Path, locs: &[&Loc]) -> Option<Text> {
-        let text = crate::source::read_for_report(path)?;
+        Some(Text::new(&crate::source::read_for_report(path)?, locs))
+    }
+
+    fn new(text: &str, locs: &[&Loc]) -> Text {
         let starts: Vec<usize> = std::iter::once(0)
             .chain(
                 text.bytes()
@@ -140,11 +143,11 @@ impl Text {
             .filter_map(|l| window_range(&starts, len, l))
             .map(|(s, e, _)| (s, e))
             .collect();
-        Some(Text {
-            masked: MaskedText::new(&text, windows),
+        Text {
+            masked: MaskedText::new(text, windows),
             starts,
             len,
-        })
+        }
     }
 
     /// Whether the lines from `start` to `end` are all at most [`LONG_LINE`] long.
@@ -445,5 +448,110 @@ mod printable_tests {
         assert_eq!(printable("a\x1b[2Jb\n\tc"), "a\\u{1b}[2Jb\n\tc");
         let s = same_length_printable("x\x1b]0;t\x07\u{9b}y\r\n".to_string());
         assert_eq!(s, "x?]0;t???y\r\n");
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    /// `text[start..end]` located as the parsers locate it (1-based lines, byte columns).
+    fn loc(text: &str, start: usize, end: usize) -> Loc {
+        let line_col = |at: usize| {
+            let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            (text[..at].matches('\n').count() + 1, at - line_start + 1)
+        };
+        let ((line, col), (end_line, end_col)) = (line_col(start), line_col(end));
+        Loc {
+            file: "f".into(),
+            line,
+            col,
+            end_line,
+            end_col,
+            start,
+            end,
+        }
+    }
+
+    fn finding(location: Loc) -> Finding {
+        Finding {
+            rule: "MCP-CS-001".into(),
+            severity: Severity::High,
+            title: "t".into(),
+            message: "m".into(),
+            location: Some(location),
+            related: Vec::new(),
+            units: vec!["f#a".into()],
+            help: "h".into(),
+            evidence: None,
+            suppressed: None,
+            fingerprint: String::new(),
+            snippet: None,
+        }
+    }
+
+    #[test]
+    fn any_span_of_any_text_renders_in_bounded_space() {
+        let token = "ghp_Zx9Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0LzXcVb";
+        let long = "x".repeat(70_000);
+        let texts = [
+            "services:\n  a:\n    image: x\n".to_string(),
+            format!("{{\"d\":\"{long}\",\"é\":\"{token}\",\"e\":\"😀\"}}"),
+            format!("a\r\nb: {long}\r\n\r\nc: é😀\x1b[2J {token}\n"),
+            "line\n".repeat(10_000),
+            String::new(),
+        ];
+        let handler = GraphicalReportHandler::new_themed(GraphicalTheme::unicode_nocolor())
+            .with_links(false)
+            .with_context_lines(1);
+        for text in &texts {
+            // Char boundaries at the ends and spread over the text, paired both ways.
+            let bounds: Vec<usize> = (0..=text.len())
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let n = bounds.len();
+            let mut picks: Vec<usize> = (0..8)
+                .flat_map(|i| [i.min(n - 1), n - 1 - i.min(n - 1), i * n / 8])
+                .chain((0..24).map(|i| i * (n - 1) / 23))
+                .map(|i| bounds[i])
+                .collect();
+            picks.sort_unstable();
+            picks.dedup();
+            let mut locs: Vec<Loc> = Vec::new();
+            for (i, &s) in picks.iter().enumerate() {
+                for &e in &picks[i..] {
+                    locs.push(loc(text, s, e));
+                }
+            }
+            // And locations that do not agree with the text.
+            let mut wrong = loc(text, 0, text.len());
+            wrong.line = 1_000_000;
+            let mut backwards = loc(text, text.len(), text.len());
+            backwards.end_line = 0;
+            let mut past = loc(text, 0, 0);
+            past.end = text.len() + 10;
+            let agreeing = locs.len();
+            locs.extend([wrong, backwards, past]);
+            let refs: Vec<&Loc> = locs.iter().collect();
+            let files = HashMap::from([("f", Some(Text::new(text, &refs)))]);
+            for (i, l) in locs.iter().enumerate() {
+                let out = diagnostic(&handler, &files, &finding(l.clone()));
+                let at = format!("f:{}:{}", l.line, l.col);
+                assert!(out.starts_with(&at), "{at}: {out}");
+                // The snippet's header names the same place (the excerpt of a long line
+                // included), when the location agrees with the text and does not start
+                // in a CRLF (miette starts the next line at its `\r`).
+                let in_crlf = text
+                    .get(l.start.saturating_sub(1)..=l.start)
+                    .is_some_and(|t| t.contains('\r'));
+                assert!(
+                    i >= agreeing || in_crlf || out.contains(&format!("╭─[{at}]")),
+                    "{at}: {out}"
+                );
+                assert!(!out.contains(token), "{at}: {out}");
+                let bound = if text.len() > 60_000 { 4_000 } else { 200_000 };
+                assert!(out.len() < bound, "{at}: {} bytes", out.len());
+            }
+        }
     }
 }
