@@ -236,3 +236,50 @@ fn the_last_env_file_entry_of_a_key_is_the_effective_one() {
         common::finding_lines(&r, d.path())
     );
 }
+
+#[test]
+fn projects_share_a_dockerfile_the_walk_does_not_find() {
+    // `build.docker` is not a Dockerfile name the walk picks up: it is read when a
+    // service binds it, once for both projects; a missing one leaves its service opaque.
+    let d = tempfile::tempdir().unwrap();
+    let build = "build: {context: ../shared, dockerfile: build.docker}";
+    write(d.path(), &[
+        ("shared/build.docker", "FROM node:20.11\nRUN adduser -S mcp\nUSER mcp\nEXPOSE\n"),
+        ("a/compose.yaml", &format!("services:\n  a-mcp:\n    {build}\n  gone-mcp:\n    build: {{context: ., dockerfile: missing.docker}}\n")),
+        ("b/compose.yaml", &format!("services:\n  b-mcp:\n    {build}\n")),
+    ]);
+    let r = common::scan(d.path());
+    let lines = common::finding_lines(&r, d.path());
+    // Bound: USER mcp is what both services run as.
+    assert!(active(&r, "MCP-EC-001").is_empty(), "{lines}");
+    let units = |rule: &str| -> Vec<String> {
+        let mut u: Vec<String> = active(&r, rule)
+            .iter()
+            .flat_map(|f| {
+                f.units
+                    .iter()
+                    .map(|u| u.rsplit('#').next().unwrap_or(u).to_string())
+            })
+            .collect();
+        u.sort();
+        u.dedup();
+        u
+    };
+    assert_eq!(units("MCP-EC-004"), ["gone-mcp"], "{lines}");
+    assert!(
+        active(&r, "MCP-EC-004")
+            .iter()
+            .any(|f| f.message.contains("missing.docker") && f.message.contains("does not exist")),
+        "{lines}"
+    );
+    // The Dockerfile's own error, reported once.
+    let errors: Vec<_> = active(&r, "MCP-AUD-001")
+        .into_iter()
+        .filter(|f| {
+            f.location
+                .as_ref()
+                .is_some_and(|l| l.file.ends_with("shared/build.docker"))
+        })
+        .collect();
+    assert_eq!(errors.len(), 1, "{lines}");
+}

@@ -1116,6 +1116,97 @@ fn service_unit(
     ServiceUnit { unit, bound, built }
 }
 
+/// A Compose project's files merged, its services bound to their Dockerfiles, and the
+/// `env_file`s they load read: everything its units need but Dockerfiles read on demand.
+struct PreparedProject {
+    compose_dir: PathBuf,
+    file_names: Vec<String>,
+    project_json: SharedDoc,
+    project_without_services: SharedDoc,
+    /// The services as the first file alone defines them (what an override changed).
+    base_services: BTreeMap<String, project::MergedService>,
+    services: Vec<(project::MergedService, Service, Binding)>,
+    env_files: std::collections::HashMap<PathBuf, EnvFile>,
+}
+
+fn prepare_project(
+    proj: &project::Project,
+    parsed: &Parsed,
+    config: &Config,
+    show: &(dyn Fn(&Path) -> String + Sync),
+) -> PreparedProject {
+    let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
+    let first = &parsed.composes[proj.files[0]];
+    let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
+    let (services, networks) = project::merge_project(&files);
+    let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
+    let project_json = project_info(&files, &services, &networks, config);
+    let mut project_without_services = project_json.clone();
+    if let Some(o) = project_without_services.as_object_mut() {
+        o.remove("services");
+    }
+    let (project_json, project_without_services) = (
+        SharedDoc::new(project_json),
+        SharedDoc::new(project_without_services),
+    );
+    // The services as the first file alone defines them (what an override changed).
+    let base_services: BTreeMap<String, project::MergedService> = if files.len() > 1 {
+        project::merge_project(&files[..1])
+            .0
+            .into_iter()
+            .map(|b| (b.key.name.clone(), b))
+            .collect()
+    } else {
+        BTreeMap::new()
+    };
+    // Which services are waited on for successful completion (one-shot jobs).
+    let mut completed: BTreeSet<String> = BTreeSet::new();
+    for s in &services {
+        if let Some(d) = s.node.get("depends_on") {
+            for (k, v) in d.map() {
+                if v.get("condition").and_then(CNode::text).as_deref()
+                    == Some("service_completed_successfully")
+                {
+                    completed.insert(k.name.clone());
+                }
+            }
+        }
+    }
+    // Each service bound to its Dockerfile, in parallel (in the pool `units` runs in).
+    let services: Vec<(project::MergedService, Service, Binding)> = services
+        .into_par_iter()
+        .map(|ms| {
+            let mut svc = Service::from_node(&ms.key, &ms.node);
+            svc.one_shot = completed.contains(&svc.name)
+                && svc.restart.as_ref().is_none_or(|r| r.value == "no");
+            let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
+            (ms, svc, b)
+        })
+        .collect();
+    // Each `env_file` the services load, read once.
+    let env_paths: BTreeSet<PathBuf> = services
+        .iter()
+        .flat_map(|(_, svc, _)| &svc.env_file)
+        .map(|f| env_file_path(&compose_dir, &f.value))
+        .collect();
+    let env_files: std::collections::HashMap<PathBuf, EnvFile> = env_paths
+        .into_par_iter()
+        .map(|p| {
+            let f = read_env_file(&p, show, &parsed.fence);
+            (p, f)
+        })
+        .collect();
+    PreparedProject {
+        compose_dir,
+        file_names,
+        project_json,
+        project_without_services,
+        base_services,
+        services,
+        env_files,
+    }
+}
+
 /// Builds every unit from the parsed files.
 pub fn units(
     parsed: &Parsed,
@@ -1136,121 +1227,74 @@ pub fn units(
     let mut shared = serde_json::Map::new();
     shared.insert("config".into(), config_json(config));
     let shared = Shared::new(shared);
-    for proj in projects {
-        let files: Vec<&ComposeFile> = proj.files.iter().map(|&i| &parsed.composes[i].1).collect();
-        let first = &parsed.composes[proj.files[0]];
-        let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
-        let (services, networks) = project::merge_project(&files);
-        let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
-        let project_json = project_info(&files, &services, &networks, config);
-        let mut project_without_services = project_json.clone();
-        if let Some(o) = project_without_services.as_object_mut() {
-            o.remove("services");
-        }
-        let (project_json, project_without_services) = (
-            SharedDoc::new(project_json),
-            SharedDoc::new(project_without_services),
-        );
-        // The services as the first file alone defines them (what an override changed).
-        let base_services: BTreeMap<String, project::MergedService> = if files.len() > 1 {
-            project::merge_project(&files[..1])
-                .0
-                .into_iter()
-                .map(|b| (b.key.name.clone(), b))
-                .collect()
-        } else {
-            BTreeMap::new()
-        };
-        // Which services are waited on for successful completion (one-shot jobs).
-        let mut completed: BTreeSet<String> = BTreeSet::new();
-        for s in &services {
-            if let Some(d) = s.node.get("depends_on") {
-                for (k, v) in d.map() {
-                    if v.get("condition").and_then(CNode::text).as_deref()
-                        == Some("service_completed_successfully")
-                    {
-                        completed.insert(k.name.clone());
+    // Each project's services merged and bound, in parallel; then the Dockerfiles the
+    // walk did not find (odd names) are read and parsed, in project order, into `extra`;
+    // then each project's units are built, in parallel (and each service's within it).
+    let prepared: Vec<PreparedProject> = crate::pool().install(|| {
+        projects
+            .par_iter()
+            .map(|proj| prepare_project(proj, parsed, config, show))
+            .collect()
+    });
+    // Why a bound Dockerfile could not be read, by project and path.
+    let read_errors: Vec<BTreeMap<PathBuf, String>> = prepared
+        .iter()
+        .map(|pp| {
+            let mut read_errors: BTreeMap<PathBuf, String> = BTreeMap::new();
+            for p in pp.services.iter().filter_map(|(_, _, b)| b.path.as_deref()) {
+                if lookup_dockerfile(parsed, &extra, p).is_some()
+                    || read_errors.contains_key(p)
+                    || !p.is_file()
+                {
+                    continue;
+                }
+                match parsed.fence.read(p) {
+                    Err(e) => {
+                        read_errors.insert(p.to_path_buf(), e.to_string());
+                    }
+                    Ok(bytes) => {
+                        let src =
+                            Arc::new(SourceFile::from_bytes(p, p.display().to_string(), &bytes));
+                        let df = dockerfile::parse(&src);
+                        extra_errors.extend(FileErrors::of_dockerfile(&src, &df));
+                        extra.insert(p.to_path_buf(), ParsedDockerfile { src, df });
                     }
                 }
             }
-        }
-        // Each service bound to its Dockerfile, in parallel; then the Dockerfiles the
-        // walk did not find (odd names) are read and parsed, one at a time, into
-        // `extra`; then each service's unit is built, in parallel.
-        let services: Vec<(project::MergedService, Service, Binding)> =
-            crate::pool().install(|| {
-                services
+            read_errors
+        })
+        .collect();
+    let per_project: Vec<Vec<ServiceUnit>> = crate::pool().install(|| {
+        prepared
+            .into_par_iter()
+            .zip(projects.par_iter())
+            .zip(read_errors.par_iter())
+            .map(|((pp, proj), read_errors)| {
+                let ctx = ProjectContext {
+                    env_files: &pp.env_files,
+                    parsed,
+                    extra: &extra,
+                    read_errors,
+                    config,
+                    file_names: &pp.file_names,
+                    compose_dir: &pp.compose_dir,
+                    variant: proj.variant.as_deref(),
+                    base_services: &pp.base_services,
+                    project_json: &pp.project_json,
+                    project_without_services: &pp.project_without_services,
+                    shared: &shared,
+                };
+                pp.services
                     .into_par_iter()
-                    .map(|ms| {
-                        let mut svc = Service::from_node(&ms.key, &ms.node);
-                        svc.one_shot = completed.contains(&svc.name)
-                            && svc.restart.as_ref().is_none_or(|r| r.value == "no");
-                        let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
-                        (ms, svc, b)
-                    })
+                    .map(|(ms, svc, b)| service_unit(&ctx, ms, svc, b))
                     .collect()
-            });
-        // Why a bound Dockerfile could not be read, by path.
-        let mut read_errors: BTreeMap<PathBuf, String> = BTreeMap::new();
-        for p in services.iter().filter_map(|(_, _, b)| b.path.as_deref()) {
-            if lookup_dockerfile(parsed, &extra, p).is_some()
-                || read_errors.contains_key(p)
-                || !p.is_file()
-            {
-                continue;
-            }
-            match parsed.fence.read(p) {
-                Err(e) => {
-                    read_errors.insert(p.to_path_buf(), e.to_string());
-                }
-                Ok(bytes) => {
-                    let src = Arc::new(SourceFile::from_bytes(p, p.display().to_string(), &bytes));
-                    let df = dockerfile::parse(&src);
-                    extra_errors.extend(FileErrors::of_dockerfile(&src, &df));
-                    extra.insert(p.to_path_buf(), ParsedDockerfile { src, df });
-                }
-            }
-        }
-        // Each `env_file` the services load, read once.
-        let env_paths: BTreeSet<PathBuf> = services
-            .iter()
-            .flat_map(|(_, svc, _)| &svc.env_file)
-            .map(|f| env_file_path(&compose_dir, &f.value))
-            .collect();
-        let env_files: std::collections::HashMap<PathBuf, EnvFile> = crate::pool().install(|| {
-            env_paths
-                .into_par_iter()
-                .map(|p| {
-                    let f = read_env_file(&p, show, &parsed.fence);
-                    (p, f)
-                })
-                .collect()
-        });
-        let ctx = ProjectContext {
-            env_files: &env_files,
-            parsed,
-            extra: &extra,
-            read_errors: &read_errors,
-            config,
-            file_names: &file_names,
-            compose_dir: &compose_dir,
-            variant: proj.variant.as_deref(),
-            base_services: &base_services,
-            project_json: &project_json,
-            project_without_services: &project_without_services,
-            shared: &shared,
-        };
-        let service_units: Vec<ServiceUnit> = crate::pool().install(|| {
-            services
-                .into_par_iter()
-                .map(|(ms, svc, b)| service_unit(&ctx, ms, svc, b))
-                .collect()
-        });
-        for su in service_units {
-            bound.extend(su.bound);
-            built.extend(su.built);
-            out.push(su.unit);
-        }
+            })
+            .collect()
+    });
+    for su in per_project.into_iter().flatten() {
+        bound.extend(su.bound);
+        built.extend(su.built);
+        out.push(su.unit);
     }
 
     drop(compose_timer);
