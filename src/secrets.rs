@@ -435,10 +435,31 @@ impl MaskedText {
     /// Masks the lines of `text` that `ranges` touch (ranges not valid in `text` are
     /// ignored).
     pub fn new(text: &str, ranges: impl IntoIterator<Item = (usize, usize)>) -> MaskedText {
-        let mut lines: Vec<(usize, usize)> = ranges
-            .into_iter()
-            .filter_map(|(s, e)| line_bounds(text, s, e))
+        // Line starts, indexed once: a range's lines are found by binary search, not by
+        // scanning back to the line's start (the length of the line, for each range).
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
             .collect();
+        // The start of the line holding `s` and the end of the line holding `e` (after
+        // its `\n`).
+        let line_bounds = |(s, e): (usize, usize)| {
+            let valid =
+                s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e);
+            valid.then(|| {
+                let ls = starts[starts.partition_point(|&x| x <= s) - 1];
+                let le = starts
+                    .get(starts.partition_point(|&x| x <= e))
+                    .copied()
+                    .unwrap_or(text.len());
+                (ls, le)
+            })
+        };
+        let mut lines: Vec<(usize, usize)> = ranges.into_iter().filter_map(line_bounds).collect();
         lines.sort_unstable();
         let mut runs: Vec<(usize, usize)> = Vec::with_capacity(lines.len());
         for (s, e) in lines {
@@ -479,21 +500,6 @@ impl MaskedText {
         }
         i
     }
-}
-
-/// The start of the line holding `start` and the end of the line holding `end` (after
-/// its `\n`), when `start..end` is a valid range of `text`.
-pub fn line_bounds(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    if start > end
-        || end > text.len()
-        || !text.is_char_boundary(start)
-        || !text.is_char_boundary(end)
-    {
-        return None;
-    }
-    let ls = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let le = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
-    Some((ls, le))
 }
 
 /// The last line of defence, applied to every output before it is written: tokens that
