@@ -437,14 +437,7 @@ impl MaskedText {
     pub fn new(text: &str, ranges: impl IntoIterator<Item = (usize, usize)>) -> MaskedText {
         // Line starts, indexed once: a range's lines are found by binary search, not by
         // scanning back to the line's start (the length of the line, for each range).
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let starts = crate::source::newline_starts(text);
         // The start of the line holding `s` and the end of the line holding `e` (after
         // its `\n`).
         let line_bounds = |(s, e): (usize, usize)| {

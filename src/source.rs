@@ -299,6 +299,19 @@ pub fn read_for_report(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(b).into_owned())
 }
 
+/// The offset of each line's start in `text`: 0 and after each `\n` (the lines of
+/// masking and of the text report's windows).
+pub fn newline_starts(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        )
+        .collect()
+}
+
 /// The files `locs` point into (paths relative to `root`), read for a report and masked
 /// on the lines the locations touch, each file once and in parallel; `None` for a file
 /// that cannot be read.

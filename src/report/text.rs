@@ -129,14 +129,7 @@ impl Text {
     }
 
     fn new(text: &str, locs: &[&Loc]) -> Text {
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
+        let starts = crate::source::newline_starts(text);
         let len = text.len();
         let windows: Vec<(usize, usize)> = locs
             .iter()

@@ -1149,7 +1149,6 @@ fn prepare_project(
         SharedDoc::new(project_json),
         SharedDoc::new(project_without_services),
     );
-    // The services as the first file alone defines them (what an override changed).
     let base_services: BTreeMap<String, project::MergedService> = if files.len() > 1 {
         project::merge_project(&files[..1])
             .0
