@@ -170,10 +170,10 @@ fn run_unit(
     (run, findings, errors)
 }
 
-/// Evaluate every unit in parallel.
+/// Evaluate every unit in parallel; each unit is dropped once evaluated.
 pub fn run(
     policies: &PolicySet,
-    units: &[Unit],
+    units: Vec<Unit>,
     config: &Config,
 ) -> (Vec<UnitRun>, Vec<Finding>, Vec<EvalError>) {
     let enabled = |r: &RuleMeta| {
@@ -185,10 +185,10 @@ pub fn run(
     };
     let per_unit: Vec<(UnitRun, Vec<Finding>, Vec<EvalError>)> = crate::pool().install(|| {
         units
-            .par_iter()
+            .into_par_iter()
             .map_init(
                 || policies.worker(),
-                |w, unit| run_unit(policies, w, unit, config, &enabled),
+                |w, unit| run_unit(policies, w, &unit, config, &enabled),
             )
             .collect()
     });

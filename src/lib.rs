@@ -576,8 +576,25 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     } else {
         sbom::Inventory::default()
     };
+    // With `--only-files`: the units defined in or built from the given files, which are
+    // scored on all their findings (only the findings located in those files are reported).
+    let touching: Option<std::collections::BTreeSet<String>> =
+        settings.only_files.as_ref().map(|only| {
+            resolved
+                .units
+                .iter()
+                .filter(|u| {
+                    let file = u.id.split('#').next().unwrap_or(&u.id);
+                    only.contains(file)
+                        // (A standalone Dockerfile's id is its file.)
+                        || u.files().iter().any(|f| only.contains(*f))
+                })
+                .map(|u| u.id.clone())
+                .collect()
+        });
+    // Each unit is dropped by the worker that evaluated it: its input is not held to the end.
     let (mut runs, mut findings, mut eval_errors) = phase("evaluate", || {
-        evaluate::run(&policies, &resolved.units, &settings.config)
+        evaluate::run(&policies, resolved.units, &settings.config)
     });
     phase("fingerprint", || {
         fingerprint_all(&mut findings, &settings.root)
@@ -587,7 +604,7 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     let usage = suppress::apply(&mut findings, &resolved.directives, &waivers);
     let aud_units = suppression_units(usage);
     let (aud_runs, mut aud_findings, aud_errors) =
-        evaluate::run(&policies, &aud_units, &settings.config);
+        evaluate::run(&policies, aud_units, &settings.config);
     fingerprint_all(&mut aud_findings, &settings.root);
     runs.extend(aud_runs);
     findings.extend(aud_findings);
@@ -596,21 +613,8 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
         suppress::apply_baseline(&mut findings, b);
     }
     let mut findings = phase("dedupe", || finding::dedupe_and_sort(findings));
-    if let Some(only) = &settings.only_files {
-        // Units that are defined in or built from the given files are scored on all their
-        // findings; only the findings located in those files are reported.
-        let touching: std::collections::BTreeSet<&str> = resolved
-            .units
-            .iter()
-            .filter(|u| {
-                let file = u.id.split('#').next().unwrap_or(&u.id);
-                only.contains(file)
-                    // (A standalone Dockerfile's id is its file.)
-                    || u.files().iter().any(|f| only.contains(*f))
-            })
-            .map(|u| u.id.as_str())
-            .collect();
-        runs.retain(|r| touching.contains(r.id.as_str()));
+    if let Some(touching) = &touching {
+        runs.retain(|r| touching.contains(&r.id));
     }
     let opts = EvalOptions {
         strict: settings.strict,
