@@ -2,7 +2,7 @@
 //! and the merged service and network maps with their provenance.
 
 use crate::parse::compose::{merge, CKey, CNode, CVal, ComposeFile};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 const BASES: &[&str] = &[
@@ -115,7 +115,10 @@ pub struct MergedService {
 
 /// Merge the `services` (and `networks`) of the project's files, in order.
 pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<String, CNode>) {
-    let mut services: Vec<MergedService> = Vec::new();
+    // Services in order of first definition (`None`: removed by `!reset`), and where each
+    // name is (a file can define thousands: no search through the list per service).
+    let mut services: Vec<Option<MergedService>> = Vec::new();
+    let mut at: HashMap<String, usize> = HashMap::new();
     let mut networks: BTreeMap<String, CNode> = BTreeMap::new();
     for (fi, f) in files.iter().enumerate() {
         if let Some(s) = f.root.get("services") {
@@ -123,11 +126,19 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
                 if k.name.starts_with("x-") {
                     continue;
                 }
-                match services.iter_mut().find(|m| m.key.name == k.name) {
-                    Some(m) => match merge(&m.node, v, &k.name) {
-                        Some(n) => m.node = n,
-                        None => services.retain(|m| m.key.name != k.name),
-                    },
+                match at.get(&k.name).copied() {
+                    Some(i) => {
+                        let merged = services[i]
+                            .as_ref()
+                            .and_then(|m| merge(&m.node, v, &k.name));
+                        match (merged, &mut services[i]) {
+                            (Some(n), Some(m)) => m.node = n,
+                            _ => {
+                                services[i] = None;
+                                at.remove(&k.name);
+                            }
+                        }
+                    }
                     None => {
                         if v.tag.as_deref() != Some("!reset") {
                             let node = if matches!(v.v, CVal::Null) {
@@ -138,11 +149,12 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
                             } else {
                                 v.clone()
                             };
-                            services.push(MergedService {
+                            at.insert(k.name.clone(), services.len());
+                            services.push(Some(MergedService {
                                 key: k.clone(),
                                 node,
                                 file: fi,
-                            });
+                            }));
                         }
                     }
                 }
@@ -165,7 +177,7 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
             }
         }
     }
-    (services, networks)
+    (services.into_iter().flatten().collect(), networks)
 }
 
 #[cfg(test)]
@@ -195,5 +207,46 @@ mod tests {
         assert!(shapes.contains(&(vec![3], None)));
         assert!(shapes.contains(&(vec![4], None)));
         assert_eq!(ps.len(), 4);
+    }
+
+    fn compose(name: &str, text: &str) -> ComposeFile {
+        use crate::parse::{compose::InterpEnv, yaml::YamlLimits};
+        let src = crate::source::SourceFile::from_str(name, text);
+        crate::parse::compose::load(&src, &InterpEnv::default(), &YamlLimits::default()).unwrap()
+    }
+
+    /// Services keep the order they were first defined in; an override merges into its
+    /// service, `!reset` removes it, and a later file defining it again adds it at the end.
+    #[test]
+    fn services_merge_in_order_of_definition() {
+        let base = compose(
+            "compose.yaml",
+            "services:\n  a: {image: a:1}\n  b: {image: b:1}\n  c:\n  x-ext: {image: x:1}\n",
+        );
+        let over = compose(
+            "compose.override.yaml",
+            "services:\n  b: !reset null\n  a: {user: '10001'}\n  d: {image: d:1}\n",
+        );
+        let again = compose("compose.prod.yaml", "services:\n  b: {image: b:2}\n");
+        let (services, _) = merge_project(&[&base, &over, &again]);
+        let shown: Vec<(String, usize, Option<String>, Option<String>)> = services
+            .iter()
+            .map(|m| {
+                let text = |k: &str| m.node.get(k).and_then(CNode::text).map(|t| t.to_string());
+                (m.key.name.clone(), m.file, text("image"), text("user"))
+            })
+            .collect();
+        let s = |v: &str| Some(v.to_string());
+        assert_eq!(
+            shown,
+            vec![
+                ("a".into(), 0, s("a:1"), s("10001")),
+                ("c".into(), 0, None, None),
+                ("d".into(), 1, s("d:1"), None),
+                ("b".into(), 2, s("b:2"), None),
+            ]
+        );
+        // A service given as null is an empty map, not a null.
+        assert!(matches!(services[1].node.v, CVal::Map(ref m) if m.is_empty()));
     }
 }
