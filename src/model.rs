@@ -16,9 +16,10 @@ pub struct Val {
     pub vars: Vec<Var>,
     /// A variable in it is unset (no default) or required.
     pub indeterminate: bool,
-    /// The anchor site, when the value came through `<<: *anchor` or an alias.
+    /// The anchor site, when the value came through `<<: *anchor` or an alias (boxed: a
+    /// service holds dozens of optional values, most never set and few from an anchor).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub defined: Option<Loc>,
+    pub defined: Option<Box<Loc>>,
     /// Set when the value is (or is named like) a secret; `value` is then redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretInfo>,
@@ -157,7 +158,7 @@ pub struct Service {
     pub loc: Loc,
     pub image: Option<Val>,
     pub has_build: bool,
-    pub build: Option<Build>,
+    pub build: Option<Box<Build>>,
     pub user: Option<Val>,
     pub privileged: Option<BoolVal>,
     pub read_only: Option<BoolVal>,
@@ -170,7 +171,7 @@ pub struct Service {
     pub memory_reservation: Option<Val>,
     pub cpus: Option<Val>,
     pub cpus_deploy: Option<Val>,
-    pub healthcheck: Option<Healthcheck>,
+    pub healthcheck: Option<Box<Healthcheck>>,
     pub labels: BTreeMap<String, Val>,
     pub environment: BTreeMap<String, Val>,
     pub env_file: Vec<Val>,
@@ -197,7 +198,7 @@ pub struct Service {
     pub ipc: Option<Val>,
     pub uts: Option<Val>,
     pub userns_mode: Option<Val>,
-    pub logging: Option<Logging>,
+    pub logging: Option<Box<Logging>>,
     /// Docker secrets granted to the service (`secrets:` short or long syntax).
     pub secrets: Vec<Val>,
     pub container_name: Option<Val>,
@@ -539,7 +540,7 @@ impl Service {
             loc: key.loc.clone(),
             image: val_at(n, &["image"]),
             has_build: n.get("build").is_some_and(|b| !b.is_null()),
-            build: build(n.get("build")),
+            build: build(n.get("build")).map(Box::new),
             user: val_at(n, &["user"]),
             privileged: bool_at(n, "privileged"),
             read_only: bool_at(n, "read_only"),
@@ -552,7 +553,7 @@ impl Service {
             memory_reservation: res.and_then(|r| val_at(r, &["reservations", "memory"])),
             cpus: val_at(n, &["cpus"]),
             cpus_deploy: res.and_then(|r| val_at(r, &["limits", "cpus"])),
-            healthcheck: healthcheck(n.get("healthcheck")),
+            healthcheck: healthcheck(n.get("healthcheck")).map(Box::new),
             labels: key_value_map(n.get("labels")),
             environment: protect_map(key_value_map(n.get("environment"))),
             env_file: match n.get("env_file") {
@@ -603,10 +604,12 @@ impl Service {
             ipc: val_at(n, &["ipc"]),
             uts: val_at(n, &["uts"]),
             userns_mode: val_at(n, &["userns_mode"]),
-            logging: n.get("logging").map(|l| Logging {
-                driver: val_at(l, &["driver"]),
-                options: key_value_map(l.get("options")),
-                loc: l.loc.clone(),
+            logging: n.get("logging").map(|l| {
+                Box::new(Logging {
+                    driver: val_at(l, &["driver"]),
+                    options: key_value_map(l.get("options")),
+                    loc: l.loc.clone(),
+                })
             }),
             secrets: n
                 .get("secrets")

@@ -31,8 +31,9 @@ impl Var {
 pub struct CNode {
     pub v: CVal,
     pub loc: Loc,
-    /// Anchor site when the node came through an alias or a `<<` merge.
-    pub defined: Option<Loc>,
+    /// Anchor site when the node came through an alias or a `<<` merge (boxed: most
+    /// nodes have none, and a file can have hundreds of thousands of nodes).
+    pub defined: Option<Box<Loc>>,
     /// Variables interpolated into this scalar.
     pub vars: Vec<Var>,
     /// The text before interpolation, when it differed.
@@ -244,7 +245,7 @@ fn convert_inner(
     depth: usize,
 ) -> CNode {
     let loc = src.loc(node.span);
-    let defined = node.defined.map(|s| src.loc(s));
+    let defined = node.defined.map(|s| Box::new(src.loc(s)));
     let mut out = CNode {
         v: CVal::Null,
         loc,

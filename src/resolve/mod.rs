@@ -413,7 +413,7 @@ fn effective(
                 &u.loc,
             ));
         }
-        let mut from: Vec<Loc> = u.defined.iter().cloned().collect();
+        let mut from: Vec<Loc> = u.defined.iter().map(|l| (**l).clone()).collect();
         if let Some(v) = view {
             from.push(v.user.loc.clone());
         }
@@ -544,7 +544,7 @@ fn effective(
                 ));
             }
             let bytes = parse_memory(&m.value);
-            let from: Vec<Loc> = m.defined.iter().cloned().collect();
+            let from: Vec<Loc> = m.defined.iter().map(|l| (**l).clone()).collect();
             json!({"set": true, "value": m.value, "bytes": bytes.map(|b| b as f64), "valid": bytes.is_some_and(|b| b > 0),
                    "indeterminate": m.indeterminate, "vars": m.vars, "loc": loc_json(&m.loc), "from": from})
         }
@@ -1085,7 +1085,7 @@ fn service_unit(
     let base_service = ctx
         .base_services
         .get(svc.name.as_str())
-        .map(|b| Service::from_node(&b.key, &b.node));
+        .map(|b| Box::new(Service::from_node(&b.key, &b.node)));
     let env_files = env_files(&svc, ctx.compose_dir, ctx.env_files);
     let unit = Unit {
         id,
