@@ -119,23 +119,87 @@ pub fn dedupe_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
         let kb = (&b.location, &b.rule, &b.message, b.suppressed.is_some());
         ka.cmp(&kb)
     });
-    let mut out: Vec<Finding> = Vec::with_capacity(findings.len());
-    for f in findings {
-        if let Some(last) = out.last_mut() {
-            if last.rule == f.rule
-                && last.location == f.location
-                && last.message == f.message
-                && last.suppressed == f.suppressed
-            {
-                for u in f.units {
-                    if !last.units.contains(&u) {
-                        last.units.push(u);
-                    }
+    // In place: a second list as long as the first would double the findings' share
+    // of the peak memory (140,000 findings: 51 MB).
+    findings.dedup_by(|f, last| {
+        let same = last.rule == f.rule
+            && last.location == f.location
+            && last.message == f.message
+            && last.suppressed == f.suppressed;
+        if same {
+            for u in std::mem::take(&mut f.units) {
+                if !last.units.contains(&u) {
+                    last.units.push(u);
                 }
-                continue;
             }
         }
-        out.push(f);
+        same
+    });
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(rule: &str, line: usize, message: &str, unit: &str, inline: bool) -> Finding {
+        let mut loc = Loc::file_start("compose.yaml".to_string());
+        (loc.line, loc.end_line) = (line, line);
+        Finding {
+            rule: rule.into(),
+            severity: Severity::Medium,
+            title: "t".into(),
+            message: message.into(),
+            location: Some(loc),
+            related: Vec::new(),
+            units: vec![unit.into()],
+            help: "h".into(),
+            evidence: None,
+            suppressed: inline.then(|| Suppression {
+                kind: "inline",
+                justification: String::new(),
+            }),
+            fingerprint: String::new(),
+            snippet: None,
+        }
     }
-    out
+
+    /// A finding raised for several units (one Dockerfile built by two services) is
+    /// reported once, for all of them, each unit once; a different message, rule or
+    /// suppression keeps findings apart; the order is by location, then rule.
+    #[test]
+    fn identical_findings_merge_their_units() {
+        let out = dedupe_and_sort(vec![
+            finding("MCP-DF-001", 3, "root", "b", false),
+            finding("MCP-DF-002", 1, "x", "a", false),
+            finding("MCP-DF-001", 3, "root", "a", false),
+            finding("MCP-DF-001", 3, "root", "b", false),
+            finding("MCP-DF-001", 3, "root", "c", true),
+            finding("MCP-DF-001", 3, "other", "a", false),
+            finding("MCP-DF-001", 1, "x", "a", false),
+            finding("MCP-DF-001", 3, "root", "c", false),
+        ]);
+        let shown: Vec<(&str, usize, &str, bool, Vec<&str>)> = out
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.as_str(),
+                    f.location.as_ref().map_or(0, |l| l.line),
+                    f.message.as_str(),
+                    f.suppressed.is_some(),
+                    f.units.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                ("MCP-DF-001", 1, "x", false, vec!["a"]),
+                ("MCP-DF-002", 1, "x", false, vec!["a"]),
+                ("MCP-DF-001", 3, "other", false, vec!["a"]),
+                ("MCP-DF-001", 3, "root", false, vec!["b", "a", "c"]),
+                ("MCP-DF-001", 3, "root", true, vec!["c"]),
+            ]
+        );
+    }
 }

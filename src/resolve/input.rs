@@ -168,7 +168,9 @@ impl std::fmt::Debug for Deferred {
 pub struct ComposeParts {
     pub kind: &'static str,
     pub unit: Value,
-    pub service: Service,
+    /// (Boxed from its parse on: a service's model is kilobytes, and it moves from the
+    /// project's list into its unit.)
+    pub service: Box<Service>,
     pub effective: Value,
     pub dockerfile: Option<DockerfileView>,
     pub manifest: Option<Value>,

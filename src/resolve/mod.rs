@@ -976,7 +976,7 @@ struct ServiceUnit {
 fn service_unit(
     ctx: &ProjectContext<'_>,
     ms: project::MergedService,
-    svc: Service,
+    svc: Box<Service>,
     b: Binding,
 ) -> ServiceUnit {
     let mut bound = None;
@@ -1125,7 +1125,7 @@ struct PreparedProject {
     project_without_services: SharedDoc,
     /// The services as the first file alone defines them (what an override changed).
     base_services: BTreeMap<String, project::MergedService>,
-    services: Vec<(project::MergedService, Service, Binding)>,
+    services: Vec<(project::MergedService, Box<Service>, Binding)>,
     env_files: std::collections::HashMap<PathBuf, EnvFile>,
 }
 
@@ -1172,10 +1172,10 @@ fn prepare_project(
         }
     }
     // Each service bound to its Dockerfile, in parallel (in the pool `units` runs in).
-    let services: Vec<(project::MergedService, Service, Binding)> = services
+    let services: Vec<(project::MergedService, Box<Service>, Binding)> = services
         .into_par_iter()
         .map(|ms| {
-            let mut svc = Service::from_node(&ms.key, &ms.node);
+            let mut svc = Box::new(Service::from_node(&ms.key, &ms.node));
             svc.one_shot = completed.contains(&svc.name)
                 && svc.restart.as_ref().is_none_or(|r| r.value == "no");
             let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
