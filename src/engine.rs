@@ -169,7 +169,7 @@ pub struct RuleOutput {
     pub rule: usize,
     /// False when the rule's `applicable` rule is not true for this input.
     pub applicable: bool,
-    pub results: Result<Vec<serde_json::Value>, String>,
+    pub results: Result<Vec<regorus::Value>, String>,
 }
 
 fn new_engine() -> regorus::Engine {
@@ -700,17 +700,12 @@ pub fn profile_report() -> Vec<(String, u128, u64)> {
     v
 }
 
-fn set_items(v: &regorus::Value) -> Result<Vec<serde_json::Value>, String> {
+/// The items of a `deny` set (shared values: cloning one is a reference count).
+fn set_items(v: &regorus::Value) -> Result<Vec<regorus::Value>, String> {
     match v {
         regorus::Value::Undefined => Ok(Vec::new()),
-        regorus::Value::Set(s) => s
-            .iter()
-            .map(|x| serde_json::to_value(x).map_err(|e| e.to_string()))
-            .collect(),
-        regorus::Value::Array(a) => a
-            .iter()
-            .map(|x| serde_json::to_value(x).map_err(|e| e.to_string()))
-            .collect(),
+        regorus::Value::Set(s) => Ok(s.iter().cloned().collect()),
+        regorus::Value::Array(a) => Ok(a.iter().cloned().collect()),
         other => Err(format!("`deny` must be a set of objects, found {other}")),
     }
 }
@@ -842,7 +837,11 @@ mod tests {
                 r.id == "MCP-CS-006"
             });
             assert_eq!(out.len(), 1);
-            out.into_iter().next().unwrap().results.unwrap()
+            let results = out.into_iter().next().unwrap().results.unwrap();
+            results
+                .iter()
+                .map(|r| serde_json::to_value(r).unwrap())
+                .collect()
         };
         let on_vm = run(&full);
         assert_eq!(on_vm.len(), 1, "{on_vm:?}");

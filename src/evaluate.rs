@@ -120,9 +120,14 @@ fn run_unit(
             .get(&rule.id)
             .and_then(|s| s.severity)
             .unwrap_or(rule.severity);
-        match o.results {
-            Ok(results) => findings.extend(results.iter().map(|r| {
-                let mut f = finding::from_result(rule, unit, r);
+        let built = o.results.and_then(|results| {
+            results
+                .iter()
+                .map(|r| finding::from_result(rule, unit, r))
+                .collect::<Result<Vec<Finding>, String>>()
+        });
+        match built {
+            Ok(built) => findings.extend(built.into_iter().map(|mut f| {
                 f.severity = severity;
                 f
             })),

@@ -36,15 +36,22 @@ pub struct Finding {
     pub snippet: Option<String>,
 }
 
-fn loc_from(v: &serde_json::Value) -> Option<Loc> {
-    let o = v.as_object()?;
+/// The value at key `k` of a Rego object (`None` for another value or a missing key).
+fn field<'a>(v: &'a regorus::Value, k: &str) -> Option<&'a regorus::Value> {
+    match v {
+        regorus::Value::Object(o) => o.get(&regorus::Value::String(crate::rego_value::key(k))),
+        _ => None,
+    }
+}
+
+fn loc_from(v: &regorus::Value) -> Option<Loc> {
     let n = |k: &str| {
-        o.get(k)
-            .and_then(serde_json::Value::as_u64)
+        field(v, k)
+            .and_then(|x| x.as_u64().ok())
             .map(|x| x as usize)
     };
     Some(Loc {
-        file: o.get("file")?.as_str()?.to_string(),
+        file: field(v, "file")?.as_string().ok()?.to_string(),
         line: n("line")?,
         col: n("col").unwrap_or(1),
         end_line: n("end_line").or(n("line"))?,
@@ -54,21 +61,31 @@ fn loc_from(v: &serde_json::Value) -> Option<Loc> {
     })
 }
 
-/// Build a finding from one object of a rule's `deny` set.
-pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> Finding {
-    let msg = result
-        .get("msg")
-        .and_then(|m| m.as_str())
-        .map(str::to_string)
+/// Build a finding from one object of a rule's `deny` set, read from the Rego value
+/// (only its `evidence` becomes JSON); an error when that evidence cannot be written
+/// as JSON.
+pub fn from_result(
+    rule: &RuleMeta,
+    unit: &Unit,
+    result: &regorus::Value,
+) -> Result<Finding, String> {
+    let msg = field(result, "msg")
+        .and_then(|m| m.as_string().ok())
+        .map(|m| m.to_string())
         .unwrap_or_else(|| rule.title.to_string());
-    let location = result.get("loc").and_then(loc_from);
-    let mut related: Vec<Loc> = result
-        .get("related")
-        .and_then(|r| r.as_array())
-        .map(|a| a.iter().filter_map(loc_from).collect())
-        .unwrap_or_default();
+    let location = field(result, "loc").and_then(loc_from);
+    let mut related: Vec<Loc> = match field(result, "related") {
+        Some(regorus::Value::Array(a)) => a.iter().filter_map(loc_from).collect(),
+        // (A set is written as an array.)
+        Some(regorus::Value::Set(s)) => s.iter().filter_map(loc_from).collect(),
+        _ => Vec::new(),
+    };
     related.retain(|r| Some(r) != location.as_ref());
     related.dedup();
+    let evidence = field(result, "evidence")
+        .map(serde_json::to_value)
+        .transpose()
+        .map_err(|e| e.to_string())?;
     let suppressed = match &rule.superseded_by {
         Some(by) if unit.kind == "compose_service" => Some(Suppression {
             kind: "superseded",
@@ -79,7 +96,7 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
         }),
         _ => None,
     };
-    Finding {
+    Ok(Finding {
         rule: rule.id.clone(),
         severity: rule.severity,
         title: rule.title.clone(),
@@ -88,11 +105,11 @@ pub fn from_result(rule: &RuleMeta, unit: &Unit, result: &serde_json::Value) -> 
         related,
         units: vec![unit.id.clone()],
         help: rule.remediation.clone(),
-        evidence: result.get("evidence").cloned(),
+        evidence,
         suppressed,
         fingerprint: String::new(),
         snippet: None,
-    }
+    })
 }
 
 /// Set a finding's snippet and fingerprint from `text`, the source of the file it is
@@ -162,6 +179,89 @@ mod tests {
             fingerprint: String::new(),
             snippet: None,
         }
+    }
+
+    /// A `deny` item is read from its Rego value as its JSON would read: `related` as
+    /// an array or a set, whole-number floats as integers, `col` and `end_*` defaulted,
+    /// the related location equal to the finding's own dropped; a non-object item gets
+    /// the rule's title and no location.
+    #[test]
+    fn a_result_is_read_from_its_rego_value() {
+        let rule = RuleMeta {
+            id: "MCP-X-001".into(),
+            title: "Title".into(),
+            description: String::new(),
+            severity: Severity::High,
+            kinds: vec!["compose_service".into()],
+            superseded_by: None,
+            remediation: "Fix it".into(),
+            references: Vec::new(),
+            package: "x".into(),
+            source: "x.rego".into(),
+            has_applicable: false,
+        };
+        let unit = Unit {
+            id: "compose.yaml#web".into(),
+            name: "web".into(),
+            kind: "compose_service",
+            role: crate::resolve::Role::McpServer,
+            input: crate::resolve::Input::Doc(crate::resolve::Doc::from(serde_json::json!({}))),
+        };
+        let value = |json: &str| regorus::Value::from_json_str(json).unwrap();
+        let mut result = value(
+            r#"{"msg": "m", "loc": {"file": "compose.yaml", "line": 3.0, "start": 10, "end": 12},
+                "related": [{"file": "Dockerfile", "line": 2, "col": 5}, {"file": "compose.yaml", "line": 3, "start": 10, "end": 12}],
+                "evidence": {"k": [1, "v", null]}}"#,
+        );
+        let f = from_result(&rule, &unit, &result).unwrap();
+        assert_eq!(f.message, "m");
+        let loc = f.location.clone().unwrap();
+        assert_eq!(
+            (
+                loc.file.as_str(),
+                loc.line,
+                loc.col,
+                loc.end_line,
+                loc.end_col
+            ),
+            ("compose.yaml", 3, 1, 3, 1)
+        );
+        assert_eq!((loc.start, loc.end), (10, 12));
+        assert_eq!(f.related.len(), 1);
+        assert_eq!(
+            (
+                f.related[0].file.as_str(),
+                f.related[0].line,
+                f.related[0].col,
+                f.related[0].end_col
+            ),
+            ("Dockerfile", 2, 5, 5)
+        );
+        assert_eq!(f.evidence, Some(serde_json::json!({"k": [1, "v", null]})));
+        assert_eq!(f.units, vec!["compose.yaml#web".to_string()]);
+        // The same related locations as a set.
+        if let regorus::Value::Object(o) = &mut result {
+            let related = o.get(&value(r#""related""#)).cloned().unwrap();
+            let set: std::collections::BTreeSet<regorus::Value> =
+                related.as_array().unwrap().iter().cloned().collect();
+            std::sync::Arc::make_mut(o).insert(value(r#""related""#), regorus::Value::from(set));
+        }
+        let g = from_result(&rule, &unit, &result).unwrap();
+        assert_eq!(g.related, f.related);
+        // A fractional or negative line is no line: no location.
+        for bad in ["3.5", "-1", "\"3\""] {
+            let r = value(&format!(r#"{{"loc": {{"file": "a", "line": {bad}}}}}"#));
+            assert_eq!(
+                from_result(&rule, &unit, &r).unwrap().location,
+                None,
+                "{bad}"
+            );
+        }
+        let plain = from_result(&rule, &unit, &value(r#""text""#)).unwrap();
+        assert_eq!(
+            (plain.message.as_str(), plain.location, plain.evidence),
+            ("Title", None, None)
+        );
     }
 
     /// A finding raised for several units (one Dockerfile built by two services) is
