@@ -216,8 +216,9 @@ fn counts(f: &Finding) -> bool {
 
 /// Verdicts and scores, from the unit runs and the (suppressed) findings.
 pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) -> Vec<UnitSummary> {
-    use std::collections::HashMap;
-    let mut failing: HashMap<(&str, &str), usize> = HashMap::new();
+    // (Looked up once per rule and unit: a fast hash, the keys are the scan's own IDs.)
+    let mut failing: std::collections::HashMap<(&str, &str), usize, foldhash::fast::RandomState> =
+        Default::default();
     for f in findings.iter().filter(|f| counts(f)) {
         for u in &f.units {
             *failing.entry((u.as_str(), f.rule.as_str())).or_default() += 1;
