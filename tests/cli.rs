@@ -158,6 +158,110 @@ fn inspect_prints_input_documents_with_locations() {
         .is_some());
 }
 
+/// `input.effective` in each of its shapes, with the keys each has, in order (policies
+/// and `jq` users read them; the view is built from typed structs that must keep them).
+#[test]
+fn inspect_shows_each_shape_of_the_effective_view() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("Dockerfile"),
+        "FROM alpine:3.19 AS base\nUSER 10001\nHEALTHCHECK CMD true\nFROM base AS none\nHEALTHCHECK NONE\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        concat!(
+            "services:\n",
+            "  built:\n    build: {context: ., target: base}\n",
+            "  timings:\n    build: {context: ., target: none}\n    user: \"0:0\"\n",
+            "    healthcheck: {interval: 30s}\n    mem_limit: 256m\n",
+            "  off:\n    image: alpine:3.19\n    healthcheck: {disable: true}\n    deploy: {resources: {limits: {memory: 1g}}}\n",
+            "  opaque:\n    image: alpine:3.19\n    deploy: {resources: {reservations: {memory: 64m}}}\n",
+            "  test:\n    image: alpine:3.19\n    healthcheck: {test: [\"CMD\", \"true\"]}\n",
+            "  hidden:\n    build: {context: ., target: none}\n",
+        ),
+    )
+    .unwrap();
+    let out = bin()
+        .current_dir(d.path())
+        .args(["inspect", "."])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let effective = |name: &str| -> serde_json::Value {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit"]["name"] == name)
+            .unwrap_or_else(|| panic!("unit {name}"))["effective"]
+            .clone()
+    };
+    let keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let k = |s: &str| -> Vec<String> { s.split(' ').map(String::from).collect() };
+    let built = effective("built");
+    assert_eq!(keys(&built), k("user healthcheck memory_limit"));
+    assert_eq!(
+        keys(&built["user"]),
+        k("value uid root indeterminate source stage loc from")
+    );
+    assert_eq!(
+        (&built["user"]["uid"], &built["user"]["stage"]),
+        (&"10001".into(), &"base".into())
+    );
+    assert_eq!(
+        keys(&built["healthcheck"]),
+        k("present source stage loc from")
+    );
+    assert_eq!(
+        keys(&built["memory_limit"]),
+        k("set reservation_only loc from")
+    );
+    let timings = effective("timings");
+    assert_eq!(
+        keys(&timings["user"]),
+        k("value uid root indeterminate source loc from overrides")
+    );
+    assert_eq!(timings["user"]["root"], true);
+    assert_eq!(timings["user"]["overrides"], "10001");
+    assert_eq!(
+        keys(&timings["healthcheck"]),
+        k("present source reason loc from")
+    );
+    assert_eq!(timings["healthcheck"]["source"], "compose");
+    assert_eq!(timings["healthcheck"]["from"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        keys(&timings["memory_limit"]),
+        k("set value bytes valid indeterminate vars loc from")
+    );
+    assert_eq!(timings["memory_limit"]["bytes"], 268435456.0);
+    let off = effective("off");
+    assert_eq!(keys(&off["user"]), k("root indeterminate source loc from"));
+    assert_eq!(
+        keys(&off["healthcheck"]),
+        k("present source reason loc from")
+    );
+    assert_eq!(off["memory_limit"]["value"], "1g");
+    let opaque = effective("opaque");
+    assert_eq!(
+        keys(&opaque["healthcheck"]),
+        k("present indeterminate source loc from")
+    );
+    assert_eq!(opaque["memory_limit"]["reservation_only"], true);
+    let test = effective("test");
+    assert_eq!(keys(&test["healthcheck"]), k("present source loc from"));
+    assert_eq!(test["healthcheck"]["present"], true);
+    let hidden = effective("hidden");
+    assert_eq!(hidden["healthcheck"]["source"], "none");
+    assert!(hidden["healthcheck"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("HEALTHCHECK NONE"));
+}
+
 #[test]
 fn policy_test_runs_embedded_tests() {
     bin()

@@ -9,7 +9,7 @@ use crate::model::Service;
 use crate::parse::compose::CNode;
 use crate::parse::dockerfile;
 use crate::rego_value::SharedDoc;
-use crate::source::SourceFile;
+use crate::source::{Loc, SourceFile};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -162,6 +162,88 @@ impl std::fmt::Debug for Deferred {
     }
 }
 
+/// `input.effective` of a Compose service: what it runs as, its health check and its
+/// memory limit once Compose, its Dockerfile's target stage and their defaults are
+/// weighed (`resolve::effective`). Typed rather than a JSON tree: every service of a
+/// scan holds one until it is evaluated. Fields serialize in this order, the optional
+/// ones only where a variant has them.
+#[derive(Clone, Debug, Serialize)]
+pub struct Effective {
+    pub user: EffectiveUser,
+    pub healthcheck: EffectiveHealth,
+    pub memory_limit: EffectiveMemory,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum EffectiveUser {
+    /// The service's `user:`, over the image's USER (`overrides`).
+    Compose {
+        value: String,
+        uid: String,
+        root: bool,
+        indeterminate: bool,
+        source: &'static str,
+        loc: Loc,
+        from: Vec<Loc>,
+        overrides: Option<String>,
+    },
+    /// The target stage's USER (or the base image's, or the default).
+    Dockerfile {
+        value: String,
+        uid: String,
+        root: bool,
+        indeterminate: bool,
+        source: &'static str,
+        stage: String,
+        loc: Loc,
+        from: Vec<Loc>,
+    },
+    /// Unknown: the image is not built here.
+    Opaque {
+        root: bool,
+        indeterminate: bool,
+        source: &'static str,
+        loc: Loc,
+        from: Vec<Loc>,
+    },
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct EffectiveHealth {
+    pub present: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub indeterminate: Option<bool>,
+    pub source: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub loc: Loc,
+    pub from: Vec<Loc>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum EffectiveMemory {
+    Set {
+        set: bool,
+        value: String,
+        bytes: Option<f64>,
+        valid: bool,
+        indeterminate: bool,
+        vars: Vec<crate::parse::compose::Var>,
+        loc: Loc,
+        from: Vec<Loc>,
+    },
+    Unset {
+        set: bool,
+        reservation_only: bool,
+        loc: Loc,
+        from: Vec<Loc>,
+    },
+}
+
 /// The input document of a Compose service, field by field (the document is this,
 /// serialized).
 #[derive(Clone, Debug, Serialize)]
@@ -171,7 +253,7 @@ pub struct ComposeParts {
     /// (Boxed from its parse on: a service's model is kilobytes, and it moves from the
     /// project's list into its unit.)
     pub service: Box<Service>,
-    pub effective: Value,
+    pub effective: Effective,
     pub dockerfile: Option<DockerfileView>,
     pub manifest: Option<Value>,
     pub indeterminate: Vec<Value>,

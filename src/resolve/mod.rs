@@ -9,7 +9,8 @@ pub mod stage;
 
 use crate::rego_value::SharedDoc;
 pub use input::{
-    ComposeParts, Deferred, Doc, EnvFileView, Field, Input, MetadataParts, Shared, Unit,
+    ComposeParts, Deferred, Doc, Effective, EffectiveHealth, EffectiveMemory, EffectiveUser,
+    EnvFileView, Field, Input, MetadataParts, Shared, Unit,
 };
 
 use crate::config::{match_image, Config};
@@ -401,7 +402,7 @@ fn effective(
     view: Option<&DockerfileView>,
     opaque: Option<&str>,
     indet: &mut Vec<Value>,
-) -> Value {
+) -> Effective {
     // --- user
     let user = if let Some(u) = &svc.user {
         let (uid, root) = stage::user_is_root(&u.value);
@@ -417,9 +418,16 @@ fn effective(
         if let Some(v) = view {
             from.push(v.user.loc.clone());
         }
-        json!({"value": u.value, "uid": uid, "root": root && !u.indeterminate, "indeterminate": u.indeterminate,
-               "source": "compose", "loc": loc_json(&u.loc), "from": from,
-               "overrides": view.map(|v| v.user.value.clone())})
+        EffectiveUser::Compose {
+            value: u.value.clone(),
+            uid,
+            root: root && !u.indeterminate,
+            indeterminate: u.indeterminate,
+            source: "compose",
+            loc: u.loc.clone(),
+            from,
+            overrides: view.map(|v| v.user.value.clone()),
+        }
     } else if let Some(v) = view {
         if v.user.indeterminate {
             indet.push(indeterminate(
@@ -439,8 +447,16 @@ fn effective(
         // Provenance: earlier USER lines, then the service that runs the image.
         let mut from = v.user.from.clone();
         from.push(svc.loc.clone());
-        json!({"value": v.user.resolved, "uid": v.user.uid, "root": v.user.root, "indeterminate": v.user.indeterminate,
-               "source": source, "stage": v.user.stage, "loc": loc_json(&v.user.loc), "from": from})
+        EffectiveUser::Dockerfile {
+            value: v.user.resolved.clone(),
+            uid: v.user.uid.clone(),
+            root: v.user.root,
+            indeterminate: v.user.indeterminate,
+            source,
+            stage: v.user.stage.clone(),
+            loc: v.user.loc.clone(),
+            from,
+        }
     } else {
         let reason = opaque.unwrap_or("no Dockerfile").to_string();
         indet.push(indeterminate(
@@ -449,46 +465,76 @@ fn effective(
             format!("the image's USER is unknown: {reason}"),
             &svc.loc,
         ));
-        json!({"root": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
+        EffectiveUser::Opaque {
+            root: false,
+            indeterminate: true,
+            source: "opaque",
+            loc: svc.loc.clone(),
+            from: Vec::new(),
+        }
     };
 
     // --- healthcheck
+    let health = |present: bool, source: &'static str, loc: &Loc| EffectiveHealth {
+        present,
+        indeterminate: None,
+        source,
+        stage: None,
+        reason: None,
+        loc: loc.clone(),
+        from: Vec::new(),
+    };
+    let off = |source: &'static str, reason: String, loc: &Loc, from: Vec<Loc>| EffectiveHealth {
+        reason: Some(reason),
+        from,
+        ..health(false, source, loc)
+    };
+    let unknown = |loc: &Loc| EffectiveHealth {
+        indeterminate: Some(true),
+        ..health(false, "opaque", loc)
+    };
     let image_hc = view.map(|v| &v.healthcheck);
+    // The image's own check, when there is one, is what a Compose setting turned off.
+    let image_present = || {
+        image_hc
+            .filter(|h| h.present)
+            .map(|h| vec![h.loc.clone()])
+            .unwrap_or_default()
+    };
     let hc = match &svc.healthcheck {
         Some(h) if h.disable.as_ref().is_some_and(|d| d.value) => {
-            let d = h
-                .disable
-                .as_ref()
-                .map(|d| d.loc.clone())
-                .unwrap_or(h.loc.clone());
-            json!({"present": false, "source": "compose", "reason": "`healthcheck.disable: true` turns the health check off",
-                   "loc": loc_json(&d), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
+            let d = h.disable.as_ref().map(|d| &d.loc).unwrap_or(&h.loc);
+            off(
+                "compose",
+                "`healthcheck.disable: true` turns the health check off".into(),
+                d,
+                image_present(),
+            )
         }
         Some(h) if h.test_none => {
-            let l = h
-                .test
-                .as_ref()
-                .map(|t| t.loc.clone())
-                .unwrap_or(h.loc.clone());
-            json!({"present": false, "source": "compose", "reason": "`healthcheck.test: [\"NONE\"]` turns the health check off",
-                   "loc": loc_json(&l), "from": image_hc.filter(|h| h.present).map(|h| vec![h.loc.clone()]).unwrap_or_default()})
+            let l = h.test.as_ref().map(|t| &t.loc).unwrap_or(&h.loc);
+            off(
+                "compose",
+                "`healthcheck.test: [\"NONE\"]` turns the health check off".into(),
+                l,
+                image_present(),
+            )
         }
         Some(h) if h.test.is_some() => {
-            let t = h
-                .test
-                .as_ref()
-                .map(|t| t.loc.clone())
-                .unwrap_or(h.loc.clone());
-            json!({"present": true, "source": "compose", "loc": loc_json(&t), "from": []})
+            let t = h.test.as_ref().map(|t| &t.loc).unwrap_or(&h.loc);
+            health(true, "compose", t)
         }
         Some(h) => match image_hc {
-            Some(ih) if ih.present => {
-                json!({"present": true, "source": "dockerfile", "loc": loc_json(&ih.loc), "from": [h.loc]})
-            }
-            Some(ih) => {
-                json!({"present": false, "source": "compose", "reason": "the Compose healthcheck sets timings only and the image has no HEALTHCHECK test to inherit",
-                               "loc": loc_json(&h.loc), "from": [ih.loc]})
-            }
+            Some(ih) if ih.present => EffectiveHealth {
+                from: vec![h.loc.clone()],
+                ..health(true, "dockerfile", &ih.loc)
+            },
+            Some(ih) => off(
+                "compose",
+                "the Compose healthcheck sets timings only and the image has no HEALTHCHECK test to inherit".into(),
+                &h.loc,
+                vec![ih.loc.clone()],
+            ),
             None => {
                 indet.push(indeterminate(
                     "healthcheck",
@@ -499,36 +545,38 @@ fn effective(
                     ),
                     &h.loc,
                 ));
-                json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&h.loc), "from": []})
+                unknown(&h.loc)
             }
         },
-        None => {
-            match image_hc {
-                Some(ih) if ih.present => {
-                    json!({"present": true, "source": "dockerfile", "stage": ih.stage, "loc": loc_json(&ih.loc), "from": []})
-                }
-                Some(ih) => {
-                    let reason = if ih.none {
-                        format!("`HEALTHCHECK NONE` in Dockerfile stage {:?} and no Compose healthcheck", ih.stage)
-                    } else {
-                        "neither the Compose service nor its Dockerfile target stage defines a healthcheck".to_string()
-                    };
-                    json!({"present": false, "source": "none", "reason": reason, "loc": loc_json(&svc.loc), "from": [ih.loc]})
-                }
-                None => {
-                    indet.push(indeterminate(
-                        "healthcheck",
-                        &["MCP-EC-002"],
-                        format!(
-                            "the image's HEALTHCHECK is unknown: {}",
-                            opaque.unwrap_or("")
-                        ),
-                        &svc.loc,
-                    ));
-                    json!({"present": false, "indeterminate": true, "source": "opaque", "loc": loc_json(&svc.loc), "from": []})
-                }
+        None => match image_hc {
+            Some(ih) if ih.present => EffectiveHealth {
+                stage: Some(ih.stage.clone()),
+                ..health(true, "dockerfile", &ih.loc)
+            },
+            Some(ih) => {
+                let reason = if ih.none {
+                    format!(
+                        "`HEALTHCHECK NONE` in Dockerfile stage {:?} and no Compose healthcheck",
+                        ih.stage
+                    )
+                } else {
+                    "neither the Compose service nor its Dockerfile target stage defines a healthcheck".to_string()
+                };
+                off("none", reason, &svc.loc, vec![ih.loc.clone()])
             }
-        }
+            None => {
+                indet.push(indeterminate(
+                    "healthcheck",
+                    &["MCP-EC-002"],
+                    format!(
+                        "the image's HEALTHCHECK is unknown: {}",
+                        opaque.unwrap_or("")
+                    ),
+                    &svc.loc,
+                ));
+                unknown(&svc.loc)
+            }
+        },
     };
 
     // --- memory limit
@@ -544,15 +592,29 @@ fn effective(
                 ));
             }
             let bytes = parse_memory(&m.value);
-            let from: Vec<Loc> = m.defined.iter().map(|l| (**l).clone()).collect();
-            json!({"set": true, "value": m.value, "bytes": bytes.map(|b| b as f64), "valid": bytes.is_some_and(|b| b > 0),
-                   "indeterminate": m.indeterminate, "vars": m.vars, "loc": loc_json(&m.loc), "from": from})
+            EffectiveMemory::Set {
+                set: true,
+                value: m.value.clone(),
+                bytes: bytes.map(|b| b as f64),
+                valid: bytes.is_some_and(|b| b > 0),
+                indeterminate: m.indeterminate,
+                vars: m.vars.clone(),
+                loc: m.loc.clone(),
+                from: m.defined.iter().map(|l| (**l).clone()).collect(),
+            }
         }
-        None => {
-            json!({"set": false, "reservation_only": svc.memory_reservation.is_some(), "loc": loc_json(&svc.loc), "from": []})
-        }
+        None => EffectiveMemory::Unset {
+            set: false,
+            reservation_only: svc.memory_reservation.is_some(),
+            loc: svc.loc.clone(),
+            from: Vec::new(),
+        },
     };
-    json!({"user": user, "healthcheck": hc, "memory_limit": memory})
+    Effective {
+        user,
+        healthcheck: hc,
+        memory_limit: memory,
+    }
 }
 
 /// One indeterminate entry per place and reason: an opaque image makes both USER and
