@@ -44,20 +44,42 @@ fn field<'a>(v: &'a regorus::Value, k: &str) -> Option<&'a regorus::Value> {
     }
 }
 
+/// A location object (`file`, `line`, optional `col`, `end_line`, `end_col`, `start`,
+/// `end`), read in one pass over its keys.
 fn loc_from(v: &regorus::Value) -> Option<Loc> {
-    let n = |k: &str| {
-        field(v, k)
-            .and_then(|x| x.as_u64().ok())
-            .map(|x| x as usize)
+    let regorus::Value::Object(o) = v else {
+        return None;
     };
+    let mut file = None;
+    let mut n: [Option<usize>; 6] = [None; 6];
+    for (k, x) in o.iter() {
+        let regorus::Value::String(k) = k else {
+            continue;
+        };
+        let i = match k.as_ref() {
+            "file" => {
+                file = x.as_string().ok().map(|f| f.to_string());
+                continue;
+            }
+            "line" => 0,
+            "col" => 1,
+            "end_line" => 2,
+            "end_col" => 3,
+            "start" => 4,
+            "end" => 5,
+            _ => continue,
+        };
+        n[i] = x.as_u64().ok().map(|x| x as usize);
+    }
+    let [line, col, end_line, end_col, start, end] = n;
     Some(Loc {
-        file: field(v, "file")?.as_string().ok()?.to_string(),
-        line: n("line")?,
-        col: n("col").unwrap_or(1),
-        end_line: n("end_line").or(n("line"))?,
-        end_col: n("end_col").or(n("col")).unwrap_or(1),
-        start: n("start").unwrap_or(0),
-        end: n("end").unwrap_or(0),
+        file: file?,
+        line: line?,
+        col: col.unwrap_or(1),
+        end_line: end_line.or(line)?,
+        end_col: end_col.or(col).unwrap_or(1),
+        start: start.unwrap_or(0),
+        end: end.unwrap_or(0),
     })
 }
 
