@@ -57,11 +57,8 @@ fn scored_unit(unit: &Unit) -> bool {
 
 /// The value at `path` in a Rego value (keys are shared strings: no allocation).
 fn at<'a>(v: &'a regorus::Value, path: &[&str]) -> &'a regorus::Value {
-    path.iter().fold(v, |v, k| match v {
-        regorus::Value::Object(o) => o
-            .get(&regorus::Value::String(crate::rego_value::key(k)))
-            .unwrap_or(&regorus::Value::Undefined),
-        _ => &regorus::Value::Undefined,
+    path.iter().fold(v, |v, k| {
+        crate::rego_value::field(v, k).unwrap_or(&regorus::Value::Undefined)
     })
 }
 

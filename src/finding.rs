@@ -1,6 +1,7 @@
 //! Findings: a rule's raw Rego result joined with the rule's metadata and the unit.
 
 use crate::catalog::{RuleMeta, Severity};
+use crate::rego_value::field;
 use crate::resolve::Unit;
 use crate::source::Loc;
 use serde::Serialize;
@@ -34,14 +35,6 @@ pub struct Finding {
     /// The flagged text, secrets masked (what the fingerprint hashes; SARIF quotes it).
     #[serde(skip)]
     pub snippet: Option<String>,
-}
-
-/// The value at key `k` of a Rego object (`None` for another value or a missing key).
-fn field<'a>(v: &'a regorus::Value, k: &str) -> Option<&'a regorus::Value> {
-    match v {
-        regorus::Value::Object(o) => o.get(&regorus::Value::String(crate::rego_value::key(k))),
-        _ => None,
-    }
 }
 
 /// A location object (`file`, `line`, optional `col`, `end_line`, `end_col`, `start`,

@@ -39,6 +39,15 @@ pub fn key(k: &str) -> regorus::Rc<str> {
     })
 }
 
+/// The value at key `k` of a Rego object (`None` for another value or a missing key;
+/// the key is a shared string: no allocation).
+pub fn field<'a>(v: &'a Value, k: &str) -> Option<&'a Value> {
+    match v {
+        Value::Object(o) => o.get(&Value::String(key(k))),
+        _ => None,
+    }
+}
+
 /// A document that many inputs carry (the vulnerability report, a Compose project's
 /// facts, a client file's server list). It is written into each input document like
 /// any JSON value, but as a Rego value it is converted once, on first use, and then
