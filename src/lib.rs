@@ -537,10 +537,32 @@ impl Drop for PhaseTimer<'_> {
     fn drop(&mut self) {
         if let Some((name, t0)) = self.0 {
             eprintln!(
-                "phase {name:<14} {:>10.1} ms",
-                t0.elapsed().as_secs_f64() * 1e3
+                "phase {name:<14} {:>10.1} ms{}",
+                t0.elapsed().as_secs_f64() * 1e3,
+                memory_now()
             );
         }
+    }
+}
+
+/// The process's resident and peak memory (`/proc/self/status`, Linux) for the
+/// profile, e.g. `  rss 70 MiB, peak 152 MiB`; empty where it cannot be read.
+fn memory_now() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let mib = |key: &str| {
+        let kb = status.lines().find_map(|l| l.strip_prefix(key))?;
+        kb.trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .map(|kb| kb / 1024)
+    };
+    match (mib("VmRSS:"), mib("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("  rss {rss} MiB, peak {peak} MiB"),
+        _ => String::new(),
     }
 }
 
@@ -620,7 +642,7 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
         strict: settings.strict,
         include_supporting: settings.include_supporting,
     };
-    let units = evaluate::summarize(runs, &findings, opts);
+    let units = phase("summarize", || evaluate::summarize(runs, &findings, opts));
     if let Some(only) = &settings.only_files {
         findings.retain(|f| f.location.as_ref().is_some_and(|l| only.contains(&l.file)));
     }
