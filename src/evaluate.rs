@@ -95,7 +95,7 @@ fn indeterminate_rules(input: &regorus::Value) -> Vec<String> {
 fn run_unit(
     policies: &PolicySet,
     w: &mut crate::engine::Worker,
-    unit: &Unit,
+    unit: Unit,
     config: &Config,
     enabled: &dyn Fn(&RuleMeta) -> bool,
 ) -> (UnitRun, Vec<Finding>, Vec<EvalError>) {
@@ -107,6 +107,7 @@ fn run_unit(
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let mut runs = Vec::new();
+    let unit_id: std::sync::Arc<str> = unit.id.as_str().into();
     let (input, source) = unit.rego_input();
     let governance_level = governance_level(&input);
     let indeterminate = indeterminate_rules(&input);
@@ -120,7 +121,7 @@ fn run_unit(
         let built = o.results.and_then(|results| {
             results
                 .iter()
-                .map(|r| finding::from_result(rule, unit, r))
+                .map(|r| finding::from_result(rule, &unit, &unit_id, r))
                 .collect::<Result<Vec<Finding>, String>>()
         });
         match built {
@@ -156,19 +157,21 @@ fn run_unit(
             finding::fingerprint(f, Some(&masked));
         }
     }
-    let run = UnitRun {
-        id: unit.id.clone(),
-        name: unit.name.clone(),
-        kind: unit.kind,
-        role: unit.role,
-        governance_level,
-        scored_unit: scored_unit(unit),
-        indeterminate,
-        runs,
-    };
     if let Some(t0) = t0 {
         crate::engine::record_unit(&unit.id, t0.elapsed());
     }
+    // (The unit is done with: its names move into the run.)
+    let scored_unit = scored_unit(&unit);
+    let run = UnitRun {
+        id: unit.id,
+        name: unit.name,
+        kind: unit.kind,
+        role: unit.role,
+        governance_level,
+        scored_unit,
+        indeterminate,
+        runs,
+    };
     (run, findings, errors)
 }
 
@@ -190,12 +193,14 @@ pub fn run(
             .into_par_iter()
             .map_init(
                 || policies.worker(),
-                |w, unit| run_unit(policies, w, &unit, config, &enabled),
+                |w, unit| run_unit(policies, w, unit, config, &enabled),
             )
             .collect()
     });
-    let mut runs = Vec::new();
-    let mut findings = Vec::new();
+    // (Sized first: a list grown by doubling leaves its earlier copies resident, as
+    // much again as the findings themselves.)
+    let mut runs = Vec::with_capacity(per_unit.len());
+    let mut findings = Vec::with_capacity(per_unit.iter().map(|(_, f, _)| f.len()).sum());
     let mut errors = Vec::new();
     for (r, f, e) in per_unit {
         runs.push(r);
@@ -218,15 +223,15 @@ pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) ->
         Default::default();
     for f in findings.iter().filter(|f| counts(f)) {
         for u in &f.units {
-            *failing.entry((u.as_str(), f.rule.as_str())).or_default() += 1;
+            *failing.entry((&**u, f.rule.as_str())).or_default() += 1;
         }
     }
     let mut out: Vec<UnitSummary> = runs
         .into_iter()
-        .map(|u| {
-            let verdicts: Vec<RuleVerdict> = u
-                .runs
-                .iter()
+        .map(|mut u| {
+            // (The runs are moved into the verdicts: no rule ID is copied.)
+            let verdicts: Vec<RuleVerdict> = std::mem::take(&mut u.runs)
+                .into_iter()
                 .map(|r| {
                     let active = failing
                         .get(&(u.id.as_str(), r.rule.as_str()))
@@ -244,7 +249,7 @@ pub fn summarize(runs: Vec<UnitRun>, findings: &[Finding], opts: EvalOptions) ->
                         Verdict::Pass
                     };
                     RuleVerdict {
-                        rule: r.rule.clone(),
+                        rule: r.rule,
                         severity: r.severity,
                         verdict,
                         findings: active,

@@ -24,12 +24,13 @@ pub struct Finding {
     pub location: Option<Loc>,
     /// Provenance: the other places that made the value what it is.
     pub related: Vec<Loc>,
-    pub units: Vec<String>,
+    /// The units that raised it (their ids, shared with every finding of the unit).
+    pub units: Vec<std::sync::Arc<str>>,
     pub help: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub evidence: Option<serde_json::Value>,
+    pub evidence: Option<Box<serde_json::Value>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub suppressed: Option<Suppression>,
+    pub suppressed: Option<Box<Suppression>>,
     /// Stable identity across runs (see `report::fingerprint`).
     pub fingerprint: String,
     /// The flagged text, secrets masked (what the fingerprint hashes; SARIF quotes it).
@@ -82,6 +83,7 @@ fn loc_from(v: &regorus::Value) -> Option<Loc> {
 pub fn from_result(
     rule: &RuleMeta,
     unit: &Unit,
+    unit_id: &std::sync::Arc<str>,
     result: &regorus::Value,
 ) -> Result<Finding, String> {
     let msg = field(result, "msg")
@@ -98,17 +100,17 @@ pub fn from_result(
     related.retain(|r| Some(r) != location.as_ref());
     related.dedup();
     let evidence = field(result, "evidence")
-        .map(serde_json::to_value)
+        .map(|v| serde_json::to_value(v).map(Box::new))
         .transpose()
         .map_err(|e| e.to_string())?;
     let suppressed = match &rule.superseded_by {
-        Some(by) if unit.kind == "compose_service" => Some(Suppression {
+        Some(by) if unit.kind == "compose_service" => Some(Box::new(Suppression {
             kind: "superseded",
             justification: format!(
                 "superseded by {by}: the image is judged as run by Compose service {:?}",
                 unit.name
             ),
-        }),
+        })),
         _ => None,
     };
     Ok(Finding {
@@ -118,7 +120,7 @@ pub fn from_result(
         message: msg,
         location,
         related,
-        units: vec![unit.id.clone()],
+        units: vec![unit_id.clone()],
         help: rule.remediation.clone(),
         evidence,
         suppressed,
@@ -146,11 +148,15 @@ pub fn fingerprint(f: &mut Finding, text: Option<&crate::secrets::MaskedText>) {
 /// Merge identical findings (same rule, location and message) raised for several units,
 /// and sort by file, line, column, rule.
 pub fn dedupe_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
-    findings.sort_by(|a, b| {
-        let ka = (&a.location, &a.rule, &a.message, a.suppressed.is_some());
-        let kb = (&b.location, &b.rule, &b.message, b.suppressed.is_some());
-        ka.cmp(&kb)
-    });
+    fn key(f: &Finding) -> (&Option<Loc>, &String, &String, bool) {
+        (&f.location, &f.rule, &f.message, f.suppressed.is_some())
+    }
+    // The stable order (equal keys keep their order), got by sorting positions and
+    // moving each finding once: a stable sort of the findings themselves would take a
+    // scratch copy of half of them (77,384 findings: 10 MB).
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_unstable_by(|&a, &b| key(&findings[a]).cmp(&key(&findings[b])).then(a.cmp(&b)));
+    permute(&mut findings, order);
     // In place: a second list as long as the first would double the findings' share
     // of the peak memory (140,000 findings: 51 MB).
     findings.dedup_by(|f, last| {
@@ -170,9 +176,56 @@ pub fn dedupe_and_sort(mut findings: Vec<Finding>) -> Vec<Finding> {
     findings
 }
 
+/// Reorder `v` so that `v[i]` becomes the element that was at `order[i]` (`order` a
+/// permutation of `0..v.len()`), by swaps along each cycle.
+fn permute<T>(v: &mut [T], mut order: Vec<usize>) {
+    const DONE: usize = usize::MAX;
+    for start in 0..v.len() {
+        let mut at = start;
+        // The element first at `start` travels along the cycle to where it belongs.
+        while order[at] != DONE {
+            let from = order[at];
+            order[at] = DONE;
+            if from == start {
+                break;
+            }
+            v.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn permute_moves_each_element_to_its_place() {
+        // Every permutation of five elements, against the obvious copy.
+        fn all(n: usize) -> Vec<Vec<usize>> {
+            if n == 0 {
+                return vec![Vec::new()];
+            }
+            let mut out = Vec::new();
+            for p in all(n - 1) {
+                for i in 0..n {
+                    let mut q = p.clone();
+                    q.insert(i, n - 1);
+                    out.push(q);
+                }
+            }
+            out
+        }
+        let perms = all(5);
+        assert_eq!(perms.len(), 120);
+        for order in perms {
+            let base: Vec<String> = (0..5).map(|i| format!("x{i}")).collect();
+            let expected: Vec<String> = order.iter().map(|&i| base[i].clone()).collect();
+            let mut v = base.clone();
+            permute(&mut v, order.clone());
+            assert_eq!(v, expected, "order {order:?}");
+        }
+    }
 
     fn finding(rule: &str, line: usize, message: &str, unit: &str, inline: bool) -> Finding {
         let mut loc = Loc::file_start("compose.yaml".to_string());
@@ -187,9 +240,11 @@ mod tests {
             units: vec![unit.into()],
             help: "h".into(),
             evidence: None,
-            suppressed: inline.then(|| Suppression {
-                kind: "inline",
-                justification: String::new(),
+            suppressed: inline.then(|| {
+                Box::new(Suppression {
+                    kind: "inline",
+                    justification: String::new(),
+                })
             }),
             fingerprint: String::new(),
             snippet: None,
@@ -228,7 +283,7 @@ mod tests {
                 "related": [{"file": "Dockerfile", "line": 2, "col": 5}, {"file": "compose.yaml", "line": 3, "start": 10, "end": 12}],
                 "evidence": {"k": [1, "v", null]}}"#,
         );
-        let f = from_result(&rule, &unit, &result).unwrap();
+        let f = from_result(&rule, &unit, &unit.id.as_str().into(), &result).unwrap();
         assert_eq!(f.message, "m");
         let loc = f.location.clone().unwrap();
         assert_eq!(
@@ -252,8 +307,11 @@ mod tests {
             ),
             ("Dockerfile", 2, 5, 5)
         );
-        assert_eq!(f.evidence, Some(serde_json::json!({"k": [1, "v", null]})));
-        assert_eq!(f.units, vec!["compose.yaml#web".to_string()]);
+        assert_eq!(
+            f.evidence.as_deref(),
+            Some(&serde_json::json!({"k": [1, "v", null]}))
+        );
+        assert_eq!(f.units, vec![std::sync::Arc::<str>::from("compose.yaml#web")]);
         // The same related locations as a set.
         if let regorus::Value::Object(o) = &mut result {
             let related = o.get(&value(r#""related""#)).cloned().unwrap();
@@ -261,18 +319,18 @@ mod tests {
                 related.as_array().unwrap().iter().cloned().collect();
             std::sync::Arc::make_mut(o).insert(value(r#""related""#), regorus::Value::from(set));
         }
-        let g = from_result(&rule, &unit, &result).unwrap();
+        let g = from_result(&rule, &unit, &unit.id.as_str().into(), &result).unwrap();
         assert_eq!(g.related, f.related);
         // A fractional or negative line is no line: no location.
         for bad in ["3.5", "-1", "\"3\""] {
             let r = value(&format!(r#"{{"loc": {{"file": "a", "line": {bad}}}}}"#));
             assert_eq!(
-                from_result(&rule, &unit, &r).unwrap().location,
+                from_result(&rule, &unit, &unit.id.as_str().into(), &r).unwrap().location,
                 None,
                 "{bad}"
             );
         }
-        let plain = from_result(&rule, &unit, &value(r#""text""#)).unwrap();
+        let plain = from_result(&rule, &unit, &unit.id.as_str().into(), &value(r#""text""#)).unwrap();
         assert_eq!(
             (plain.message.as_str(), plain.location, plain.evidence),
             ("Title", None, None)
@@ -302,7 +360,7 @@ mod tests {
                     f.location.as_ref().map_or(0, |l| l.line),
                     f.message.as_str(),
                     f.suppressed.is_some(),
-                    f.units.iter().map(String::as_str).collect(),
+                    f.units.iter().map(|u| &**u).collect(),
                 )
             })
             .collect();

@@ -185,13 +185,13 @@ pub fn apply(
                 let f = &mut findings[j];
                 if f.suppressed.is_none() && d.rules.iter().any(|r| r == &f.rule || r == "ALL") {
                     used += 1;
-                    f.suppressed = Some(Suppression {
+                    f.suppressed = Some(Box::new(Suppression {
                         kind: "inline",
                         justification: d
                             .reason
                             .clone()
                             .unwrap_or_else(|| "(no reason given)".into()),
-                    });
+                    }));
                 }
             }
             usage.push(Usage {
@@ -244,7 +244,7 @@ pub fn apply(
         if let Some(&i) = candidates.iter().find(|&&i| covers(&waivers[i])) {
             let w = &waivers[i];
             used[i] += 1;
-            f.suppressed = Some(Suppression {
+            f.suppressed = Some(Box::new(Suppression {
                 kind: "waiver",
                 justification: format!(
                     "{}{}",
@@ -254,7 +254,7 @@ pub fn apply(
                         .map(|e| format!(" (waived until {e})"))
                         .unwrap_or_default()
                 ),
-            });
+            }));
         }
     }
     for (w, used) in waivers.iter().zip(used) {
@@ -277,10 +277,10 @@ pub fn apply_baseline(findings: &mut [Finding], known: &BTreeSet<String>) -> usi
     let mut n = 0;
     for f in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
         if known.contains(&f.fingerprint) {
-            f.suppressed = Some(Suppression {
+            f.suppressed = Some(Box::new(Suppression {
                 kind: "baseline",
                 justification: "present in the baseline".into(),
-            });
+            }));
             n += 1;
         }
     }
@@ -415,12 +415,14 @@ mod tests {
             message: "m".into(),
             location: Some(loc),
             related: Vec::new(),
-            units: vec![format!("{file}#web")],
+            units: vec![format!("{file}#web").into()],
             help: "h".into(),
             evidence: None,
-            suppressed: kind.map(|kind| Suppression {
-                kind,
-                justification: String::new(),
+            suppressed: kind.map(|kind| {
+                Box::new(Suppression {
+                    kind,
+                    justification: String::new(),
+                })
             }),
             fingerprint: String::new(),
             snippet: None,
@@ -543,7 +545,7 @@ mod tests {
         ];
         let on = |rule: &str, file: &str, service: &str| {
             let mut f = finding_at(rule, file, 1, None);
-            f.units = vec![format!("{file}#{service}@prod")];
+            f.units = vec![format!("{file}#{service}@prod").into()];
             f
         };
         let mut findings = vec![

@@ -458,7 +458,7 @@ struct Suppression<'a> {
 #[derive(Serialize)]
 struct Properties<'a> {
     severity: &'static str,
-    units: &'a [String],
+    units: &'a [std::sync::Arc<str>],
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<&'a Value>,
 }
@@ -503,7 +503,7 @@ fn result_json<'a>(
         properties: Properties {
             severity: f.severity.as_str(),
             units: &f.units,
-            evidence: f.evidence.as_ref(),
+            evidence: f.evidence.as_deref(),
         },
     }
 }
