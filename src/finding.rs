@@ -322,7 +322,10 @@ mod tests {
             f.evidence.as_deref(),
             Some(&serde_json::json!({"k": [1, "v", null]}))
         );
-        assert_eq!(f.units, vec![std::sync::Arc::<str>::from("compose.yaml#web")]);
+        assert_eq!(
+            f.units,
+            vec![std::sync::Arc::<str>::from("compose.yaml#web")]
+        );
         // The same related locations as a set.
         if let regorus::Value::Object(o) = &mut result {
             let related = o.get(&value(r#""related""#)).cloned().unwrap();
@@ -336,12 +339,15 @@ mod tests {
         for bad in ["3.5", "-1", "\"3\""] {
             let r = value(&format!(r#"{{"loc": {{"file": "a", "line": {bad}}}}}"#));
             assert_eq!(
-                from_result(&rule, &unit, &unit.id.as_str().into(), &r).unwrap().location,
+                from_result(&rule, &unit, &unit.id.as_str().into(), &r)
+                    .unwrap()
+                    .location,
                 None,
                 "{bad}"
             );
         }
-        let plain = from_result(&rule, &unit, &unit.id.as_str().into(), &value(r#""text""#)).unwrap();
+        let plain =
+            from_result(&rule, &unit, &unit.id.as_str().into(), &value(r#""text""#)).unwrap();
         assert_eq!(
             (plain.message.as_str(), plain.location, plain.evidence),
             ("Title", None, None)

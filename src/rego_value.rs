@@ -13,7 +13,81 @@ pub const MAX_DEPTH: usize = 512;
 /// Any serializable value as a regorus value: structs and maps become objects, enums
 /// are tagged as serde_json tags them, numbers keep their integer or float type.
 pub fn to_rego<T: Serialize + ?Sized>(v: &T) -> Value {
-    v.serialize(ToRego { depth: 0 }).unwrap_or(Value::Null)
+    CONVERTING.with(|c| c.set(c.get() + 1));
+    let out = v.serialize(ToRego { depth: 0 }).unwrap_or(Value::Null);
+    CONVERTING.with(|c| c.set(c.get() - 1));
+    out
+}
+
+thread_local! {
+    /// How many [`to_rego`] conversions are under way on this thread (a location
+    /// builds its Rego object itself only then).
+    static CONVERTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// A location's Rego object, built by [`loc_for_rego`] for the serializer that
+    /// takes it next (see [`LOC_READY`]).
+    static LOC_VALUE: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+    /// What every location object shares: its keys, and the last files named by
+    /// locations as Rego strings, most recent first.
+    static LOC_PARTS: std::cell::RefCell<Option<LocParts>> = const { std::cell::RefCell::new(None) };
+}
+
+struct LocParts {
+    /// `col`, `end`, `end_col`, `end_line`, `file`, `line`, `start`: sorted.
+    keys: [Value; 7],
+    files: Vec<(String, regorus::Rc<str>)>,
+}
+
+/// The newtype name under which a location presents itself to a serializer once
+/// [`loc_for_rego`] has built its Rego object (any other serializer writes the fields).
+pub const LOC_READY: &str = "$mcp_audit::Loc";
+
+/// Files whose name a thread keeps as a shared Rego string (a unit's locations name
+/// its Compose file and a Dockerfile or two).
+const LOC_FILES_KEPT: usize = 4;
+
+/// While a Rego input is being built on this thread: the Rego object of `loc`, built
+/// directly (its keys in their sorted order, its file name shared), for
+/// `Loc`'s `Serialize` to hand over under [`LOC_READY`]. Locations are most of an
+/// input's objects (every mapping has one, and one per key): through the generic
+/// path, each took seven key lookups, a copy of its file name and a sort.
+pub fn loc_for_rego(loc: &crate::source::Loc) -> bool {
+    if CONVERTING.with(std::cell::Cell::get) == 0 {
+        return false;
+    }
+    let entries = LOC_PARTS.with(|parts| {
+        let mut parts = parts.borrow_mut();
+        let parts = parts.get_or_insert_with(|| LocParts {
+            keys: ["col", "end", "end_col", "end_line", "file", "line", "start"]
+                .map(|k| Value::String(key(k))),
+            files: Vec::with_capacity(LOC_FILES_KEPT),
+        });
+        let file = match parts.files.iter().position(|(f, _)| *f == loc.file) {
+            Some(i) => {
+                parts.files[..=i].rotate_right(1);
+                parts.files[0].1.clone()
+            }
+            None => {
+                let rc: regorus::Rc<str> = loc.file.as_str().into();
+                parts.files.truncate(LOC_FILES_KEPT - 1);
+                parts.files.insert(0, (loc.file.clone(), rc.clone()));
+                rc
+            }
+        };
+        let n = |x: usize| Value::from(x as u64);
+        let [col, end, end_col, end_line, file_key, line, start] = parts.keys.clone();
+        vec![
+            (col, n(loc.col)),
+            (end, n(loc.end)),
+            (end_col, n(loc.end_col)),
+            (end_line, n(loc.end_line)),
+            (file_key, Value::String(file)),
+            (line, n(loc.line)),
+            (start, n(loc.start)),
+        ]
+    });
+    let v = Value::from(regorus::value::Object::from_entries(entries));
+    LOC_VALUE.with(|c| *c.borrow_mut() = Some(v));
+    true
 }
 
 /// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
@@ -241,6 +315,12 @@ impl ser::Serializer for ToRego {
         if name == SHARED_DOC {
             if let Some(doc) = SERIALIZING.with(|c| c.take()) {
                 return Ok(doc.rego());
+            }
+        }
+        // (At the depth limit the fields are written, and cut off, as any struct's.)
+        if name == LOC_READY && self.depth < MAX_DEPTH {
+            if let Some(loc) = LOC_VALUE.with(|c| c.borrow_mut().take()) {
+                return Ok(loc);
             }
         }
         v.serialize(self)
@@ -574,6 +654,107 @@ mod tests {
 
     use super::*;
     use serde::Serialize;
+
+    /// A location goes into a Rego input ready-built: the same object as its fields
+    /// written out (and as through JSON), its file name one string per file, and the
+    /// fields cut off at the depth limit as any struct's are.
+    #[test]
+    fn a_location_is_the_object_of_its_fields() {
+        let loc = |file: &str, line: usize| crate::source::Loc {
+            file: file.into(),
+            line,
+            col: 3,
+            end_line: line + 1,
+            end_col: 9,
+            start: 40,
+            end: 57,
+        };
+        let written = |l: &crate::source::Loc| {
+            let mut m = BTreeMap::new();
+            m.insert(Value::from("file"), Value::from(l.file.as_str()));
+            for (k, n) in [
+                ("line", l.line),
+                ("col", l.col),
+                ("end_line", l.end_line),
+                ("end_col", l.end_col),
+                ("start", l.start),
+                ("end", l.end),
+            ] {
+                m.insert(Value::from(k), Value::from(n as u64));
+            }
+            Value::from(m)
+        };
+        // More files than the shared names kept, each named twice, out of order.
+        let files = [
+            "a.yaml",
+            "b/Dockerfile",
+            "c.json",
+            "d.yaml",
+            "e.yaml",
+            "a.yaml",
+        ];
+        let locs: Vec<_> = files
+            .iter()
+            .chain(files.iter().rev())
+            .enumerate()
+            .map(|(i, f)| loc(f, i + 1))
+            .collect();
+        let v = to_rego(&locs);
+        let json = serde_json::to_value(&locs).unwrap();
+        assert_eq!(v, to_rego(&json));
+        for (i, l) in locs.iter().enumerate() {
+            assert_eq!(v[i], written(l), "{l:?}");
+            assert_eq!(json[i]["file"], l.file.as_str());
+        }
+        // One string for a file named by the locations in a row.
+        let file_at = |i: usize| match &v[i][&Value::from("file")] {
+            Value::String(s) => s.clone(),
+            _ => unreachable!(),
+        };
+        assert!(regorus::Rc::ptr_eq(&file_at(5), &file_at(6)));
+        // Outside a conversion nothing is handed over: serde_json writes the fields.
+        assert_eq!(
+            serde_json::to_string(&loc("x", 1)).unwrap(),
+            r#"{"file":"x","line":1,"col":3,"end_line":2,"end_col":9,"start":40,"end":57}"#
+        );
+        // At the depth limit the location's fields are cut off, as before.
+        #[derive(Serialize)]
+        struct Deep {
+            inner: Option<Box<Deep>>,
+            loc: Option<crate::source::Loc>,
+        }
+        fn nest(d: usize, l: &crate::source::Loc) -> Deep {
+            match d {
+                0 => Deep {
+                    inner: None,
+                    loc: Some(l.clone()),
+                },
+                _ => Deep {
+                    inner: Some(Box::new(nest(d - 1, l))),
+                    loc: None,
+                },
+            }
+        }
+        fn innermost_loc(mut v: Value) -> Value {
+            let (inner, at) = (Value::from("inner"), Value::from("loc"));
+            while v[&inner] != Value::Null && v[&inner] != Value::Undefined {
+                v = v[&inner].clone();
+            }
+            v[&at].clone()
+        }
+        let mut cut = 0;
+        for d in (MAX_DEPTH - 4)..=(MAX_DEPTH + 1) {
+            let deep = nest(d, &loc("z", 1));
+            let ready = innermost_loc(to_rego(&deep));
+            let generic = innermost_loc(to_rego(&serde_json::to_value(&deep).unwrap()));
+            assert_eq!(ready, generic, "depth {d}");
+            if ready[&Value::from("line")] == Value::Null {
+                cut += 1;
+            }
+        }
+        // (One of them is the location whose fields fall beyond the limit.)
+        assert!(cut > 0);
+    }
 
     #[derive(Serialize)]
     struct S<'a> {

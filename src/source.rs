@@ -44,7 +44,7 @@ impl Span {
 
 /// A location as shown to users and policies: 1-based lines and columns (columns count
 /// Unicode scalar values), end inclusive of the last character's column + 1 (exclusive end).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {
     pub file: String,
     pub line: usize,
@@ -54,6 +54,36 @@ pub struct Loc {
     /// Byte offsets, for renderers (not part of the Rego contract, but harmless there).
     pub start: usize,
     pub end: usize,
+}
+
+impl Serialize for Loc {
+    /// The object `{file, line, col, end_line, end_col, start, end}`; into a Rego input
+    /// it goes ready-built (`rego_value::loc_for_rego`).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if crate::rego_value::loc_for_rego(self) {
+            return s.serialize_newtype_struct(crate::rego_value::LOC_READY, &LocFields(self));
+        }
+        LocFields(self).serialize(s)
+    }
+}
+
+/// A location's fields, in their order.
+struct LocFields<'a>(&'a Loc);
+
+impl Serialize for LocFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let l = self.0;
+        let mut st = s.serialize_struct("Loc", 7)?;
+        st.serialize_field("file", &l.file)?;
+        st.serialize_field("line", &l.line)?;
+        st.serialize_field("col", &l.col)?;
+        st.serialize_field("end_line", &l.end_line)?;
+        st.serialize_field("end_col", &l.end_col)?;
+        st.serialize_field("start", &l.start)?;
+        st.serialize_field("end", &l.end)?;
+        st.end()
+    }
 }
 
 /// One file read from disk: its display path (relative to the scan root where possible),
