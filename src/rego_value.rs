@@ -85,7 +85,7 @@ pub fn loc_for_rego(loc: &crate::source::Loc) -> bool {
             (start, n(loc.start)),
         ]
     });
-    let v = Value::from(regorus::value::Object::from_entries(entries));
+    let v = Value::from(regorus::value::Object::from_sorted_entries(entries));
     LOC_VALUE.with(|c| *c.borrow_mut() = Some(v));
     true
 }

@@ -40,6 +40,18 @@ impl Object {
         }
     }
 
+    /// An object of `entries` given sorted by key with no key repeated, stored frozen
+    /// as they are: no sort and no pass for repeated keys. The caller guarantees the
+    /// order (checked in debug builds); lookups by binary search rely on it.
+    /// (mcp-audit patch: location objects, whose seven keys are fixed.)
+    pub fn from_sorted_entries(entries: Vec<(Value, Value)>) -> Self {
+        let boxed = entries.into_boxed_slice();
+        debug_assert_sorted_dedup(&boxed);
+        Self {
+            repr: Repr::Frozen(boxed),
+        }
+    }
+
     /// Wrap into a `Value::Object`.
     #[inline]
     pub fn into_value(self) -> Value {
