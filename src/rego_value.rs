@@ -20,12 +20,12 @@ pub fn to_rego<T: Serialize + ?Sized>(v: &T) -> Value {
 }
 
 thread_local! {
-    /// How many [`to_rego`] conversions are under way on this thread (a location
-    /// builds its Rego object itself only then).
+    /// How many [`to_rego`] conversions are under way on this thread (values are
+    /// handed over ready-built only then).
     static CONVERTING: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-    /// A location's Rego object, built by [`loc_for_rego`] for the serializer that
-    /// takes it next (see [`LOC_READY`]).
-    static LOC_VALUE: std::cell::RefCell<Option<Value>> = const { std::cell::RefCell::new(None) };
+    /// A value's Rego form, set by [`ready_built`] for the serializer that takes it
+    /// next (see [`READY`]).
+    static READY_VALUE: std::cell::Cell<Option<Value>> = const { std::cell::Cell::new(None) };
     /// What every location object shares: its keys, and the last files named by
     /// locations as Rego strings, most recent first.
     static LOC_PARTS: std::cell::RefCell<Option<LocParts>> = const { std::cell::RefCell::new(None) };
@@ -37,23 +37,36 @@ struct LocParts {
     files: Vec<(String, regorus::Rc<str>)>,
 }
 
-/// The newtype name under which a location presents itself to a serializer once
-/// [`loc_for_rego`] has built its Rego object (any other serializer writes the fields).
-pub const LOC_READY: &str = "$mcp_audit::Loc";
+/// The newtype name under which a value whose Rego form is ready presents itself to a
+/// serializer: this module's takes that form, any other writes the value's fields.
+const READY: &str = "$mcp_audit::ReadyBuilt";
+
+/// Serialize `fields` into `s`, except that while a Rego input is being built on this
+/// thread, the Rego form `rego()` is handed over instead (`fields` are still what any
+/// other serializer writes). For values that are cheaper to build directly than through
+/// serde (a location) or that are converted once and shared (a [`SharedDoc`]).
+pub fn ready_built<S: ser::Serializer, T: Serialize + ?Sized>(
+    s: S,
+    rego: impl FnOnce() -> Value,
+    fields: &T,
+) -> std::result::Result<S::Ok, S::Error> {
+    if CONVERTING.with(std::cell::Cell::get) == 0 {
+        return fields.serialize(s);
+    }
+    let v = rego();
+    READY_VALUE.with(|c| c.set(Some(v)));
+    s.serialize_newtype_struct(READY, fields)
+}
 
 /// Files whose name a thread keeps as a shared Rego string (a unit's locations name
 /// its Compose file and a Dockerfile or two).
 const LOC_FILES_KEPT: usize = 4;
 
-/// While a Rego input is being built on this thread: the Rego object of `loc`, built
-/// directly (its keys in their sorted order, its file name shared), for
-/// `Loc`'s `Serialize` to hand over under [`LOC_READY`]. Locations are most of an
-/// input's objects (every mapping has one, and one per key): through the generic
-/// path, each took seven key lookups, a copy of its file name and a sort.
-pub fn loc_for_rego(loc: &crate::source::Loc) -> bool {
-    if CONVERTING.with(std::cell::Cell::get) == 0 {
-        return false;
-    }
+/// The Rego object of `loc`, built directly: its keys in their sorted order, its file
+/// name shared. Locations are most of an input's objects (every mapping has one, and
+/// one per key): through the generic path, each took seven key lookups, a copy of its
+/// file name and a sort.
+pub fn loc_value(loc: &crate::source::Loc) -> Value {
     let entries = LOC_PARTS.with(|parts| {
         let mut parts = parts.borrow_mut();
         let parts = parts.get_or_insert_with(|| LocParts {
@@ -85,9 +98,7 @@ pub fn loc_for_rego(loc: &crate::source::Loc) -> bool {
             (start, n(loc.start)),
         ]
     });
-    let v = Value::from(regorus::value::Object::from_sorted_entries(entries));
-    LOC_VALUE.with(|c| *c.borrow_mut() = Some(v));
-    true
+    Value::from(regorus::value::Object::from_sorted_entries(entries))
 }
 
 /// Object keys repeat in every input (`loc`, `file`, `line`…): share one allocation
@@ -136,15 +147,6 @@ struct SharedInner {
     rego: std::sync::OnceLock<Value>,
 }
 
-/// The newtype name under which a [`SharedDoc`] presents itself to a serializer.
-const SHARED_DOC: &str = "$mcp_audit::SharedDoc";
-
-thread_local! {
-    /// The [`SharedDoc`] being serialized: handed from its `Serialize` impl to this
-    /// module's serializer, which takes its converted value instead of walking the JSON.
-    static SERIALIZING: std::cell::RefCell<Option<SharedDoc>> = const { std::cell::RefCell::new(None) };
-}
-
 impl SharedDoc {
     pub fn new(json: serde_json::Value) -> SharedDoc {
         SharedDoc(std::sync::Arc::new(SharedInner {
@@ -164,13 +166,9 @@ impl SharedDoc {
 }
 
 impl Serialize for SharedDoc {
-    /// Any serializer writes the JSON (a newtype struct is transparent); this module's
-    /// takes the converted value handed over in `SERIALIZING`.
+    /// Any serializer writes the JSON; into a Rego input goes the converted value.
     fn serialize<S: ser::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        SERIALIZING.with(|c| c.replace(Some(self.clone())));
-        let out = s.serialize_newtype_struct(SHARED_DOC, &self.0.json);
-        SERIALIZING.with(|c| c.take());
-        out
+        ready_built(s, || self.rego(), &self.0.json)
     }
 }
 
@@ -312,15 +310,10 @@ impl ser::Serializer for ToRego {
         name: &'static str,
         v: &T,
     ) -> Result<Value> {
-        if name == SHARED_DOC {
-            if let Some(doc) = SERIALIZING.with(|c| c.take()) {
-                return Ok(doc.rego());
-            }
-        }
-        // (At the depth limit the fields are written, and cut off, as any struct's.)
-        if name == LOC_READY && self.depth < MAX_DEPTH {
-            if let Some(loc) = LOC_VALUE.with(|c| c.borrow_mut().take()) {
-                return Ok(loc);
+        // (At the depth limit the fields are written, and cut off, as any value's.)
+        if name == READY && self.depth < MAX_DEPTH {
+            if let Some(ready) = READY_VALUE.with(std::cell::Cell::take) {
+                return Ok(ready);
             }
         }
         v.serialize(self)

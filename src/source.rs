@@ -58,12 +58,9 @@ pub struct Loc {
 
 impl Serialize for Loc {
     /// The object `{file, line, col, end_line, end_col, start, end}`; into a Rego input
-    /// it goes ready-built (`rego_value::loc_for_rego`).
+    /// it goes ready-built (`rego_value::loc_value`).
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if crate::rego_value::loc_for_rego(self) {
-            return s.serialize_newtype_struct(crate::rego_value::LOC_READY, &LocFields(self));
-        }
-        LocFields(self).serialize(s)
+        crate::rego_value::ready_built(s, || crate::rego_value::loc_value(self), &LocFields(self))
     }
 }
 
