@@ -314,23 +314,27 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
         && std::env::var_os("NO_COLOR").is_none()
         && std::io::IsTerminal::is_terminal(&std::io::stdout());
     for (name, path) in &outputs {
-        // The largest reports are streamed to their target as they are rendered.
-        if matches!(name.as_str(), "json" | "sarif") {
+        // The reports that grow with the findings are written to their target as they
+        // are rendered; the others (one entry per rule or per package) are small.
+        if matches!(
+            name.as_str(),
+            "json" | "sarif" | "github" | "junit" | "text"
+        ) {
             crate::phase(&format!("report {name}"), || {
                 write_with(path.as_deref(), |w| match name.as_str() {
                     "json" => report::json::write(&result, w),
-                    _ => report::sarif::write(&result, &paths, w),
+                    "sarif" => report::sarif::write(&result, &paths, w),
+                    "github" => report::github::write(&result, &paths, w),
+                    "junit" => report::junit::write(&result, w),
+                    _ => report::text::write(&result, color && path.is_none(), w),
                 })
             })?;
             continue;
         }
         let text = crate::phase(&format!("report {name}"), || match name.as_str() {
-            "github" => report::github::render(&result, &paths),
             "markdown" => report::markdown::render(&result, &paths),
-            "junit" => report::junit::render(&result),
             "spdx" => report::spdx::render(&result, &sbom_name, &s.created),
-            "cyclonedx" => report::cyclonedx::render(&result, &sbom_name, &s.created),
-            _ => report::text::render(&result, color && path.is_none()),
+            _ => report::cyclonedx::render(&result, &sbom_name, &s.created),
         });
         write_out(path.as_deref(), &text)?;
     }

@@ -18,7 +18,11 @@ fn esc_prop(s: &str) -> String {
 }
 
 pub fn render(r: &ScanResult, paths: &Paths) -> String {
-    let mut out = String::new();
+    super::to_string(|w| write(r, paths, w))
+}
+
+/// One workflow command per unsuppressed finding, written to `w` as it is made.
+pub fn write(r: &ScanResult, paths: &Paths, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     for f in r.findings.iter().filter(|f| f.suppressed.is_none()) {
         let cmd = match f.severity {
             Severity::Critical | Severity::High => "error",
@@ -28,16 +32,17 @@ pub fn render(r: &ScanResult, paths: &Paths) -> String {
         let title = esc_prop(&format!("{} {}", f.rule, f.title));
         let msg = esc_data(&format!("{} ({}). Fix: {}", f.message, f.severity, f.help));
         match &f.location {
-            Some(l) => out.push_str(&format!(
-                "::{cmd} file={},line={},col={},endLine={},endColumn={},title={title}::{msg}\n",
+            Some(l) => writeln!(
+                w,
+                "::{cmd} file={},line={},col={},endLine={},endColumn={},title={title}::{msg}",
                 esc_prop(&paths.rel(&l.file)),
                 l.line,
                 l.col,
                 l.end_line,
                 l.end_col,
-            )),
-            None => out.push_str(&format!("::{cmd} title={title}::{msg}\n")),
+            )?,
+            None => writeln!(w, "::{cmd} title={title}::{msg}")?,
         }
     }
-    out
+    Ok(())
 }

@@ -2,7 +2,8 @@
 
 use crate::finding::Finding;
 use crate::score::Verdict;
-use crate::ScanResult;
+use crate::{ScanResult, UnitSummary};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 fn xml(s: &str) -> String {
@@ -16,6 +17,17 @@ fn xml(s: &str) -> String {
 }
 
 pub fn render(r: &ScanResult) -> String {
+    super::to_string(|w| write(r, w))
+}
+
+/// Whether a verdict's test case is skipped (not a pass, not a failure).
+fn skipped(v: Verdict) -> bool {
+    !matches!(v, Verdict::Fail | Verdict::Pass)
+}
+
+/// Write the report to `w` as it is rendered: a unit's test suite at a time, a chunk
+/// of units rendered in parallel (`super::write_chunked`).
+pub fn write(r: &ScanResult, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     // The unsuppressed findings of each (unit, rule), in report order: looked up per
     // failing test case rather than searched for among all findings.
     let mut by_case: HashMap<(&str, &str), Vec<&Finding>> = HashMap::new();
@@ -26,9 +38,15 @@ pub fn render(r: &ScanResult) -> String {
             }
         }
     }
-    let mut suites = String::new();
-    let (mut total, mut failures, mut skipped) = (0, 0, 0);
-    for u in &r.units {
+    let verdicts = || r.units.iter().flat_map(|u| &u.verdicts);
+    let total = verdicts().count();
+    let failures = verdicts().filter(|v| v.verdict == Verdict::Fail).count();
+    let skipped_cases = verdicts().filter(|v| skipped(v.verdict)).count();
+    write!(
+        w,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mcp-audit\" tests=\"{total}\" failures=\"{failures}\" skipped=\"{skipped_cases}\" errors=\"0\">\n"
+    )?;
+    let suite = |u: &UnitSummary| -> String {
         let mut cases = String::new();
         let (mut t, mut f, mut s) = (0, 0, 0);
         for v in &u.verdicts {
@@ -74,12 +92,12 @@ pub fn render(r: &ScanResult) -> String {
                 }
             }
         }
-        total += t;
-        failures += f;
-        skipped += s;
-        suites.push_str(&format!("  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" skipped=\"{s}\" errors=\"0\">\n{cases}  </testsuite>\n", xml(&u.id)));
-    }
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"mcp-audit\" tests=\"{total}\" failures=\"{failures}\" skipped=\"{skipped}\" errors=\"0\">\n{suites}</testsuites>\n"
-    )
+        format!("  <testsuite name=\"{}\" tests=\"{t}\" failures=\"{f}\" skipped=\"{s}\" errors=\"0\">\n{cases}  </testsuite>\n", xml(&u.id))
+    };
+    super::write_chunked(
+        &r.units,
+        |chunk| chunk.par_iter().map(suite).collect::<Vec<String>>(),
+        |suites| suites.iter().try_for_each(|s| w.write_all(s.as_bytes())),
+    )?;
+    w.write_all(b"</testsuites>\n")
 }

@@ -139,11 +139,7 @@ fn physical<'a>(paths: &Paths, loc: &Loc, snippet: Option<Cow<'a, str>>) -> Phys
 
 /// The document as text.
 pub fn render(r: &ScanResult, paths: &Paths) -> String {
-    let mut out = Vec::new();
-    match write(r, paths, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => String::new(),
-    }
+    super::to_string(|w| write(r, paths, w))
 }
 
 /// Write the document to `w` as it is built: the results a chunk at a time.
@@ -241,9 +237,6 @@ struct Results<'a> {
     rule_index: &'a HashMap<&'a str, usize>,
     paths: &'a Paths,
 }
-
-/// Findings per chunk: enough to keep both threads busy, few enough to bound memory.
-const CHUNK: usize = 1024;
 
 /// The indentation of a result (`runs[0].results[i]` in the pretty-printed document),
 /// and of the array's closing bracket.
@@ -370,23 +363,15 @@ impl Results<'_> {
     }
 
     /// The results array, as `serde_json`'s pretty printer writes it at its depth,
-    /// chunk by chunk: while this thread writes one chunk, the pool renders the next.
+    /// chunk by chunk (`super::write_chunked`).
     fn write(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
         w.write_all(b"[")?;
-        let mut chunks = self.findings.chunks(CHUNK);
-        let mut next: Option<Rendered> = chunks
-            .next()
-            .map(|c| crate::pool().install(|| self.render(c)));
         let mut first = true;
-        while let Some(current) = next.take() {
-            let texts = current?;
-            let following = chunks.next();
-            crate::pool().in_place_scope(|scope| {
-                if let Some(c) = following {
-                    let slot = &mut next;
-                    scope.spawn(move |_| *slot = Some(self.render(c)));
-                }
-                texts.iter().try_for_each(|t| {
+        super::write_chunked(
+            self.findings,
+            |c| self.render(c),
+            |texts: Rendered| {
+                texts?.iter().try_for_each(|t| {
                     w.write_all(if std::mem::take(&mut first) {
                         b"\n"
                     } else {
@@ -395,8 +380,8 @@ impl Results<'_> {
                     w.write_all(RESULT_INDENT)?;
                     w.write_all(t)
                 })
-            })?;
-        }
+            },
+        )?;
         if !first {
             w.write_all(b"\n")?;
             w.write_all(RESULTS_END_INDENT)?;

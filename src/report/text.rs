@@ -370,6 +370,13 @@ fn diagnostic(
 
 /// Render findings (unsuppressed ones) and a summary.
 pub fn render(r: &ScanResult, color: bool) -> String {
+    super::to_string(|w| write(r, color, w))
+}
+
+/// Write the findings (unsuppressed ones) and a summary to `w` as they are rendered,
+/// a chunk at a time (`super::write_chunked`): diagnostics are rendered in parallel
+/// (thousands of them on a large file), and only a chunk's files are read at once.
+pub fn write(r: &ScanResult, color: bool, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -383,26 +390,25 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         .iter()
         .filter(|f| f.suppressed.is_none())
         .collect();
-    // Each file findings point into, read once (in parallel).
-    let mut by_file: HashMap<&str, Vec<&Loc>> = HashMap::new();
-    for l in shown.iter().filter_map(|f| f.location.as_ref()) {
-        by_file.entry(l.file.as_str()).or_default().push(l);
-    }
-    let files: HashMap<&str, Option<Text>> = crate::pool().install(|| {
-        by_file
+    let render = |chunk: &[&Finding]| -> Vec<String> {
+        // Each file the chunk's findings point into, read once (in parallel).
+        let mut by_file: HashMap<&str, Vec<&Loc>> = HashMap::new();
+        for l in chunk.iter().filter_map(|f| f.location.as_ref()) {
+            by_file.entry(l.file.as_str()).or_default().push(l);
+        }
+        let files: HashMap<&str, Option<Text>> = by_file
             .into_par_iter()
             .map(|(file, locs)| (file, Text::read(&r.root.join(file), &locs)))
-            .collect()
-    });
-    // Diagnostics are rendered in parallel (thousands of them on a large file) and
-    // written in order.
-    let diagnostics: Vec<String> = crate::pool().install(|| {
-        shown
+            .collect();
+        chunk
             .par_iter()
             .map(|f| diagnostic(&handler, &files, f))
             .collect()
-    });
-    let mut out = diagnostics.concat();
+    };
+    super::write_chunked(&shown, render, |texts| {
+        texts.iter().try_for_each(|t| w.write_all(t.as_bytes()))
+    })?;
+    let mut out = String::new();
     for e in &r.eval_errors {
         out.push_str(&format!(
             "error: rule {} failed on {}: {}\n",
@@ -429,7 +435,7 @@ pub fn render(r: &ScanResult, color: bool) -> String {
         r.units.len(),
         r.files_scanned,
     ));
-    out
+    w.write_all(out.as_bytes())
 }
 
 #[cfg(test)]
