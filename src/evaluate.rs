@@ -145,7 +145,7 @@ fn run_unit(
     // A standalone Dockerfile's text is in hand: its findings' fingerprints are taken
     // here rather than from another reading of the file.
     if let Some(text) = &source {
-        let here = |f: &Finding| f.location.as_ref().is_some_and(|l| l.file == unit.id);
+        let here = |f: &Finding| f.location.as_ref().is_some_and(|l| *l.file == *unit.id);
         let masked = crate::secrets::MaskedText::new(
             text,
             findings

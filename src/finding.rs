@@ -52,7 +52,8 @@ fn loc_from(v: &regorus::Value) -> Option<Loc> {
         };
         let i = match k.as_ref() {
             "file" => {
-                file = x.as_string().ok().map(|f| f.to_string());
+                // (Rego strings are shared: the location keeps the input's.)
+                file = x.as_string().ok().cloned();
                 continue;
             }
             "line" => 0,
@@ -239,7 +240,7 @@ mod tests {
     }
 
     fn finding(rule: &str, line: usize, message: &str, unit: &str, inline: bool) -> Finding {
-        let mut loc = Loc::file_start("compose.yaml".to_string());
+        let mut loc = Loc::file_start("compose.yaml");
         (loc.line, loc.end_line) = (line, line);
         Finding {
             rule: rule.into(),
@@ -298,20 +299,14 @@ mod tests {
         assert_eq!(f.message, "m");
         let loc = f.location.clone().unwrap();
         assert_eq!(
-            (
-                loc.file.as_str(),
-                loc.line,
-                loc.col,
-                loc.end_line,
-                loc.end_col
-            ),
+            (&*loc.file, loc.line, loc.col, loc.end_line, loc.end_col),
             ("compose.yaml", 3, 1, 3, 1)
         );
         assert_eq!((loc.start, loc.end), (10, 12));
         assert_eq!(f.related.len(), 1);
         assert_eq!(
             (
-                f.related[0].file.as_str(),
+                &*f.related[0].file,
                 f.related[0].line,
                 f.related[0].col,
                 f.related[0].end_col

@@ -294,7 +294,7 @@ fn parse_one(
     };
     let display = t0.map(|_| src.display.clone());
     let dirs = suppress::directives(&src);
-    let dirs = (!dirs.is_empty()).then(|| (src.display.clone(), dirs));
+    let dirs = (!dirs.is_empty()).then(|| (src.display.to_string(), dirs));
     let out = parse_source(path, kind, settings, limits, fence, src);
     if let (Some(t0), Some(display)) = (t0, display) {
         engine::record_file(&display, t0.elapsed());
@@ -326,7 +326,7 @@ fn parse_source(
     let format = kind.as_str();
     let fail = |src: &SourceFile, message: String, loc: Option<source::Loc>| {
         ParseOut::Failed(FileErrors {
-            file: src.display.clone(),
+            file: src.display.to_string(),
             format,
             errors: vec![ErrorAt {
                 message,
@@ -490,7 +490,7 @@ fn fingerprint_all(findings: &mut [Finding], root: &Path) {
                 let text = f
                     .location
                     .as_ref()
-                    .and_then(|l| texts.get(&l.file))
+                    .and_then(|l| texts.get(&*l.file))
                     .and_then(Option::as_ref);
                 finding::fingerprint(f, text);
             })
@@ -502,7 +502,7 @@ fn suppression_units(usage: Vec<suppress::Usage>) -> Vec<Unit> {
     let mut by_file: std::collections::BTreeMap<String, Vec<suppress::Usage>> =
         std::collections::BTreeMap::new();
     for u in usage {
-        by_file.entry(u.loc.file.clone()).or_default().push(u);
+        by_file.entry(u.loc.file.to_string()).or_default().push(u);
     }
     by_file
         .into_iter()
@@ -644,7 +644,7 @@ pub fn scan(settings: &Settings) -> anyhow::Result<ScanResult> {
     };
     let units = phase("summarize", || evaluate::summarize(runs, &findings, opts));
     if let Some(only) = &settings.only_files {
-        findings.retain(|f| f.location.as_ref().is_some_and(|l| only.contains(&l.file)));
+        findings.retain(|f| f.location.as_ref().is_some_and(|l| only.contains(&*l.file)));
     }
     let scores: Vec<&score::UnitScore> = units.iter().filter_map(|u| u.score.as_ref()).collect();
     let project = score::project_score(&scores);

@@ -34,7 +34,10 @@ thread_local! {
 struct LocParts {
     /// `col`, `end`, `end_col`, `end_line`, `file`, `line`, `start`: sorted.
     keys: [Value; 7],
-    files: Vec<(String, regorus::Rc<str>)>,
+    /// (A location's file name is already a shared string, but shared by every thread
+    /// working in that file: each thread's Rego inputs take their own copy, so that
+    /// counting its references does not move between the cores.)
+    files: Vec<(std::sync::Arc<str>, regorus::Rc<str>)>,
 }
 
 /// The newtype name under which a value whose Rego form is ready presents itself to a
@@ -74,13 +77,17 @@ pub fn loc_value(loc: &crate::source::Loc) -> Value {
                 .map(|k| Value::String(key(k))),
             files: Vec::with_capacity(LOC_FILES_KEPT),
         });
-        let file = match parts.files.iter().position(|(f, _)| *f == loc.file) {
+        let file = match parts
+            .files
+            .iter()
+            .position(|(f, _)| std::sync::Arc::ptr_eq(f, &loc.file) || *f == loc.file)
+        {
             Some(i) => {
                 parts.files[..=i].rotate_right(1);
                 parts.files[0].1.clone()
             }
             None => {
-                let rc: regorus::Rc<str> = loc.file.as_str().into();
+                let rc: regorus::Rc<str> = (*loc.file).into();
                 parts.files.truncate(LOC_FILES_KEPT - 1);
                 parts.files.insert(0, (loc.file.clone(), rc.clone()));
                 rc
@@ -664,7 +671,7 @@ mod tests {
         };
         let written = |l: &crate::source::Loc| {
             let mut m = BTreeMap::new();
-            m.insert(Value::from("file"), Value::from(l.file.as_str()));
+            m.insert(Value::from("file"), Value::from(&*l.file));
             for (k, n) in [
                 ("line", l.line),
                 ("col", l.col),
@@ -697,7 +704,7 @@ mod tests {
         assert_eq!(v, to_rego(&json));
         for (i, l) in locs.iter().enumerate() {
             assert_eq!(v[i], written(l), "{l:?}");
-            assert_eq!(json[i]["file"], l.file.as_str());
+            assert_eq!(json[i]["file"], &*l.file);
         }
         // One string for a file named by the locations in a row.
         let file_at = |i: usize| match &v[i][&Value::from("file")] {

@@ -13,9 +13,9 @@ pub struct Span {
 
 impl Loc {
     /// The start of `file` (line 1, column 1, empty): where a whole-file message points.
-    pub fn file_start(file: String) -> Loc {
+    pub fn file_start(file: impl Into<Arc<str>>) -> Loc {
         Loc {
-            file,
+            file: file.into(),
             line: 1,
             col: 1,
             end_line: 1,
@@ -46,7 +46,8 @@ impl Span {
 /// Unicode scalar values), end inclusive of the last character's column + 1 (exclusive end).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Loc {
-    pub file: String,
+    /// The file's display path, shared by the locations in one file.
+    pub file: Arc<str>,
     pub line: usize,
     pub col: usize,
     pub end_line: usize,
@@ -88,7 +89,8 @@ impl Serialize for LocFields<'_> {
 #[derive(Debug)]
 pub struct SourceFile {
     pub path: PathBuf,
-    pub display: String,
+    /// Shared with the file's locations.
+    pub display: Arc<str>,
     pub text: Arc<str>,
     line_starts: Vec<usize>,
     /// For a file with a line over [`LONG_LINE`] bytes: the characters before each block
@@ -140,6 +142,7 @@ impl SourceFile {
     }
 
     pub fn new(path: PathBuf, display: String, text: Arc<str>) -> SourceFile {
+        let display: Arc<str> = display.into();
         let mut line_starts = vec![0];
         let b = text.as_bytes();
         let mut i = 0;
@@ -367,10 +370,7 @@ pub fn read_masked<'a>(
     let mut by_file: std::collections::HashMap<&str, Vec<(usize, usize)>> =
         std::collections::HashMap::new();
     for l in locs {
-        by_file
-            .entry(l.file.as_str())
-            .or_default()
-            .push((l.start, l.end));
+        by_file.entry(&*l.file).or_default().push((l.start, l.end));
     }
     crate::pool().install(|| {
         by_file

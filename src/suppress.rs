@@ -167,7 +167,7 @@ pub fn apply(
         let Some(l) = f.location.as_ref().filter(|_| f.suppressed.is_none()) else {
             continue;
         };
-        if let Some(&fi) = files.get(l.file.as_str()) {
+        if let Some(&fi) = files.get(&*l.file) {
             by_file[fi].push(j);
             by_line.entry((fi, l.line)).or_default().push(j);
         }
@@ -530,7 +530,7 @@ mod tests {
             reason: reason.into(),
             expires: None,
             expired: false,
-            loc: Loc::file_start(".mcp-audit.yaml".into()),
+            loc: Loc::file_start(".mcp-audit.yaml"),
         };
         let waivers = vec![
             waiver("MCP-CS-001", "a.yaml", Some("web"), "w0"),

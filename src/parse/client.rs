@@ -378,7 +378,7 @@ pub fn parse(
         })
         .unwrap_or_default();
     Ok(Some(ClientConfig {
-        file: src.display.clone(),
+        file: src.display.to_string(),
         dialect,
         servers,
         inputs,

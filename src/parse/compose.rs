@@ -225,7 +225,7 @@ pub fn load(
     };
     let root = convert_inner(src, &root, Some(&ctx), &mut errors, 0);
     Ok(ComposeFile {
-        display: src.display.clone(),
+        display: src.display.to_string(),
         root,
         errors,
     })
@@ -471,7 +471,7 @@ mod tests {
         );
         let m = merge(&b.root, &o.root, "").unwrap();
         assert_eq!(m.get("user").unwrap().text().unwrap(), "root");
-        assert_eq!(m.get("user").unwrap().loc.file, "compose.yaml");
+        assert_eq!(&*m.get("user").unwrap().loc.file, "compose.yaml");
         let ports: Vec<_> = m
             .get("ports")
             .unwrap()

@@ -196,7 +196,7 @@ fn workload(src: &SourceFile, doc: &CNode) -> Option<Workload> {
             .and_then(CNode::text)
             .unwrap_or_default(),
         namespace: path(doc, &["metadata", "namespace"]).and_then(CNode::text),
-        file: src.display.clone(),
+        file: src.display.to_string(),
         loc: doc
             .get("kind")
             .map(|k| k.loc.clone())

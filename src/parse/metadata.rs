@@ -99,7 +99,7 @@ pub fn parse(
     Ok(Metadata {
         errors,
         format,
-        file: src.display.clone(),
+        file: src.display.to_string(),
         name: text_at(&root, &["name"]),
         images,
         transport,

@@ -391,7 +391,7 @@ impl Results<'_> {
 }
 
 fn snippet(sources: &Sources, loc: &Loc) -> Option<String> {
-    let text = sources.get(loc.file.as_str())?.as_ref()?;
+    let text = sources.get(&*loc.file)?.as_ref()?;
     text.get(loc.start, loc.end)
         .filter(|s| !s.is_empty())
         .map(str::to_string)

@@ -87,7 +87,7 @@ impl Diagnostic for Diag<'_> {
                 .f
                 .location
                 .as_ref()
-                .is_some_and(|l| !self.f.units[0].starts_with(&l.file))
+                .is_some_and(|l| !self.f.units[0].starts_with(&*l.file))
         {
             h.push_str(&format!("\nunit: {}", self.f.units.join(", ")));
         }
@@ -177,7 +177,7 @@ fn window_range(starts: &[usize], len: usize, loc: &Loc) -> Option<(usize, usize
 }
 
 fn window_for(files: &HashMap<&str, Option<Text>>, loc: &Loc) -> Option<(Window, SourceSpan)> {
-    let file = files.get(loc.file.as_str())?.as_ref()?;
+    let file = files.get(&*loc.file)?.as_ref()?;
     let (w_start, w_end, first) = window_range(&file.starts, file.len, loc)?;
     // The span itself must be readable (char boundaries) before a window is cut round it.
     file.masked.get(loc.start, loc.end)?;
@@ -232,7 +232,7 @@ fn window_for(files: &HashMap<&str, Option<Text>>, loc: &Loc) -> Option<(Window,
     }
     Some((
         Window {
-            name: loc.file.clone(),
+            name: loc.file.to_string(),
             text: w_text,
             first_line,
             first_col_shift,
@@ -394,7 +394,7 @@ pub fn write(r: &ScanResult, color: bool, w: &mut dyn std::io::Write) -> std::io
         // Each file the chunk's findings point into, read once (in parallel).
         let mut by_file: HashMap<&str, Vec<&Loc>> = HashMap::new();
         for l in chunk.iter().filter_map(|f| f.location.as_ref()) {
-            by_file.entry(l.file.as_str()).or_default().push(l);
+            by_file.entry(&*l.file).or_default().push(l);
         }
         let files: HashMap<&str, Option<Text>> = by_file
             .into_par_iter()

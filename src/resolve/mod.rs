@@ -57,7 +57,7 @@ impl DockerfileEntry {
     pub fn new(src: &SourceFile, df: &Dockerfile) -> DockerfileEntry {
         DockerfileEntry {
             path: src.path.clone(),
-            display: src.display.clone(),
+            display: src.display.to_string(),
             len: src.text.len() as u64,
             has_stages: !df.stages().is_empty(),
             has_errors: !df.errors.is_empty(),
@@ -153,7 +153,7 @@ impl FileErrors {
     /// The parse errors of a Dockerfile, if it has any.
     pub fn of_dockerfile(src: &SourceFile, df: &Dockerfile) -> Option<FileErrors> {
         (!df.errors.is_empty()).then(|| FileErrors {
-            file: src.display.clone(),
+            file: src.display.to_string(),
             format: "dockerfile",
             errors: df
                 .errors
@@ -1086,7 +1086,7 @@ fn service_unit(
         };
         match pd {
             Some((src, df)) => {
-                dockerfile_path = Some(src.display.clone());
+                dockerfile_path = Some(src.display.to_string());
                 match stage::resolve(src, df, b.target.as_deref(), &build_args) {
                     Ok(mut v) => {
                         unresolved_build_args(&svc, &mut v);

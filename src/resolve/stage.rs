@@ -752,7 +752,7 @@ pub fn resolve(
         args,
         entrypoint,
         cmd,
-        file: src.display.clone(),
+        file: src.display.to_string(),
         target: stage_ref(target_idx),
         stages: (0..stages.len()).map(stage_ref).collect(),
         chain: chain.iter().map(|&i| names[i].clone()).collect(),
