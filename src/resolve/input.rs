@@ -254,7 +254,8 @@ pub struct ComposeParts {
     /// project's list into its unit.)
     pub service: Box<Service>,
     pub effective: Effective,
-    pub dockerfile: Option<DockerfileView>,
+    /// (Boxed: most services of a large project have none, and it is a kilobyte inline.)
+    pub dockerfile: Option<Box<DockerfileView>>,
     pub manifest: Option<Value>,
     pub indeterminate: Vec<Value>,
     /// The merged service node, written with its mappings' locations and with values

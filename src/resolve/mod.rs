@@ -1159,7 +1159,7 @@ fn service_unit(
             unit: unit_json,
             service: svc,
             effective: eff,
-            dockerfile: view,
+            dockerfile: view.map(Box::new),
             manifest,
             indeterminate: indet,
             raw: ms.node,
