@@ -26,18 +26,13 @@ thread_local! {
     /// A value's Rego form, set by [`ready_built`] for the serializer that takes it
     /// next (see [`READY`]).
     static READY_VALUE: std::cell::Cell<Option<Value>> = const { std::cell::Cell::new(None) };
-    /// What every location object shares: its keys, and the last files named by
-    /// locations as Rego strings, most recent first.
+    /// The keys every location object shares.
     static LOC_PARTS: std::cell::RefCell<Option<LocParts>> = const { std::cell::RefCell::new(None) };
 }
 
 struct LocParts {
     /// `col`, `end`, `end_col`, `end_line`, `file`, `line`, `start`: sorted.
     keys: [Value; 7],
-    /// (A location's file name is already a shared string, but shared by every thread
-    /// working in that file: each thread's Rego inputs take their own copy, so that
-    /// counting its references does not move between the cores.)
-    files: Vec<(std::sync::Arc<str>, regorus::Rc<str>)>,
 }
 
 /// The newtype name under which a value whose Rego form is ready presents itself to a
@@ -61,12 +56,8 @@ pub fn ready_built<S: ser::Serializer, T: Serialize + ?Sized>(
     s.serialize_newtype_struct(READY, fields)
 }
 
-/// Files whose name a thread keeps as a shared Rego string (a unit's locations name
-/// its Compose file and a Dockerfile or two).
-const LOC_FILES_KEPT: usize = 4;
-
 /// The Rego object of `loc`, built directly: its keys in their sorted order, its file
-/// name shared. Locations are most of an input's objects (every mapping has one, and
+/// name the location's own shared string (a Rego string is the same `Arc<str>`). Locations are most of an input's objects (every mapping has one, and
 /// one per key): through the generic path, each took seven key lookups, a copy of its
 /// file name and a sort.
 pub fn loc_value(loc: &crate::source::Loc) -> Value {
@@ -75,24 +66,7 @@ pub fn loc_value(loc: &crate::source::Loc) -> Value {
         let parts = parts.get_or_insert_with(|| LocParts {
             keys: ["col", "end", "end_col", "end_line", "file", "line", "start"]
                 .map(|k| Value::String(key(k))),
-            files: Vec::with_capacity(LOC_FILES_KEPT),
         });
-        let file = match parts
-            .files
-            .iter()
-            .position(|(f, _)| std::sync::Arc::ptr_eq(f, &loc.file) || *f == loc.file)
-        {
-            Some(i) => {
-                parts.files[..=i].rotate_right(1);
-                parts.files[0].1.clone()
-            }
-            None => {
-                let rc: regorus::Rc<str> = (*loc.file).into();
-                parts.files.truncate(LOC_FILES_KEPT - 1);
-                parts.files.insert(0, (loc.file.clone(), rc.clone()));
-                rc
-            }
-        };
         let n = |x: usize| Value::from(x as u64);
         let [col, end, end_col, end_line, file_key, line, start] = parts.keys.clone();
         vec![
@@ -100,7 +74,7 @@ pub fn loc_value(loc: &crate::source::Loc) -> Value {
             (end, n(loc.end)),
             (end_col, n(loc.end_col)),
             (end_line, n(loc.end_line)),
-            (file_key, Value::String(file)),
+            (file_key, Value::String(loc.file.clone())),
             (line, n(loc.line)),
             (start, n(loc.start)),
         ]
@@ -660,8 +634,20 @@ mod tests {
     /// fields cut off at the depth limit as any struct's are.
     #[test]
     fn a_location_is_the_object_of_its_fields() {
+        // One shared name per file, as a `SourceFile` gives its locations.
+        let names: BTreeMap<&str, std::sync::Arc<str>> = [
+            "a.yaml",
+            "b/Dockerfile",
+            "c.json",
+            "d.yaml",
+            "e.yaml",
+            "x",
+            "z",
+        ]
+        .map(|f| (f, std::sync::Arc::from(f)))
+        .into();
         let loc = |file: &str, line: usize| crate::source::Loc {
-            file: file.into(),
+            file: names[file].clone(),
             line,
             col: 3,
             end_line: line + 1,
@@ -684,7 +670,7 @@ mod tests {
             }
             Value::from(m)
         };
-        // More files than the shared names kept, each named twice, out of order.
+        // Several files, each named twice, out of order.
         let files = [
             "a.yaml",
             "b/Dockerfile",
