@@ -977,6 +977,80 @@ mod tests {
         }
     }
 
+    /// The vendored regorus change (vendor/regorus/PATCH.md): the VM iterates a frozen
+    /// object by position. Every loop shape over objects (comprehensions, `some`,
+    /// `every`, an early exit, nested loops over one object, an object built by the
+    /// rule itself) yields what the interpreter yields, on an input object frozen from
+    /// sorted entries, one frozen from unsorted ones, and one parsed from JSON.
+    #[test]
+    fn vm_iterates_objects_as_the_interpreter_does() {
+        let src = "package t\nimport rego.v1\n\
+                   keys := [k | some k, _ in input.o]\n\
+                   vals := [v | some _, v in input.o]\n\
+                   copy := {k: v | some k, v in input.o}\n\
+                   pairs := [[a, b] | some a, _ in input.o; some b, _ in input.o; a < b]\n\
+                   some_big if { some _, v in input.o; v > 2 }\n\
+                   all_pos if { every _, v in input.o { v > 0 } }\n\
+                   built := [k | some k, _ in {x: 1 | some x in [\"q\", \"p\", \"r\"]}]\n\
+                   empty := [k | some k, _ in input.none]\n";
+        let mut e = new_engine();
+        e.add_policy("t.rego".into(), src.into()).unwrap();
+        let entries = [
+            "data.t.keys",
+            "data.t.vals",
+            "data.t.copy",
+            "data.t.pairs",
+            "data.t.some_big",
+            "data.t.all_pos",
+            "data.t.built",
+            "data.t.empty",
+        ];
+        let compiled = e.compile_with_entrypoint(&"data.t.keys".into()).unwrap();
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
+                .unwrap();
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(program);
+        let entry = |k: &str, v: i64| (regorus::Value::from(k), regorus::Value::from(v));
+        let object = |o: regorus::value::Object| {
+            let mut input = regorus::value::Object::new();
+            input.insert(regorus::Value::from("o"), regorus::Value::from(o));
+            input.insert(
+                regorus::Value::from("none"),
+                regorus::Value::from(regorus::value::Object::new()),
+            );
+            regorus::Value::from(input)
+        };
+        let sorted = vec![entry("a", 1), entry("b", 2), entry("c", 3), entry("d", 4)];
+        let mut unsorted = sorted.clone();
+        unsorted.reverse();
+        let inputs = [
+            object(regorus::value::Object::from_sorted_entries(sorted)),
+            object(regorus::value::Object::from_entries(unsorted)),
+            regorus::Value::from_json_str(r#"{"o": {"d": 4, "b": 2, "a": 1, "c": 3}, "none": {}}"#)
+                .unwrap(),
+        ];
+        for input in inputs {
+            vm.set_input(input.clone());
+            e.set_input(input);
+            for entry in entries {
+                let on_vm = vm.execute_entry_point_by_name(entry).unwrap();
+                assert_eq!(on_vm, e.eval_rule(entry.to_string()).unwrap(), "{entry}");
+            }
+            assert_eq!(
+                vm.execute_entry_point_by_name("data.t.pairs").unwrap(),
+                regorus::Value::from_json_str(
+                    r#"[["a","b"],["a","c"],["a","d"],["b","c"],["b","d"],["c","d"]]"#
+                )
+                .unwrap()
+            );
+            assert_eq!(
+                vm.execute_entry_point_by_name("data.t.built").unwrap(),
+                regorus::Value::from_json_str(r#"["p","q","r"]"#).unwrap()
+            );
+        }
+    }
+
     #[test]
     fn test_names_found_at_line_start() {
         let n = test_names("test_a if {\n  x\n}\n# test_b\ntest_c if true\n");

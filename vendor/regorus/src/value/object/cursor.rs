@@ -22,13 +22,18 @@ impl Object {
     pub fn next<'a>(&'a self, cursor: &mut ObjectCursor) -> Option<(&'a Value, &'a Value)> {
         match (&self.repr, &mut cursor.inner) {
             (Repr::Empty, _) => None,
+            // mcp-audit patch (see PATCH.md): a frozen object's cursor is the index of
+            // the next entry; the object cannot change under it (it is shared and
+            // copied on write), so no key is cloned or searched for.
             (Repr::Frozen(v), ObjectCursorInner::Start) => {
-                if let Some((k, val)) = v.first() {
-                    cursor.inner = ObjectCursorInner::Key(k.clone());
-                    Some((k, val))
-                } else {
-                    None
-                }
+                let (k, val) = v.first()?;
+                cursor.inner = ObjectCursorInner::Index(1);
+                Some((k, val))
+            }
+            (Repr::Frozen(v), ObjectCursorInner::Index(i)) => {
+                let (k, val) = v.get(*i)?;
+                *i = i.saturating_add(1);
+                Some((k, val))
             }
             (Repr::Frozen(v), ObjectCursorInner::Key(prev)) => {
                 let i = match v.binary_search_by(|(k, _)| k.cmp(prev)) {
@@ -45,6 +50,13 @@ impl Object {
             (Repr::BTree(m), ObjectCursorInner::Start) => {
                 let (k, val) = m.iter().next()?;
                 cursor.inner = ObjectCursorInner::Key(k.clone());
+                Some((k, val))
+            }
+            // An index cursor on an object that is no longer frozen (mutated between
+            // calls: the order is then unspecified, as for any cursor).
+            (Repr::BTree(m), ObjectCursorInner::Index(i)) => {
+                let (k, val) = m.iter().nth(*i)?;
+                *i = i.saturating_add(1);
                 Some((k, val))
             }
             (Repr::BTree(m), ObjectCursorInner::Key(prev)) => {
@@ -72,4 +84,6 @@ pub struct ObjectCursor {
 enum ObjectCursorInner {
     Start,
     Key(Value),
+    /// The position of the next entry of a frozen object.
+    Index(usize),
 }
