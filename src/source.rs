@@ -143,17 +143,8 @@ impl SourceFile {
 
     pub fn new(path: PathBuf, display: String, text: Arc<str>) -> SourceFile {
         let display: Arc<str> = display.into();
-        let mut line_starts = vec![0];
         let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if b.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
-            }
-            i += 1;
-        }
+        let line_starts = line_starts(b);
         // Only a line longer than `LONG_LINE` is ever counted through the blocks.
         let long_line = line_starts
             .iter()
@@ -348,14 +339,23 @@ pub fn read_for_report(path: &Path) -> Option<String> {
 
 /// The offset of each line's start in `text`: 0 and after each `\n` (the lines of
 /// masking and of the text report's windows).
+/// The offset of each line's start: 0, and after each `\n`, `\r\n` or lone `\r`.
+/// Line breaks are found with `memchr` (a word at a time), not byte by byte: this
+/// indexes every file the scan reads.
+fn line_starts(b: &[u8]) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(
+        memchr::memchr2_iter(b'\n', b'\r', b)
+            .filter(|&i| b[i] == b'\n' || b.get(i + 1) != Some(&b'\n'))
+            .map(|i| i + 1),
+    );
+    starts
+}
+
+/// The offset of each `\n`-separated line's start, 0 first.
 pub fn newline_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
-        .chain(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        )
+        .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
         .collect()
 }
 
@@ -425,6 +425,49 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The line index agrees with reading the text byte by byte, on every mix of
+    /// `\n`, `\r\n` and lone `\r`, at the start, the end and across long runs.
+    #[test]
+    fn line_starts_match_a_byte_by_byte_reading() {
+        fn by_bytes(b: &[u8]) -> Vec<usize> {
+            let mut starts = vec![0];
+            for (i, &c) in b.iter().enumerate() {
+                if c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+            starts
+        }
+        let mut texts: Vec<String> = [
+            "",
+            "\n",
+            "\r",
+            "\r\n",
+            "\n\r",
+            "\r\r\n\n",
+            "a\r",
+            "a\rb\r\nc\nd",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Line breaks at every position of texts longer than memchr's word and vector.
+        for n in [7, 31, 64, 100] {
+            for at in 0..n {
+                for brk in ["\n", "\r", "\r\n"] {
+                    let mut t = "x".repeat(n);
+                    t.insert_str(at, brk);
+                    t.push_str(brk);
+                    texts.push(t);
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(line_starts(t.as_bytes()), by_bytes(t.as_bytes()), "{t:?}");
+        }
+        assert_eq!(line_starts(b"a\r\nb\rc\n"), vec![0, 3, 5, 7]);
+    }
 
     #[test]
     fn line_col_counts_chars_and_handles_crlf_and_cr() {
