@@ -337,8 +337,6 @@ pub fn read_for_report(path: &Path) -> Option<String> {
     Some(String::from_utf8_lossy(b).into_owned())
 }
 
-/// The offset of each line's start in `text`: 0 and after each `\n` (the lines of
-/// masking and of the text report's windows).
 /// The offset of each line's start: 0, and after each `\n`, `\r\n` or lone `\r`.
 /// Line breaks are found with `memchr` (a word at a time), not byte by byte: this
 /// indexes every file the scan reads.
@@ -352,7 +350,8 @@ fn line_starts(b: &[u8]) -> Vec<usize> {
     starts
 }
 
-/// The offset of each `\n`-separated line's start, 0 first.
+/// The offset of each line's start in `text`: 0 and after each `\n` (the lines of
+/// masking and of the text report's windows).
 pub fn newline_starts(text: &str) -> Vec<usize> {
     std::iter::once(0)
         .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
