@@ -2,7 +2,8 @@
 //! overrides, build targets, inline Dockerfiles, `.env`, client configs) on arbitrary
 //! files: never panics. The input is split on `\n@@@@\n` into a Dockerfile, a
 //! `compose.yaml`, a `compose.override.yaml`, a `.env` and an `.mcp.json`, written to a
-//! temporary directory and resolved into units (policies are not evaluated).
+//! temporary directory and resolved into units, whose input documents are built
+//! (policies are not evaluated).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -36,7 +37,10 @@ fuzz_target!(|data: &[u8]| {
     let mut s = Settings::new(vec![dir.path().to_path_buf()], Config::default());
     s.env = [("A".to_string(), "x".to_string())].into_iter().collect();
     let r = mcp_audit::resolve_units(&s);
+    // Each unit's input document both ways: as JSON (`inspect`, the inventory) and as
+    // the Rego value the evaluator takes.
     for u in &r.units {
-        let _ = serde_json::to_string(&u.input);
+        let _ = u.document();
+        let _ = u.rego_input();
     }
 });
