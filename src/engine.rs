@@ -893,6 +893,17 @@ mod tests {
         }
     }
 
+    /// A VM with one program for `entries` of the policies loaded in `e`.
+    fn vm_for(e: &mut regorus::Engine, entries: &[&str]) -> regorus::rvm::vm::RegoVM {
+        let compiled = e.compile_with_entrypoint(&entries[0].into()).unwrap();
+        let program =
+            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, entries)
+                .unwrap();
+        let mut vm = regorus::rvm::vm::RegoVM::new();
+        vm.load_program(program);
+        vm
+    }
+
     /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an
     /// undefined `e` fails the body, as on the interpreter and in OPA.
     #[test]
@@ -906,12 +917,7 @@ mod tests {
         let input =
             regorus::Value::from_json_str(r#"{"service": {"x": 1, "logging": null}}"#).unwrap();
         let entries = ["data.t.a", "data.t.b", "data.t.c"];
-        let compiled = e.compile_with_entrypoint(&"data.t.a".into()).unwrap();
-        let program =
-            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
-                .unwrap();
-        let mut vm = regorus::rvm::vm::RegoVM::new();
-        vm.load_program(program);
+        let mut vm = vm_for(&mut e, &entries);
         vm.set_input(input.clone());
         e.set_input(input);
         for entry in entries {
@@ -1005,12 +1011,7 @@ mod tests {
             "data.t.built",
             "data.t.empty",
         ];
-        let compiled = e.compile_with_entrypoint(&"data.t.keys".into()).unwrap();
-        let program =
-            regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entries)
-                .unwrap();
-        let mut vm = regorus::rvm::vm::RegoVM::new();
-        vm.load_program(program);
+        let mut vm = vm_for(&mut e, &entries);
         let entry = |k: &str, v: i64| (regorus::Value::from(k), regorus::Value::from(v));
         let object = |o: regorus::value::Object| {
             let mut input = regorus::value::Object::new();

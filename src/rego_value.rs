@@ -57,9 +57,10 @@ pub fn ready_built<S: ser::Serializer, T: Serialize + ?Sized>(
 }
 
 /// The Rego object of `loc`, built directly: its keys in their sorted order, its file
-/// name the location's own shared string (a Rego string is the same `Arc<str>`). Locations are most of an input's objects (every mapping has one, and
-/// one per key): through the generic path, each took seven key lookups, a copy of its
-/// file name and a sort.
+/// name the location's own shared string (a Rego string is the same `Arc<str>`).
+/// Locations are most of an input's objects (every mapping has one, and one per key):
+/// through the generic path, each took seven key lookups, a copy of its file name and
+/// a sort.
 pub fn loc_value(loc: &crate::source::Loc) -> Value {
     let entries = LOC_PARTS.with(|parts| {
         let mut parts = parts.borrow_mut();
