@@ -23,6 +23,11 @@ pub struct Val {
     /// Set when the value is (or is named like) a secret; `value` is then redacted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<SecretInfo>,
+    /// For a value set under a key (`environment`, `build.args`): whether the key names
+    /// a secret ([`secrets::secret_name`], what the Rego helper of that name decides),
+    /// computed once here instead of by each secrets rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret_name: Option<bool>,
 }
 
 /// Classify a named value and redact it when it is a secret.
@@ -58,6 +63,7 @@ impl Val {
                     placeholder: false,
                     credential: false,
                 }),
+                secret_name: None,
             });
         }
         Some(Val {
@@ -67,6 +73,7 @@ impl Val {
             vars: n.vars.clone(),
             defined: n.defined.clone(),
             secret: None,
+            secret_name: None,
         })
     }
     /// A value at the location of a key (e.g. a list item `K=V` split into key and value).
@@ -78,6 +85,7 @@ impl Val {
             vars: n.vars.clone(),
             defined: n.defined.clone(),
             secret: None,
+            secret_name: None,
         }
     }
 }
@@ -259,6 +267,7 @@ pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
                         indeterminate: false,
                         defined: None,
                         secret: None,
+                        secret_name: None,
                     },
                     _ => Val::of(v).unwrap_or_else(|| Val::with(String::new(), v)),
                 };
@@ -270,10 +279,13 @@ pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
     out
 }
 
+/// Key-value entries classified and redacted, each marked with whether its key names
+/// a secret.
 fn protect_map(m: BTreeMap<String, Val>) -> BTreeMap<String, Val> {
     m.into_iter()
         .map(|(k, v)| {
-            let v = protect(&k, v);
+            let mut v = protect(&k, v);
+            v.secret_name = Some(secrets::secret_name(&k));
             (k, v)
         })
         .collect()

@@ -1489,6 +1489,71 @@ fn env_file_entries_overridden_later_are_marked_per_service() {
     assert_eq!(both[0]["loc"]["line"], 4);
 }
 
+/// `environment`, `build.args` and env_file entries carry `secret_name`: whether the
+/// key names a secret, decided once in Rust for the secrets rules.
+#[test]
+fn env_values_record_whether_their_key_names_a_secret() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("app.env"),
+        "API_TOKEN=abc\nLOG=info\nTOKEN_TTL=5\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        concat!(
+            "services:\n  app-mcp:\n    image: a/b:1\n    env_file: app.env\n",
+            "    environment: {GITHUB_TOKEN: x, LOG_LEVEL: info, PGPASSWORD: y, SSL_KEY_PATH: /k}\n",
+            "    build: {context: ., args: [NPM_TOKEN=n, VERSION=1]}\n",
+        ),
+    )
+    .unwrap();
+    std::fs::write(d.path().join("Dockerfile"), "FROM alpine:3.19\n").unwrap();
+    let out = bin()
+        .current_dir(d.path())
+        .args(["inspect", "compose.yaml"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let u = &v[0];
+    let flags = |m: &serde_json::Value| -> Vec<(String, bool)> {
+        m.as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, e)| (k.clone(), e["secret_name"].as_bool().unwrap()))
+            .collect()
+    };
+    let owned = |x: &[(&str, bool)]| -> Vec<(String, bool)> {
+        x.iter().map(|(k, b)| (k.to_string(), *b)).collect()
+    };
+    assert_eq!(
+        flags(&u["service"]["environment"]),
+        owned(&[
+            ("GITHUB_TOKEN", true),
+            ("LOG_LEVEL", false),
+            ("PGPASSWORD", true),
+            ("SSL_KEY_PATH", false)
+        ])
+    );
+    assert_eq!(
+        flags(&u["service"]["build"]["args"]),
+        owned(&[("NPM_TOKEN", true), ("VERSION", false)])
+    );
+    let entries: Vec<(String, bool)> = u["env_files"][0]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let k = e["key"].as_str().unwrap().to_string();
+            (k, e["secret_name"].as_bool().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        entries,
+        owned(&[("API_TOKEN", true), ("LOG", false), ("TOKEN_TTL", false)])
+    );
+}
+
 #[test]
 fn a_finding_far_along_a_minified_line_is_shown_as_an_excerpt() {
     // One line; the package MCP-MD-013 flags (no `version`) starts past column 65,535,

@@ -32,7 +32,7 @@ deny contains r if {
 	v := i.node
 	some var in v.vars
 	var.origin == "default"
-	secret_use(i.key, var.name)
+	secret_use(i, var.name)
 	non_empty_default(v)
 	r := result.with_evidence(
 		sprintf("service %q: `%s` falls back to a built-in default for %s when the variable is unset", [input.unit.name, field, var.name]),
@@ -44,10 +44,12 @@ deny contains r if {
 # Interpolated values of the service by field, with the key they set (if any).
 interpolated[sprintf("environment.%s", [k])] := {"node": v, "key": k} if {
 	some k, v in input.service.environment
+	v.vars
 }
 
 interpolated[sprintf("build.args.%s", [k])] := {"node": v, "key": k} if {
 	some k, v in input.service.build.args
+	v.vars
 }
 
 interpolated[field] := {"node": v, "key": ""} if {
@@ -57,7 +59,7 @@ interpolated[field] := {"node": v, "key": ""} if {
 # The variable is secret-named, or it feeds a secret-named key.
 secret_use(_, name) if secrets.secret_name(name)
 
-secret_use(key, _) if secrets.secret_name(key)
+secret_use(i, _) if secrets.named_secret(i.key, i.node)
 
 # The default put something in: the connection string's password when the value
 # is one, else the value itself (an empty default leaves an empty value).

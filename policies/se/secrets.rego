@@ -26,6 +26,17 @@ secret_name_pattern(n) if regex.match(`(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?K
 
 secret_name_pattern(n) if regex.match(`SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_TOKEN$|^TOKEN_|_KEY$|_PAT$`, n)
 
+# named_secret(name, v): secret_name(name) for the value `v` set under `name`. The
+# resolver records the answer on Compose `environment` and `build.args` values and
+# on env_file entries (`secret_name`, the same heuristic in Rust, computed once per
+# value instead of once per rule); other values fall back to the name.
+named_secret(_, v) if v.secret_name == true
+
+named_secret(name, v) if {
+	not is_boolean(v.secret_name)
+	secret_name(name)
+}
+
 excluded_name(n) if regex.match(`_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$`, n)
 
 excluded_name(n) if regex.match(`(PUBLIC|PUBLISHABLE)_?KEY`, n)
@@ -52,7 +63,7 @@ reference_text(s) if regex.match(`^(/run/secrets/|\$|vault:|op://|arn:aws:secret
 value_class(name, v) := "credential" if {
 	v.secret.credential
 } else := c if {
-	secret_name(name)
+	named_secret(name, v)
 	c := named_class(v)
 } else := "literal" if {
 	url_password(v.value)
@@ -88,7 +99,7 @@ carries_secret(name, v) if {
 	not value_class(name, v) == "reference"
 }
 
-secret_or_credential(name, _) if secret_name(name)
+secret_or_credential(name, v) if named_secret(name, v)
 
 secret_or_credential(_, v) if v.secret.credential
 
@@ -117,28 +128,27 @@ effective_env[k] := {"node": v, "source": "environment"} if {
 }
 
 effective_env[k] := {"node": e, "source": "env_file", "file": e.loc.file} if {
-	some k, e in env_file_last
+	some e in env_file_last
+	k := e.key
 	not input.service.environment[k]
 }
 
 effective_env[k] := {"node": v, "source": "image"} if {
 	some k, v in input.dockerfile.env
 	not input.service.environment[k]
-	not env_file_last[k]
+	not env_file_keys[k]
 }
 
-env_file_entries := [e |
+# The entries that win, one per key: the last line of the last file that sets it
+# (the resolver marks every earlier one `overridden`).
+env_file_last := [e |
 	some f in input.env_files
 	f.exists
 	some e in f.entries
+	not e.overridden
 ]
 
-# The entry that wins for each key: the last line of the last file that sets it
-# (the resolver marks every earlier one `overridden`).
-env_file_last[e.key] := e if {
-	some e in env_file_entries
-	not e.overridden
-}
+env_file_keys contains e.key if some e in env_file_last
 
 # The last segment of a path, for messages (locations carry the full path).
 base_name(path) := parts[count(parts) - 1] if parts := split(path, "/")

@@ -91,3 +91,30 @@ test_effective_env_precedence if {
 	env.D.source == "image"
 	not env.C
 }
+
+test_effective_env_file_over_image if {
+	env := secrets.effective_env with input as {
+		"service": {"environment": {}},
+		"env_files": [{"exists": true, "entries": [
+			{"key": "E", "value": "early", "loc": l(1), "overridden": true},
+			{"key": "E", "value": "late", "loc": l(2)},
+		]}],
+		"dockerfile": {"env": {"E": {"value": "img", "loc": l(9)}, "F": {"value": "img", "loc": l(10)}}},
+	}
+	env.E == {"node": {"key": "E", "value": "late", "loc": l(2)}, "source": "env_file", "file": "compose.yaml"}
+	env.F.source == "image"
+	count(env) == 2
+}
+
+# The resolver's `secret_name` flag decides when present, whatever the name says;
+# without it the name decides.
+test_named_secret_reads_the_flag if {
+	secrets.named_secret("LOG_LEVEL", {"value": "x", "secret_name": true})
+	not secrets.named_secret("GITHUB_TOKEN", {"value": "x", "secret_name": false})
+	secrets.named_secret("GITHUB_TOKEN", {"value": "x"})
+	not secrets.named_secret("LOG_LEVEL", {"value": "x"})
+	secrets.value_class("GITHUB_TOKEN", {"value": "abc123", "secret": {"kind": "literal"}}) == "literal"
+	not secrets.value_class("GITHUB_TOKEN", {"value": "abc123", "secret_name": false})
+	secrets.carries_secret("X", {"value": "abc123", "secret_name": true, "secret": {"kind": "literal"}})
+	not secrets.carries_secret("GITHUB_TOKEN", {"value": "abc123", "secret_name": false})
+}

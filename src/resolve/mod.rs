@@ -755,9 +755,12 @@ fn read_env_file(path: &Path, show: &dyn Fn(&Path) -> String, fence: &ReadFence)
                     indeterminate: false,
                     defined: None,
                     secret: None,
+                    secret_name: None,
                 },
             );
-            json!({"key": e.key, "value": v.value, "secret": v.secret, "loc": loc_json(&v.loc)})
+            let secret_name = crate::secrets::secret_name(&e.key);
+            json!({"key": e.key, "value": v.value, "secret": v.secret, "secret_name": secret_name,
+                   "loc": loc_json(&v.loc)})
         })
         .collect();
     let keys = mark_overridden(&mut entries, &Default::default());
