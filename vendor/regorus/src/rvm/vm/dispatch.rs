@@ -25,7 +25,75 @@ impl RegoVM {
         program: &Program,
         instruction: Instruction,
     ) -> Result<InstructionOutcome> {
-        self.execute_load_and_move(program, instruction)
+        // (mcp-audit patch) Straight to the handler group of the instruction: each group
+        // passes what it does not handle to the next, and an instruction of a late group
+        // (loops, collections, comprehensions) went through up to seven calls and
+        // matches. Each group still falls through to the next one, so an instruction
+        // listed in too early a group is still executed.
+        use Instruction::*;
+        match instruction {
+            Load { .. }
+            | LoadTrue { .. }
+            | LoadFalse { .. }
+            | LoadNull { .. }
+            | LoadBool { .. }
+            | LoadData { .. }
+            | LoadInput { .. }
+            | LoadContext { .. }
+            | LoadMetadata { .. }
+            | Move { .. } => self.execute_load_and_move(program, instruction),
+            Add { .. } | Sub { .. } | Mul { .. } | Div { .. } | Mod { .. } => {
+                self.execute_arithmetic_instruction(program, instruction)
+            }
+            Eq { .. }
+            | Ne { .. }
+            | Lt { .. }
+            | Le { .. }
+            | Gt { .. }
+            | Ge { .. }
+            | And { .. }
+            | Or { .. }
+            | Not { .. }
+            | AssertEq { .. }
+            | Guard { .. }
+            | CoalesceUndefinedToNull { .. }
+            | ReturnUndefinedIfNotTrue { .. } => {
+                self.execute_comparison_instruction(program, instruction)
+            }
+            BuiltinCall { .. }
+            | FunctionCall { .. }
+            | HostAwait { .. }
+            | Return { .. }
+            | CallRule { .. }
+            | RuleInit { .. }
+            | DestructuringSuccess { .. }
+            | RuleReturn { .. } => self.execute_call_instruction(program, instruction),
+            ObjectSet { .. }
+            | ObjectCreate { .. }
+            | Index { .. }
+            | IndexLiteral { .. }
+            | ArrayNew { .. }
+            | ArrayPush { .. }
+            | ArrayPushDefined { .. }
+            | ArrayCreate { .. }
+            | SetNew { .. }
+            | SetAdd { .. }
+            | SetCreate { .. }
+            | Contains { .. }
+            | Count { .. } => self.execute_collection_instruction(program, instruction),
+            LoopStart { .. } | LoopNext { .. } | AnyOfNext { .. } | Halt { .. } => {
+                self.execute_loop_instruction(program, instruction)
+            }
+            PolicyCondition { .. }
+            | LogicalBlockStart { .. }
+            | LogicalBlockEnd { .. }
+            | AllOfNext { .. } => self.execute_policy_instruction(program, instruction),
+            ChainedIndex { .. }
+            | VirtualDataDocumentLookup { .. }
+            | ComprehensionBegin { .. }
+            | ComprehensionYield { .. }
+            | ComprehensionEnd { .. } => self.execute_virtual_instruction(program, instruction),
+        }
     }
 
     fn execute_load_and_move(
