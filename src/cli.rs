@@ -13,6 +13,8 @@ use std::path::PathBuf;
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FINDINGS: i32 = 1;
 pub const EXIT_ERROR: i32 = 2;
+/// `MCP_AUDIT_PROFILE`: how many Rego rules and functions the VM profile lists.
+const REGO_PROFILE_ROWS: usize = 30;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -351,6 +353,16 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
                 "{rule:12} {:>10.1} ms {n:>7} evals {:>8.1} µs/eval",
                 us as f64 / 1000.0,
                 us as f64 / n.max(1) as f64
+            );
+        }
+        let rego = engine::rego_profile_report();
+        if !rego.is_empty() {
+            eprintln!("Rego rules and functions by VM instructions (their calls included):");
+        }
+        for (rule, n, instructions) in rego.iter().take(REGO_PROFILE_ROWS) {
+            eprintln!(
+                "{instructions:>12} instr {n:>8} evals {:>8.0} instr/eval  {rule}",
+                *instructions as f64 / (*n).max(1) as f64
             );
         }
     }

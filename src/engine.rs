@@ -144,6 +144,23 @@ pub struct Worker {
     engine: Option<Box<regorus::Engine>>,
 }
 
+impl Drop for Worker {
+    /// With `MCP_AUDIT_PROFILE`: add what each VM counted to the Rego profile.
+    fn drop(&mut self) {
+        if !profiling() {
+            return;
+        }
+        let mut p = REGO_PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+        for vm in self.vms.iter_mut().flatten() {
+            for (rule, evals, instructions) in vm.take_rule_profile() {
+                let e = p.entry(rule).or_insert((0, 0));
+                e.0 += evals;
+                e.1 += instructions;
+            }
+        }
+    }
+}
+
 /// The evaluator of one rule, its input set.
 enum RuleEval<'a> {
     Vm(&'a mut regorus::rvm::vm::RegoVM),
@@ -351,6 +368,7 @@ impl PolicySet {
                     vm.set_max_instructions(MAX_INSTRUCTIONS);
                     vm.set_strict_builtin_errors(false);
                     vm.set_execution_timer_config(self.timer);
+                    vm.set_rule_profiling(profiling());
                     Box::new(vm)
                 });
                 // (A shared value: the clone is a reference.)
@@ -692,6 +710,21 @@ pub fn slowest_file() -> (std::time::Duration, String) {
         .unwrap_or_default()
 }
 
+/// Per Rego rule or function (its full path), over every VM program: evaluations and
+/// VM instructions executed, including the rules it called.
+static REGO_PROFILE: std::sync::Mutex<BTreeMap<String, (u64, u64)>> =
+    std::sync::Mutex::new(BTreeMap::new());
+
+/// Rego rules and functions by VM instructions, most first: (path, evaluations,
+/// instructions). Counted by the VM when profiling; the interpreter counts nothing.
+/// A rule's count includes the rules it called, so the counts do not add up.
+pub fn rego_profile_report() -> Vec<(String, u64, u64)> {
+    let p = REGO_PROFILE.lock().unwrap_or_else(|e| e.into_inner());
+    let mut v: Vec<_> = p.iter().map(|(k, (n, i))| (k.clone(), *n, *i)).collect();
+    v.sort_by_key(|e| std::cmp::Reverse(e.2));
+    v
+}
+
 /// Rules by total evaluation time: (rule, total µs, evaluations).
 pub fn profile_report() -> Vec<(String, u128, u64)> {
     let p = PROFILE.lock().unwrap_or_else(|e| e.into_inner());
@@ -902,6 +935,50 @@ mod tests {
         let mut vm = regorus::rvm::vm::RegoVM::new();
         vm.load_program(program);
         vm
+    }
+
+    /// The vendored VM's rule profile (`MCP_AUDIT_PROFILE`): evaluations per Rego rule
+    /// and function, cache hits left out, and instructions including the callees'.
+    #[test]
+    fn vm_counts_rule_evaluations_and_instructions() {
+        let src = "package t\nimport rego.v1\n\
+                   words(s) := {w | some w in split(s, \" \")}\n\
+                   names := [n | some n in input.names]\n\
+                   deny contains w if { some n in names; some w in words(n) }\n\
+                   deny contains \"many\" if count(names) > 1\n";
+        let mut e = new_engine();
+        e.add_policy("t.rego".into(), src.into()).unwrap();
+        let mut vm = vm_for(&mut e, &["data.t.deny"]);
+        let input = regorus::Value::from_json_str(r#"{"names": ["a b", "c", "d e f"]}"#);
+        vm.set_input(input.unwrap());
+        // Off by default: nothing is counted.
+        vm.execute_entry_point_by_name("data.t.deny").unwrap();
+        assert!(vm.take_rule_profile().is_empty());
+        vm.set_rule_profiling(true);
+        for _ in 0..2 {
+            vm.execute_entry_point_by_name("data.t.deny").unwrap();
+        }
+        let profile: BTreeMap<String, (u64, u64)> = vm
+            .take_rule_profile()
+            .into_iter()
+            .map(|(rule, n, instructions)| (rule, (n, instructions)))
+            .collect();
+        let names: Vec<&str> = profile.keys().map(String::as_str).collect();
+        assert_eq!(names, ["data.t.deny", "data.t.names", "data.t.words"]);
+        // Two runs: `deny` and `names` once each per run (the second reference to
+        // `names` is a cache hit), `words` once per name.
+        assert_eq!(profile["data.t.deny"].0, 2);
+        assert_eq!(profile["data.t.names"].0, 2);
+        assert_eq!(profile["data.t.words"].0, 6);
+        let instructions = |r: &str| profile[r].1;
+        assert!(instructions("data.t.words") > 6 && instructions("data.t.names") > 2);
+        assert!(
+            instructions("data.t.deny")
+                > instructions("data.t.words") + instructions("data.t.names"),
+            "{profile:?}"
+        );
+        // Taking the profile starts the counts again.
+        assert!(vm.take_rule_profile().is_empty());
     }
 
     /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an

@@ -1432,6 +1432,28 @@ fn profile_names_the_slowest_unit_and_file() {
         "{file} is not a file of the scan"
     );
     assert!(file_ms >= unit_ms, "{file_ms} < {unit_ms}\n{err}");
+    // Then the Rego rules and functions by VM instructions, most first: each row
+    // `<instructions> instr <n> evals <per eval> instr/eval  <rule path>`.
+    let rows: Vec<(u64, String)> = err
+        .lines()
+        .skip_while(|l| !l.starts_with("Rego rules and functions by VM instructions"))
+        .skip(1)
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            assert_eq!(parts.len(), 7, "{l}");
+            assert_eq!(
+                (parts[1], parts[3], parts[5]),
+                ("instr", "evals", "instr/eval")
+            );
+            (parts[0].parse().unwrap(), parts[6].to_string())
+        })
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|(_, r)| r.starts_with("data.mcp_audit.") && r.ends_with(".deny")),
+        "{err}"
+    );
+    assert!(rows.windows(2).all(|w| w[0].0 >= w[1].0), "{err}");
 }
 
 #[test]

@@ -59,6 +59,11 @@ pub struct RegoVM {
     /// Rule execution cache: rule_index -> (computed: bool, result: Value)
     pub(super) rule_cache: Vec<(bool, Value)>,
 
+    /// (mcp-audit patch) When profiling, per rule index of the program: how many times
+    /// the rule was evaluated (cache hits left out) and the VM instructions executed
+    /// while it was, the rules it called included. See PATCH.md.
+    pub(super) rule_profile: Option<Vec<(u64, u64)>>,
+
     /// Global data object
     pub(super) data: Value,
 
@@ -243,6 +248,7 @@ impl RegoVM {
             program: Arc::new(Program::default()),
             compiled_policy: None,
             rule_cache: Vec::new(),
+            rule_profile: None,
             data: Value::Null,
             input: Value::Null,
             context: Value::Undefined,
@@ -325,6 +331,9 @@ impl RegoVM {
 
         // Initialize rule cache
         self.rule_cache = vec![(false, Value::Undefined); program.rule_infos.len()];
+        if let Some(profile) = self.rule_profile.as_mut() {
+            *profile = vec![(0, 0); program.rule_infos.len()];
+        }
 
         // Set PC to main entry point
         self.pc = usize::try_from(program.main_entry_point).unwrap_or(0);
@@ -418,6 +427,29 @@ impl RegoVM {
     }
 
     /// Configure whether builtin operations should raise errors strictly
+    /// (mcp-audit patch) Count, for each Rego rule and function of the program, its
+    /// evaluations and the VM instructions they executed (`take_rule_profile`).
+    pub fn set_rule_profiling(&mut self, on: bool) {
+        self.rule_profile = on.then(|| vec![(0, 0); self.program.rule_infos.len()]);
+    }
+
+    /// (mcp-audit patch) The counts since profiling was turned on or last taken, for
+    /// the rules evaluated at least once: (rule path, evaluations, VM instructions,
+    /// inclusive of the rules it called). The counters start again from zero.
+    pub fn take_rule_profile(&mut self) -> Vec<(String, u64, u64)> {
+        let Some(profile) = self.rule_profile.as_mut() else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (info, counts) in self.program.rule_infos.iter().zip(profile.iter_mut()) {
+            if counts.0 > 0 {
+                out.push((info.name.clone(), counts.0, counts.1));
+            }
+            *counts = (0, 0);
+        }
+        out
+    }
+
     pub const fn set_strict_builtin_errors(&mut self, strict: bool) {
         self.strict_builtin_errors = strict;
     }

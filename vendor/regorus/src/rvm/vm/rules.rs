@@ -212,6 +212,38 @@ impl RegoVM {
         rule_index: u16,
         function_call_params: Option<&FunctionCallParams>,
     ) -> Result<()> {
+        if self.rule_profile.is_none() {
+            return self.execute_call_rule_uncounted(dest, rule_index, function_call_params);
+        }
+        // (mcp-audit patch) Profiling: count the evaluation and its instructions; a
+        // rule whose value is cached is not evaluated.
+        let rule_idx = usize::from(rule_index);
+        let cached = function_call_params.is_none()
+            && self.rule_cache.get(rule_idx).is_some_and(|entry| entry.0);
+        let start = self.executed_instructions;
+        let result = self.execute_call_rule_uncounted(dest, rule_index, function_call_params);
+        let used = self.executed_instructions.saturating_sub(start);
+        if !cached {
+            if let Some(counts) = self
+                .rule_profile
+                .as_mut()
+                .and_then(|profile| profile.get_mut(rule_idx))
+            {
+                counts.0 = counts.0.saturating_add(1);
+                counts.1 = counts
+                    .1
+                    .saturating_add(u64::try_from(used).unwrap_or(u64::MAX));
+            }
+        }
+        result
+    }
+
+    fn execute_call_rule_uncounted(
+        &mut self,
+        dest: u8,
+        rule_index: u16,
+        function_call_params: Option<&FunctionCallParams>,
+    ) -> Result<()> {
         let rule_idx = usize::from(rule_index);
 
         if rule_idx >= self.rule_cache.len() {
