@@ -91,8 +91,7 @@ risk_reasons contains sprintf("governance level high from the %s", [declared_lev
 risk_reasons contains sprintf("high-risk class %q", [class]) if {
 	input.unit.role == "mcp-server"
 	some class in input.config.high_risk_classes
-	some name in server_names
-	lower(class) in name_tokens(name)
+	lower(class) in server_name_tokens
 }
 
 server_names contains input.unit.name
@@ -101,6 +100,9 @@ server_names contains l.value if {
 	l := input.service.labels["mcp.server"]
 	not l.indeterminate
 }
+
+# The words of the server's names (each name tokenized once, not once per class).
+server_name_tokens := {t | some name in server_names; some t in name_tokens(name)}
 
 name_tokens(s) := {t | some t in regex.split(`[^a-z0-9]+`, lower(s)); t != ""}
 

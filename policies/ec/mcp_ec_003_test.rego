@@ -79,6 +79,17 @@ test_high_risk_class_by_service_name if {
 	contains(r.msg, "high-risk class \"shell\"")
 }
 
+# Every class named by a word of the service name or of the `mcp.server` label
+# counts, each once; an indeterminate label names none.
+test_high_risk_classes_from_both_names if {
+	labels := {"mcp.server": v("Docker_Browser"), "mcp.governance.level": v("low")}
+	d := object.union(with_service({"labels": labels}), {"unit": {"name": "shell-docker"}})
+	mcp_ec_003.risk_reasons == {"high-risk class \"shell\"", "high-risk class \"docker\"", "high-risk class \"browser\""} with input as d
+	unresolved := {"mcp.server": {"value": "browser", "loc": l, "indeterminate": true}, "mcp.governance.level": v("low")}
+	d2 := object.union(with_service({"labels": unresolved}), {"unit": {"name": "notes"}})
+	not mcp_ec_003.applicable with input as d2
+}
+
 test_class_needs_a_whole_word if {
 	d := object.union(with_service({"labels": {"mcp.server": v("shellcheck"), "mcp.governance.level": v("low")}}), {"unit": {"name": "shellcheck-mcp"}})
 	not mcp_ec_003.applicable with input as d
