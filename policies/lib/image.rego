@@ -10,19 +10,14 @@ last_segment(ref) := parts[count(parts) - 1] if {
 
 has_digest(ref) if contains(ref, "@sha256:")
 
+# The reference without its digest (`name:tag@sha256:…` → `name:tag`).
+undigested(ref) := split(ref, "@")[0] if {
+	has_digest(ref)
+} else := ref
+
 # tag(ref) is undefined when the reference has no tag.
 tag(ref) := t if {
-	not has_digest(ref)
-	seg := last_segment(ref)
-	contains(seg, ":")
-	parts := split(seg, ":")
-	t := parts[count(parts) - 1]
-}
-
-tag(ref) := t if {
-	has_digest(ref)
-	name := split(ref, "@")[0]
-	seg := last_segment(name)
+	seg := last_segment(undigested(ref))
 	contains(seg, ":")
 	parts := split(seg, ":")
 	t := parts[count(parts) - 1]
@@ -31,10 +26,7 @@ tag(ref) := t if {
 # mutable(ref) is true for a reference with no tag and no digest, or with tag "latest".
 mutable(ref) if {
 	not has_digest(ref)
-	not tag(ref)
+	not pinned_tag(ref)
 }
 
-mutable(ref) if {
-	not has_digest(ref)
-	tag(ref) == "latest"
-}
+pinned_tag(ref) if tag(ref) != "latest"
