@@ -981,6 +981,33 @@ mod tests {
         assert!(vm.take_rule_profile().is_empty());
     }
 
+    /// `sprintf` copies the text between verbs a run at a time (vendored patch): verbs
+    /// at the start and the end, `%%`, widths and multi-byte text around them.
+    #[test]
+    fn sprintf_keeps_the_text_between_verbs() {
+        let mut e = new_engine();
+        e.add_policy("t.rego".into(), "package t\n".into()).unwrap();
+        let cases = [
+            (r#"sprintf("%s", ["a"])"#, "a"),
+            (r#"sprintf("", [])"#, ""),
+            (r#"sprintf("no verbs, é ü", [])"#, "no verbs, é ü"),
+            (
+                r#"sprintf("%d%%é%s|%q ~ %v", [7, "ß", "x", [1]])"#,
+                "7%éß|\"x\" ~ [1]",
+            ),
+            (
+                r#"sprintf("[%5d] [%05d] [%.2f]é", [42, 42, 1.5])"#,
+                "[   42] [00042] [1.50]é",
+            ),
+            (r#"sprintf("100%% ok: %s.", ["fine"])"#, "100% ok: fine."),
+        ];
+        for (expr, want) in cases {
+            let got = e.eval_query(expr.to_string(), false).unwrap();
+            let got = &got.result[0].expressions[0].value;
+            assert_eq!(got, &regorus::Value::from(want), "{expr}");
+        }
+    }
+
     /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an
     /// undefined `e` fails the body, as on the interpreter and in OPA.
     #[test]

@@ -315,9 +315,11 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
     let fmt = ensure_string(name, &params[0], &args[0])?;
     let args = ensure_array(name, &params[1], args[1].clone())?;
 
-    let mut s = String::default();
+    // (mcp-audit patch) The text between verbs is copied a run at a time, not a
+    // character at a time; see PATCH.md.
+    let mut s = String::with_capacity(fmt.len());
     let mut args_idx = 0usize;
-    let mut chars = fmt.chars().peekable();
+    let mut chars = fmt.chars();
     let args_span = params[1].span();
     loop {
         let (verb, width) = match chars.next() {
@@ -333,7 +335,7 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
                         w = c.to_digit(10).expect("could not get digit from char");
                     }
 
-                    while chars.peek().map(|c| c.is_numeric()) == Some(true) {
+                    while chars.clone().next().map(|c| c.is_numeric()) == Some(true) {
                         w = w * 10
                             + chars
                                 .next()
@@ -364,6 +366,10 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
             },
             Some(c) => {
                 s.push(c);
+                let rest = chars.as_str();
+                let run = rest.find('%').unwrap_or(rest.len());
+                s.push_str(&rest[..run]);
+                chars = rest[run..].chars();
                 continue;
             }
             None => break,
