@@ -25,12 +25,9 @@ unit_kind := "service" if input.unit.role != "hub"
 
 # label(key): the effective label, `{value, loc, indeterminate?}`. A service
 # label wins over the image LABEL, even when it is empty.
-label(key) := input.service.labels[key]
-
 label(key) := l if {
-	not input.service.labels[key]
-	l := input.dockerfile.labels[key]
-}
+	l := input.service.labels[key]
+} else := input.dockerfile.labels[key]
 
 indeterminate(l) if object.get(l, "indeterminate", false) == true
 
