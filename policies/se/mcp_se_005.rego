@@ -45,8 +45,7 @@ shipped := [i |
 
 # ENV with a literal secret value.
 deny contains r if {
-	some i in dockerfile.shipped("ENV")
-	some p in env_pairs(i)
+	some [i, p] in shipped_env_pairs
 	p.secret_name
 	[k, v] := [p.name, p.value]
 	not contains(v, "$")
@@ -56,8 +55,7 @@ deny contains r if {
 
 # ENV copying a build value into the image config.
 deny contains r if {
-	some i in dockerfile.shipped("ENV")
-	some p in env_pairs(i)
+	some [i, p] in shipped_env_pairs
 	count(object.get(p, "refs", [])) > 0
 	secret_ref(p)
 	k := p.name
@@ -126,6 +124,13 @@ deny contains r if {
 # whether its name names a secret).
 env_pairs(i) := object.get(i, "pairs", []) if count(object.get(i, "secrets", [])) == 0
 
+# Each pair of the shipped ENV instructions with its instruction, gathered once for
+# the rules that read them.
+shipped_env_pairs := [[i, p] |
+	some i in dockerfile.shipped("ENV")
+	some p in env_pairs(i)
+]
+
 # The pair's key, or a variable its value references, names a secret.
 secret_ref(p) if p.secret_name
 
@@ -189,8 +194,7 @@ possibly_secret_file(name) if strings.any_prefix_match(name, [".env", "id_", "cr
 possibly_secret_file(name) if strings.any_suffix_match(name, [".pem", ".key", ".p12", ".pfx"])
 
 feeds_env(k) if {
-	some i in dockerfile.shipped("ENV")
-	some p in env_pairs(i)
+	some [_, p] in shipped_env_pairs
 	some ref in object.get(p, "refs", [])
 	ref.name == k
 } else := false
