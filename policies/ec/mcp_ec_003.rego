@@ -91,7 +91,10 @@ risk_reasons contains sprintf("governance level high from the %s", [declared_lev
 risk_reasons contains sprintf("high-risk class %q", [class]) if {
 	input.unit.role == "mcp-server"
 	some class in input.config.high_risk_classes
-	lower(class) in server_name_tokens
+	c := lower(class)
+	some name in lower_names
+	contains(name, c)
+	c in name_tokens(name)
 }
 
 server_names contains input.unit.name
@@ -101,10 +104,11 @@ server_names contains l.value if {
 	not l.indeterminate
 }
 
-# The words of the server's names (each name tokenized once, not once per class).
-server_name_tokens := {t | some name in server_names; some t in name_tokens(name)}
+# The server's names in lower case. A name is split into words only when it contains
+# a class at all: most names contain none.
+lower_names := {lower(name) | some name in server_names}
 
-name_tokens(s) := {t | some t in regex.split(`[^a-z0-9]+`, lower(s)); t != ""}
+name_tokens(s) := {t | some t in regex.split(`[^a-z0-9]+`, s); t != ""}
 
 # --- the controls, read directly from the input
 
