@@ -982,7 +982,8 @@ mod tests {
     }
 
     /// `sprintf` copies the text between verbs a run at a time (vendored patch): verbs
-    /// at the start and the end, `%%`, widths and multi-byte text around them.
+    /// at the start and the end, `%%`, widths and multi-byte text around them; and its
+    /// widths are bounded ASCII numbers.
     #[test]
     fn sprintf_keeps_the_text_between_verbs() {
         let mut e = new_engine();
@@ -1006,6 +1007,22 @@ mod tests {
             let got = &got.result[0].expressions[0].value;
             assert_eq!(got, &regorus::Value::from(want), "{expr}");
         }
+        // A width of non-ASCII digits is no width (it panicked), and a width over a
+        // million is refused (it overflowed, or padded to gigabytes): errors (undefined
+        // outside strict mode), not panics.
+        for expr in [
+            r#"sprintf("%٣d", [1])"#,
+            r#"sprintf("%2000000d", [1])"#,
+            r#"sprintf("%.99999999999f", [1.5])"#,
+        ] {
+            let defined = e
+                .eval_query(expr.to_string(), false)
+                .is_ok_and(|r| !r.result.is_empty());
+            assert!(!defined, "{expr}");
+        }
+        let wide = e.eval_query(r#"sprintf("%1000000d", [1])"#.to_string(), false);
+        let wide = &wide.unwrap().result[0].expressions[0].value;
+        assert_eq!(wide.as_string().map(|s| s.len()).ok(), Some(1_000_000));
     }
 
     /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an

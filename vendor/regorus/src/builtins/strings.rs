@@ -227,6 +227,9 @@ enum Width {
     Decimals(usize),
 }
 
+/// The largest width or precision `sprintf` accepts (Go's `fmt` refuses over 10⁶ too).
+const MAX_WIDTH: u32 = 1_000_000;
+
 fn apply_width(w: Width, s: String) -> String {
     match w {
         Width::LeadingZeros(n) if n > s.len() => "0".repeat(n - s.len()) + &s,
@@ -328,20 +331,21 @@ fn sprintf(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> 
                     s.push('%');
                     continue;
                 }
-                Some(c) if c == '.' || c.is_numeric() => {
+                // (mcp-audit patch) A width is ASCII digits (`is_numeric` let other
+                // digits through to a panicking `to_digit`), at most `MAX_WIDTH` (a
+                // larger one overflowed, or padded to gigabytes); see PATCH.md.
+                Some(c) if c == '.' || c.is_ascii_digit() => {
                     let first_char = c;
-                    let mut w = 0;
-                    if c != '.' {
-                        w = c.to_digit(10).expect("could not get digit from char");
+                    let mut w: u32 = c.to_digit(10).unwrap_or(0);
+                    while let Some(d) = chars.clone().next().and_then(|c| c.to_digit(10)) {
+                        chars.next();
+                        w = w.saturating_mul(10).saturating_add(d);
                     }
-
-                    while chars.clone().next().map(|c| c.is_numeric()) == Some(true) {
-                        w = w * 10
-                            + chars
-                                .next()
-                                .expect("could not get next digit")
-                                .to_digit(10)
-                                .expect("could not get digit from char");
+                    if w > MAX_WIDTH {
+                        let span = params[0].span();
+                        bail!(span.error(
+                            format!("format width or precision {w} is over {MAX_WIDTH}").as_str()
+                        ));
                     }
                     let width = match first_char {
                         '0' => Width::LeadingZeros(w as usize),
