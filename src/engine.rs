@@ -1025,6 +1025,61 @@ mod tests {
         assert_eq!(wide.as_string().map(|s| s.len()).ok(), Some(1_000_000));
     }
 
+    /// Builtins that panicked on some arguments from a user policy (vendor/regorus/PATCH.md)
+    /// answer as OPA does on both evaluators, and a range too large to allocate is a
+    /// resource-limit error (not undefined, which `not` would turn into true).
+    #[test]
+    fn builtins_that_panicked_answer_as_opa_does() {
+        let src = "package t\nimport rego.v1\n\
+                   counts := [strings.count(\"aaaa\", \"aa\"), strings.count(\"h\u{e9}llo\", \"\"), \
+                   strings.count(\"\", \"\"), strings.count(\"abab\", \"ab\"), strings.count(\"ab\", \"x\")]\n\
+                   ranges := [numbers.range_step(0, 10, 3), numbers.range_step(10, 0, 3), \
+                   numbers.range(3, 1), numbers.range_step(0, 3, 9223372036854775807)]\n\
+                   zero_step if numbers.range_step(1, 10, 0)\n\
+                   negative_step if numbers.range_step(1, 10, -1)\n\
+                   fractional_step if numbers.range_step(1, 10, 1.5)\n\
+                   huge if not numbers.range(0, 9223372036854775807)\n\
+                   too_long if not numbers.range_step(1, 20000002, 2)\n";
+        let mut e = new_engine();
+        e.add_policy("t.rego".into(), src.into()).unwrap();
+        let want = |s: &str| regorus::Value::from_json_str(s).unwrap();
+        let entries = [
+            "data.t.counts",
+            "data.t.ranges",
+            "data.t.zero_step",
+            "data.t.negative_step",
+            "data.t.fractional_step",
+            "data.t.huge",
+            "data.t.too_long",
+        ];
+        let mut vm = vm_for(&mut e, &entries);
+        let expected = [
+            Some(want("[2, 6, 1, 2, 0]")),
+            Some(want("[[0, 3, 6, 9], [10, 7, 4, 1], [3, 2, 1], [0]]")),
+            Some(regorus::Value::Undefined),
+            Some(regorus::Value::Undefined),
+            Some(regorus::Value::Undefined),
+            None,
+            None,
+        ];
+        for (entry, want) in entries.iter().zip(expected) {
+            let on_vm = vm.execute_entry_point_by_name(entry);
+            let interpreted = e.eval_rule(entry.to_string());
+            match want {
+                Some(v) => {
+                    assert_eq!(on_vm.as_ref().ok(), Some(&v), "{entry} on the VM");
+                    assert_eq!(interpreted.as_ref().ok(), Some(&v), "{entry} interpreted");
+                }
+                None => {
+                    let vm_err = on_vm.expect_err(entry).to_string();
+                    let err = interpreted.expect_err(entry).to_string();
+                    assert!(vm_err.contains("memory limit"), "{entry}: {vm_err}");
+                    assert!(err.contains("memory limit"), "{entry}: {err}");
+                }
+            }
+        }
+    }
+
     /// The vendored regorus fix (vendor/regorus/PATCH.md): on the VM, `x := e` with an
     /// undefined `e` fails the body, as on the interpreter and in OPA.
     #[test]

@@ -1302,6 +1302,40 @@ fn runaway_and_recursive_custom_policies_are_stopped() {
         .unwrap()
         .iter()
         .any(|f| f["rule"] == "MCP-DF-002"));
+    // A range too large to allocate (it took the process down) is the rule's evaluation
+    // error, even under `not`; the other rules still run.
+    std::fs::write(
+        pol.join("slow.rego"),
+        format!("{}package acme.big\n\nimport rego.v1\n\ndeny contains {{\"msg\": \"x\"}} if {{\n\tnot numbers.range(0, 9223372036854775807)\n}}\n", meta("MCP-ZZ-001")),
+    )
+    .unwrap();
+    let out = bin()
+        .args([
+            "scan",
+            src.to_str().unwrap(),
+            "--format",
+            "json",
+            "--policy",
+        ])
+        .arg(&pol)
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let errs = v["errors"]["evaluation"].as_array().unwrap();
+    assert!(
+        errs.iter().any(|e| e["rule"] == "MCP-ZZ-001"
+            && e["message"].as_str().unwrap().contains("memory limit")),
+        "{errs:?}"
+    );
+    assert!(v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "MCP-DF-002"));
     // A recursive function is refused at load, with its location, before anything runs.
     std::fs::write(
         pol.join("slow.rego"),

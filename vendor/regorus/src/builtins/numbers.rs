@@ -82,6 +82,28 @@ fn floor(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Re
     ))
 }
 
+/// (mcp-audit patch) The most elements a range may have (240 MB of values). A range is
+/// allocated whole before it is iterated, so a larger one (`numbers.range(0, 1e15)`)
+/// aborted the process, on a capacity overflow or a failed allocation, where no time or
+/// instruction limit could stop it. It is now a resource-limit error, which propagates
+/// in non-strict mode too.
+const MAX_RANGE_ELEMENTS: u64 = 10_000_000;
+
+fn range_limit(num_elements: u64) -> Result<usize> {
+    match usize::try_from(num_elements) {
+        Ok(n) if num_elements <= MAX_RANGE_ELEMENTS => Ok(n),
+        _ => {
+            let size = core::mem::size_of::<Value>() as u64;
+            Err(anyhow::Error::new(
+                crate::utils::limits::LimitError::MemoryLimitExceeded {
+                    usage: num_elements.saturating_mul(size),
+                    limit: MAX_RANGE_ELEMENTS.saturating_mul(size),
+                },
+            ))
+        }
+    }
+}
+
 fn range(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Result<Value> {
     let name = "numbers.range";
     ensure_args_count(span, name, params, args, 2)?;
@@ -100,13 +122,17 @@ fn range(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -> Res
         _ => (),
     }
 
+    // (mcp-audit patch) Counted in `u64`: `v as usize + 1` overflowed for
+    // `numbers.range(0, 9223372036854775807)`.
     let (incr, num_elements) = match v2.sub(&v1)?.as_i64() {
-        Some(v) if v >= 0 => (1i64, v as usize + 1),
-        Some(v) => (-1i64, (-v + 1) as usize),
+        Some(v) => (
+            if v >= 0 { 1i64 } else { -1i64 },
+            v.unsigned_abs().saturating_add(1),
+        ),
         _ => bail!(span.error("could not determine number of elements")),
     };
 
-    let mut values = Vec::with_capacity(num_elements);
+    let mut values = Vec::with_capacity(range_limit(num_elements)?);
     let mut v = v1;
     let incr = Number::from(incr);
     while v != v2 {
@@ -140,17 +166,24 @@ fn range_step(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -
         _ => (),
     }
 
-    if strict && (!incr.is_integer() || incr <= Number::from(0u64)) {
-        bail!(params[2].span().error("step must be a positive integer"))
+    // (mcp-audit patch) A step that is not a positive integer is an error in strict mode
+    // and undefined otherwise, as OPA's builtin error is. Before, a non-strict call went
+    // on: a zero step divided by zero and a negative one asked for a capacity of
+    // `usize::MAX`, both panics.
+    if !incr.is_integer() || incr <= Number::from(0u64) {
+        if strict {
+            bail!(params[2].span().error("step must be a positive integer"))
+        }
+        return Ok(Value::Undefined);
     }
 
     let (incr, num_elements) = match (v2.sub(&v1)?.as_i64(), incr.as_i64()) {
-        (Some(v), Some(incr)) if v >= 0 => (incr, v / incr + 1),
-        (Some(v), Some(incr)) => (-incr, -v / incr + 1),
+        (Some(v), Some(incr)) if v >= 0 => (incr, v.unsigned_abs() / incr.unsigned_abs() + 1),
+        (Some(v), Some(incr)) => (-incr, v.unsigned_abs() / incr.unsigned_abs() + 1),
         _ => bail!(span.error("could not determine number of elements")),
     };
 
-    let mut values = Vec::with_capacity(num_elements as usize);
+    let mut values = Vec::with_capacity(range_limit(num_elements)?);
     let incr = Number::from(incr);
     let mut v = v1;
     while (v <= v2 && incr.is_positive()) || (v >= v2 && !incr.is_positive()) {

@@ -633,13 +633,16 @@ fn strings_count(
     let search = ensure_string(name, &params[0], &args[0])?;
     let substring = ensure_string(name, &params[0], &args[1])?;
 
-    Ok(Value::from(
-        search
-            .as_bytes()
-            .windows(substring.len())
-            .filter(|&w| w == substring.as_bytes())
-            .count(),
-    ))
+    // (mcp-audit patch) As OPA's (Go's `strings.Count`): non-overlapping occurrences, and
+    // one more than the number of characters for an empty substring. Before, occurrences
+    // overlapped (`strings.count("aaaa", "aa")` was 3, OPA says 2) and an empty substring
+    // panicked (`windows(0)`).
+    let n = if substring.is_empty() {
+        search.chars().count().saturating_add(1)
+    } else {
+        search.matches(substring.as_ref()).count()
+    };
+    Ok(Value::from(n))
 }
 
 fn startswith(span: &Span, params: &[Ref<Expr>], args: &[Value], _strict: bool) -> Result<Value> {
