@@ -1273,35 +1273,41 @@ fn runaway_and_recursive_custom_policies_are_stopped() {
         format!("{}package acme.slow\n\nimport rego.v1\n\ndeny contains {{\"msg\": \"x\"}} if {{\n\tsome i in numbers.range(1, 100000)\n\tsome j in numbers.range(1, 100000)\n\ti * j == -1\n}}\n", meta("MCP-ZZ-001")),
     )
     .unwrap();
-    let out = bin()
-        .args([
-            "scan",
-            src.to_str().unwrap(),
-            "--format",
-            "json",
-            "--policy",
-        ])
-        .arg(&pol)
-        .timeout(std::time::Duration::from_secs(60))
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let errs = v["errors"]["evaluation"].as_array().unwrap();
-    assert!(
-        errs.iter().any(|e| e["rule"] == "MCP-ZZ-001"
-            && ["time limit", "instruction limit"]
-                .iter()
-                .any(|l| e["message"].as_str().unwrap().contains(l))),
-        "{errs:?}"
-    );
-    assert!(v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "MCP-DF-002"));
+    // Scans with the policies of `pol`: the scan fails (exit code 2) with MCP-ZZ-001's
+    // evaluation error, whose message names one of `limits`, and still reports the
+    // embedded rules' findings.
+    let stopped_by = |limits: &[&str]| {
+        let out = bin()
+            .args([
+                "scan",
+                src.to_str().unwrap(),
+                "--format",
+                "json",
+                "--policy",
+            ])
+            .arg(&pol)
+            .timeout(std::time::Duration::from_secs(60))
+            .assert()
+            .code(2)
+            .get_output()
+            .stdout
+            .clone();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let errs = v["errors"]["evaluation"].as_array().unwrap();
+        assert!(
+            errs.iter().any(|e| e["rule"] == "MCP-ZZ-001"
+                && limits
+                    .iter()
+                    .any(|l| e["message"].as_str().unwrap().contains(l))),
+            "{errs:?}"
+        );
+        assert!(v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "MCP-DF-002"));
+    };
+    stopped_by(&["time limit", "instruction limit"]);
     // A range too large to allocate (it took the process down) is the rule's evaluation
     // error, even under `not`; the other rules still run.
     std::fs::write(
@@ -1309,33 +1315,7 @@ fn runaway_and_recursive_custom_policies_are_stopped() {
         format!("{}package acme.big\n\nimport rego.v1\n\ndeny contains {{\"msg\": \"x\"}} if {{\n\tnot numbers.range(0, 9223372036854775807)\n}}\n", meta("MCP-ZZ-001")),
     )
     .unwrap();
-    let out = bin()
-        .args([
-            "scan",
-            src.to_str().unwrap(),
-            "--format",
-            "json",
-            "--policy",
-        ])
-        .arg(&pol)
-        .timeout(std::time::Duration::from_secs(60))
-        .assert()
-        .code(2)
-        .get_output()
-        .stdout
-        .clone();
-    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
-    let errs = v["errors"]["evaluation"].as_array().unwrap();
-    assert!(
-        errs.iter().any(|e| e["rule"] == "MCP-ZZ-001"
-            && e["message"].as_str().unwrap().contains("memory limit")),
-        "{errs:?}"
-    );
-    assert!(v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["rule"] == "MCP-DF-002"));
+    stopped_by(&["memory limit"]);
     // A recursive function is refused at load, with its location, before anything runs.
     std::fs::write(
         pol.join("slow.rego"),

@@ -178,8 +178,10 @@ fn range_step(span: &Span, params: &[Ref<Expr>], args: &[Value], strict: bool) -
     }
 
     let (incr, num_elements) = match (v2.sub(&v1)?.as_i64(), incr.as_i64()) {
-        (Some(v), Some(incr)) if v >= 0 => (incr, v.unsigned_abs() / incr.unsigned_abs() + 1),
-        (Some(v), Some(incr)) => (-incr, v.unsigned_abs() / incr.unsigned_abs() + 1),
+        (Some(v), Some(incr)) => (
+            if v >= 0 { incr } else { -incr },
+            v.unsigned_abs() / incr.unsigned_abs() + 1,
+        ),
         _ => bail!(span.error("could not determine number of elements")),
     };
 
