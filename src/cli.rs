@@ -210,8 +210,11 @@ fn write_with(
         out: impl Write,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
+        // The buffer gathers a report's many small writes (a pretty printer's
+        // punctuation and indents) before they reach the scrubber, which passes whole
+        // lines on in large blocks.
         let mut w =
-            crate::secrets::ScrubWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
+            std::io::BufWriter::with_capacity(1 << 16, crate::secrets::ScrubWriter::new(out));
         write(&mut w)?;
         w.flush()
     }

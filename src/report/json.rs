@@ -32,6 +32,7 @@ struct Errors<'a> {
 
 /// Write the document to `w` as it is serialized.
 pub fn write(r: &ScanResult, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
     let mut by_sev = serde_json::Map::new();
     for s in ["critical", "high", "medium", "low", "info"] {
         let n = r
@@ -66,8 +67,12 @@ pub fn write(r: &ScanResult, w: &mut dyn std::io::Write) -> std::io::Result<()> 
                 .collect(),
         },
     };
-    serde_json::to_writer_pretty(&mut *w, &doc)?;
-    w.write_all(b"\n")
+    // (Through a buffer of a known type: the printer's many small writes are copies,
+    // not calls through `dyn Write`.)
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut w, &doc)?;
+    w.write_all(b"\n")?;
+    w.flush()
 }
 
 /// The document as text.
