@@ -6,14 +6,35 @@ use crate::{ScanResult, UnitSummary};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
+/// `s` as XML attribute or element text: markup characters escaped, and the characters
+/// XML 1.0 does not allow (controls other than tab and line breaks, U+FFFE, U+FFFF)
+/// left out. Most texts need no change: they are found so by a scan of their bytes
+/// and copied whole.
 fn xml(s: &str) -> String {
-    s.chars()
-        .filter(|c| matches!(c, '\t' | '\n' | '\r') || *c >= ' ')
-        .collect::<String>()
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let plain = |c: char| {
+        !matches!(c, '&' | '<' | '>' | '"' | '\u{fffe}' | '\u{ffff}')
+            && (c >= ' ' || matches!(c, '\t' | '\n' | '\r'))
+    };
+    // (0xEF leads U+FFFE and U+FFFF in UTF-8.)
+    let special = |b: u8| {
+        matches!(b, b'&' | b'<' | b'>' | b'"' | 0xEF)
+            || (b < b' ' && !matches!(b, b'\t' | b'\n' | b'\r'))
+    };
+    if !s.bytes().any(special) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if plain(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 pub fn render(r: &ScanResult) -> String {
@@ -100,4 +121,24 @@ pub fn write(r: &ScanResult, w: &mut dyn std::io::Write) -> std::io::Result<()> 
         |suites| suites.iter().try_for_each(|s| w.write_all(s.as_bytes())),
     )?;
     w.write_all(b"</testsuites>\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::xml;
+
+    #[test]
+    fn text_is_escaped_and_what_xml_forbids_is_left_out() {
+        assert_eq!(xml("plain text, é 😀"), "plain text, é 😀");
+        assert_eq!(
+            xml("a & b <c> \"d\" 'e'"),
+            "a &amp; b &lt;c&gt; &quot;d&quot; 'e'"
+        );
+        assert_eq!(
+            xml("x\u{1b}[2J\u{0}\ty\r\nz\u{fffe}\u{ffff}\u{fffd}"),
+            "x[2J\ty\r\nz\u{fffd}"
+        );
+        assert_eq!(xml("&amp;"), "&amp;amp;");
+        assert_eq!(xml(""), "");
+    }
 }
