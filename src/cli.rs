@@ -210,11 +210,8 @@ fn write_with(
         out: impl Write,
         write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
     ) -> std::io::Result<()> {
-        // The buffer gathers a report's many small writes (a pretty printer's
-        // punctuation and indents) before they reach the scrubber, which passes whole
-        // lines on in large blocks.
         let mut w =
-            std::io::BufWriter::with_capacity(1 << 16, crate::secrets::ScrubWriter::new(out));
+            crate::secrets::ScrubWriter::new(std::io::BufWriter::with_capacity(1 << 16, out));
         write(&mut w)?;
         w.flush()
     }
