@@ -300,6 +300,12 @@ fn score_table(r: &ScanResult) -> String {
 /// characters, which could move the cursor, retitle the window or hide lines, are
 /// shown escaped (`\u{1b}`). Line breaks and tabs are kept.
 pub fn printable(s: &str) -> String {
+    // Most texts have none: found so by a scan of their bytes (U+0080–U+009F start
+    // with 0xC2 in UTF-8) and copied whole.
+    let suspect = |b: u8| (b < b' ' && !matches!(b, b'\n' | b'\t')) || matches!(b, 0x7F | 0xC2);
+    if !s.bytes().any(suspect) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if c.is_control() && c != '\n' && c != '\t' {
@@ -455,6 +461,12 @@ mod printable_tests {
     #[test]
     fn control_characters_are_escaped() {
         assert_eq!(printable("a\x1b[2Jb\n\tc"), "a\\u{1b}[2Jb\n\tc");
+        assert_eq!(printable("plain\n\ttext é"), "plain\n\ttext é");
+        assert_eq!(
+            printable("del\x7f c1\u{85} nbsp\u{a0}"),
+            "del\\u{7f} c1\\u{85} nbsp\u{a0}"
+        );
+        assert_eq!(printable("cr\r"), "cr\\r");
         let s = same_length_printable("x\x1b]0;t\x07\u{9b}y\r\n".to_string());
         assert_eq!(s, "x?]0;t???y\r\n");
     }
