@@ -437,16 +437,37 @@ fn dockerfile_parts(b: &mut Builder, owner: &str, df: &Value) {
     }
 }
 
+/// The top-level fields of a unit's input document that the inventory reads: only
+/// these are built for a Compose service (`Unit::document_of`).
+const READS: &[&str] = &[
+    "kind",
+    "service",
+    "server",
+    "dockerfile",
+    "metadata",
+    "doc",
+    "manifest",
+];
+
 /// Build the inventory of a scan's units. `project` supplies locally built services
 /// whose owner is not declared (no manifest owner, `mcp.owner` or OCI vendor label).
 pub fn inventory(units: &[Unit], project: &str) -> Inventory {
+    inventory_from(units, project, |u| u.document_of(&|k| READS.contains(&k)))
+}
+
+/// [`inventory`], each unit's input document given by `document`.
+fn inventory_from<'u>(
+    units: &'u [Unit],
+    project: &str,
+    document: impl Fn(&'u Unit) -> std::borrow::Cow<'u, Value>,
+) -> Inventory {
     let mut b = Builder {
         inv: Inventory::default(),
         by_key: BTreeMap::new(),
         seen: Default::default(),
     };
     for u in units {
-        let input = &*u.document();
+        let input = &*document(u);
         let (kind, found) = match u.role {
             Role::McpServer | Role::Hub | Role::SupportingService | Role::ClientEntry => (
                 Kind::Service,
@@ -559,6 +580,24 @@ pub fn inventory(units: &[Unit], project: &str) -> Inventory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The inventory reads no field of a unit's document outside `READS`: built from
+    /// the whole documents, it is the same.
+    #[test]
+    fn the_inventory_reads_only_its_fields() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let settings = crate::Settings::new(vec![dir], crate::config::Config::default());
+        let units = crate::resolve_units(&settings).units;
+        let compose = units
+            .iter()
+            .filter(|u| u.document()["kind"] == "compose_service")
+            .count();
+        assert!(compose > 50, "{compose} Compose services");
+        let json = |inv: &Inventory| serde_json::to_string(inv).unwrap();
+        let whole = inventory_from(&units, "p", |u| u.document());
+        assert!(whole.components.len() > 100, "{}", json(&whole));
+        assert_eq!(json(&inventory(&units, "p")), json(&whole));
+    }
 
     #[test]
     fn image_refs_and_purls() {

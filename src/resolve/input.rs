@@ -245,8 +245,8 @@ pub enum EffectiveMemory {
 }
 
 /// The input document of a Compose service, field by field (the document is this,
-/// serialized).
-#[derive(Clone, Debug, Serialize)]
+/// serialized: `ComposeParts::write`).
+#[derive(Clone, Debug)]
 pub struct ComposeParts {
     pub kind: &'static str,
     pub unit: Value,
@@ -259,14 +259,72 @@ pub struct ComposeParts {
     pub manifest: Option<Value>,
     pub indeterminate: Vec<Value>,
     /// The merged service node, written with its mappings' locations and with values
-    /// that look like credentials redacted.
-    #[serde(serialize_with = "raw_service")]
+    /// that look like credentials redacted (`RawView`).
     pub raw: CNode,
     pub project: SharedDoc,
     pub base_service: Option<Box<Service>>,
     pub env_files: Vec<EnvFileView>,
-    #[serde(flatten)]
+    /// Written as top-level fields.
     pub shared: Shared,
+}
+
+impl ComposeParts {
+    /// Write the document's fields that `keep` accepts, in the document's order.
+    fn write<M: serde::ser::SerializeMap>(
+        &self,
+        m: &mut M,
+        keep: &dyn Fn(&str) -> bool,
+    ) -> Result<(), M::Error> {
+        macro_rules! fields {
+            ($($name:literal => $value:expr),* $(,)?) => {$(
+                if keep($name) {
+                    m.serialize_entry($name, $value)?;
+                }
+            )*};
+        }
+        fields!(
+            "kind" => self.kind,
+            "unit" => &self.unit,
+            "service" => &self.service,
+            "effective" => &self.effective,
+            "dockerfile" => &self.dockerfile,
+            "manifest" => &self.manifest,
+            "indeterminate" => &self.indeterminate,
+            "raw" => &RawView { node: &self.raw, at: RawPlace::Top },
+            "project" => &self.project,
+            "base_service" => &self.base_service,
+            "env_files" => &self.env_files,
+        );
+        for (k, v) in self.shared.iter().filter(|(k, _)| keep(k)) {
+            m.serialize_entry(k, v)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for ComposeParts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ComposeFields {
+            parts: self,
+            keep: &|_| true,
+        }
+        .serialize(s)
+    }
+}
+
+/// The fields of a Compose service's document that `keep` accepts.
+struct ComposeFields<'a> {
+    parts: &'a ComposeParts,
+    keep: &'a dyn Fn(&str) -> bool,
+}
+
+impl Serialize for ComposeFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        self.parts.write(&mut m, self.keep)?;
+        m.end()
+    }
 }
 
 /// One `env_file` of a Compose service: where the service names it, and its entries
@@ -319,14 +377,6 @@ impl Serialize for MetadataParts {
         }
         m.end()
     }
-}
-
-fn raw_service<S: serde::Serializer>(node: &CNode, s: S) -> Result<S::Ok, S::Error> {
-    RawView {
-        node,
-        at: RawPlace::Top,
-    }
-    .serialize(s)
 }
 
 /// Where a node of the raw service view sits: its redaction depends on it.
@@ -433,6 +483,18 @@ impl Unit {
                 standalone_input(d, |doc, _| serde_json::to_value(doc).unwrap_or(Value::Null))
                     .unwrap_or(Value::Null),
             ),
+        }
+    }
+
+    /// The unit's document with at least the top-level fields `keep` accepts, for a
+    /// reader of a few (the inventory): a Compose service's other fields are not built
+    /// (its raw view was most of the inventory's time); other documents are whole.
+    pub fn document_of(&self, keep: &dyn Fn(&str) -> bool) -> std::borrow::Cow<'_, Value> {
+        match &self.input {
+            Input::Compose(c) => std::borrow::Cow::Owned(
+                serde_json::to_value(ComposeFields { parts: c, keep }).unwrap_or(Value::Null),
+            ),
+            _ => self.document(),
         }
     }
 
