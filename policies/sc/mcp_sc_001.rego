@@ -8,7 +8,8 @@
 #   client-config `docker run` / `podman run` entry (its first positional
 #   after `run`). Stage aliases, `scratch`, digests and local build tags are
 #   not mutable references; a client image behind an unexpanded variable
-#   (`${IMAGE}`) is not judged.
+#   (`${IMAGE}`) is not judged. With `require_digest: true` in the config, a
+#   pinned tag without an `@sha256:` digest is reported too.
 # custom:
 #   id: MCP-SC-001
 #   severity: MEDIUM
@@ -33,7 +34,7 @@ deny contains r if {
 	img := input.service.image
 	not input.service.has_build
 	not img.indeterminate
-	image.mutable(img.value)
+	unpinned(img.value)
 	r := result.new(sprintf("image %q %s", [img.value, why(img.value)]), img)
 }
 
@@ -41,17 +42,27 @@ deny contains r if {
 	some f in input.dockerfile.from
 	f.kind == "external"
 	not f.indeterminate
-	image.mutable(f.resolved)
+	unpinned(f.resolved)
 	r := result.new(sprintf("base image %q %s", [f.resolved, why(f.resolved)]), f)
 }
 
 deny contains r if {
 	img := input.server.docker.image
 	not contains(img.value, "$")
-	image.mutable(img.value)
+	unpinned(img.value)
 	r := result.new(sprintf("client entry %q runs image %q, which %s", [input.unit.name, img.value, why(img.value)]), img)
 }
 
-why(ref) := "uses the mutable `latest` tag" if image.tag(ref) == "latest"
+# unpinned(ref): mutable, or (under `require_digest: true`) without a digest.
+unpinned(ref) if image.mutable(ref)
 
-why(ref) := "has no tag (defaults to `latest`)" if not image.tag(ref)
+unpinned(ref) if {
+	input.config.require_digest
+	not image.has_digest(ref)
+}
+
+why(ref) := "uses the mutable `latest` tag" if {
+	image.tag(ref) == "latest"
+} else := "has no tag (defaults to `latest`)" if {
+	not image.tag(ref)
+} else := "has no `@sha256:` digest (`require_digest` is on)"

@@ -48,3 +48,24 @@ test_client_docker_run_image if {
 	templated := mcp_sc_001.deny with input as client("${BRIDGE_IMAGE}")
 	count(templated) == 0
 }
+
+digest_required(doc) := object.union(doc, {"config": {"require_digest": true}})
+
+test_require_digest_reports_pinned_tags_without_digest if {
+	count(mcp_sc_001.deny) == 0 with input as svc("nginx:1.27.0")
+	rs := mcp_sc_001.deny with input as digest_required(svc("nginx:1.27.0"))
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "no `@sha256:` digest")
+	count(mcp_sc_001.deny) == 0 with input as digest_required(svc("nginx:1.27.0@sha256:0000000000000000000000000000000000000000000000000000000000000000"))
+	latest := mcp_sc_001.deny with input as digest_required(svc("nginx:latest"))
+	some lr in latest
+	contains(lr.msg, "mutable `latest` tag")
+	count(mcp_sc_001.deny) == 1 with input as digest_required({"dockerfile": {"from": [
+		{"kind": "external", "resolved": "node:20.11-alpine", "loc": l},
+		{"kind": "stage", "resolved": "base", "loc": l},
+		{"kind": "scratch", "resolved": "scratch", "loc": l},
+	]}})
+	count(mcp_sc_001.deny) == 1 with input as digest_required(client("ghcr.io/github/github-mcp-server:1.0.0"))
+	count(mcp_sc_001.deny) == 0 with input as digest_required({"service": {"image": {"value": "app:1.0", "loc": l}, "has_build": true}})
+}
