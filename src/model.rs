@@ -165,6 +165,14 @@ pub struct Service {
     /// Location of the service's key.
     pub loc: Loc,
     pub image: Option<Val>,
+    /// The image as written, when a variable in it is unresolved (`value` then holds
+    /// the empty string in its place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_written: Option<String>,
+    /// That unresolved variable ends before the tag and digest ([`image_pin_fixed`]):
+    /// `registry/${NAME}:latest` is mutable whatever `NAME` holds.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub image_pin_fixed: bool,
     pub has_build: bool,
     pub build: Option<Box<Build>>,
     pub user: Option<Val>,
@@ -212,6 +220,34 @@ pub struct Service {
     pub container_name: Option<Val>,
     /// Run to completion (`restart: "no"` and another service waits for its success).
     pub one_shot: bool,
+}
+
+/// Whether an image reference `written` with an unresolved variable ending at byte
+/// `end` still has a fixed tag and digest: the text after the variable is literal and
+/// reaches the tag or digest (`/`, `:` or `@`). `registry/${NAME}:latest` (tag
+/// `latest`), `${REGISTRY}/app` (no tag), `${IMAGE}@sha256:…` (a digest) are fixed;
+/// `app:${TAG}`, `${IMAGE}` and `app-${VARIANT}` are not.
+pub fn image_pin_fixed(written: &str, end: usize) -> bool {
+    crate::parse::interpolate::literal_tail(written, end)
+        .is_some_and(|t| t.contains(['/', ':', '@']))
+}
+
+/// [`Service::image_written`] and [`Service::image_pin_fixed`] of the `image:` node.
+fn image_written(n: Option<&CNode>) -> (Option<String>, bool) {
+    let unresolved = n.and_then(|n| {
+        let raw = n.raw.as_deref()?;
+        let end = n
+            .vars
+            .iter()
+            .filter(|v| v.unresolved())
+            .map(|v| v.end)
+            .max()?;
+        Some((raw, end))
+    });
+    match unresolved {
+        Some((raw, end)) => (Some(raw.to_string()), image_pin_fixed(raw, end)),
+        None => (None, false),
+    }
 }
 
 fn val_at(n: &CNode, path: &[&str]) -> Option<Val> {
@@ -547,10 +583,13 @@ impl Service {
                     .collect()
             })
             .unwrap_or_default();
+        let (image_written, image_pin_fixed) = image_written(n.get("image"));
         Service {
             name: key.name.clone(),
             loc: key.loc.clone(),
             image: val_at(n, &["image"]),
+            image_written,
+            image_pin_fixed,
             has_build: n.get("build").is_some_and(|b| !b.is_null()),
             build: build(n.get("build")).map(Box::new),
             user: val_at(n, &["user"]),
@@ -676,6 +715,40 @@ mod tests {
             .iter()
             .map(|(k, v)| Service::from_node(k, v))
             .collect()
+    }
+
+    #[test]
+    fn image_written_with_an_unset_variable() {
+        let s = services(
+            "services:\n  a:\n    image: localhost:5000/idp/${SERVER_NAME}:latest\n  b:\n    image: ${REGISTRY}/app\n  c:\n    image: app:${TAG}\n  d:\n    image: ${IMAGE}\n  e:\n    image: ${REGISTRY:-ghcr.io}/app:1.0\n  f:\n    image: &img ${R}/x@sha256:00\n  g:\n    image: *img\n",
+        );
+        let got: Vec<(&str, Option<&str>, bool)> = s
+            .iter()
+            .map(|s| {
+                (
+                    s.name.as_str(),
+                    s.image_written.as_deref(),
+                    s.image_pin_fixed,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", Some("localhost:5000/idp/${SERVER_NAME}:latest"), true),
+                ("b", Some("${REGISTRY}/app"), true),
+                ("c", Some("app:${TAG}"), false),
+                ("d", Some("${IMAGE}"), false),
+                ("e", None, false),
+                ("f", Some("${R}/x@sha256:00"), true),
+                ("g", Some("${R}/x@sha256:00"), true),
+            ]
+        );
+        assert_eq!(
+            s[0].image.as_ref().unwrap().value,
+            "localhost:5000/idp/:latest"
+        );
+        assert!(!image_pin_fixed("app-${VARIANT}", 14));
     }
 
     #[test]

@@ -8,8 +8,12 @@
 #   client-config `docker run` / `podman run` entry (its first positional
 #   after `run`). Stage aliases, `scratch`, digests and local build tags are
 #   not mutable references; a client image behind an unexpanded variable
-#   (`${IMAGE}`) is not judged. With `require_digest: true` in the config, a
-#   pinned tag without an `@sha256:` digest is reported too.
+#   (`${IMAGE}`) is not judged. A Compose or `FROM` reference with an unset
+#   variable is judged as written when the variable ends before its tag and
+#   digest (`registry/${NAME}:latest`, `${REGISTRY}/app`); one that reaches into
+#   the tag (`app:${TAG}`, `${IMAGE}`) is indeterminate (MCP-EC-004). With
+#   `require_digest: true` in the config, a pinned tag without an `@sha256:`
+#   digest is reported too.
 # custom:
 #   id: MCP-SC-001
 #   severity: MEDIUM
@@ -33,18 +37,30 @@ import rego.v1
 deny contains r if {
 	img := input.service.image
 	not input.service.has_build
-	not img.indeterminate
-	unpinned(img.value)
-	r := result.new(sprintf("image %q %s", [img.value, why(img.value)]), img)
+	ref := service_image
+	unpinned(ref)
+	r := result.new(sprintf("image %q %s", [ref, why(ref)]), img)
 }
+
+# The Compose image judged: its value, or the reference as written when an unset
+# variable in it ends before the tag and digest; undefined when the tag is unknown.
+service_image := input.service.image.value if {
+	not input.service.image.indeterminate
+} else := input.service.image_written if input.service.image_pin_fixed
 
 deny contains r if {
 	some f in input.dockerfile.from
 	f.kind == "external"
-	not f.indeterminate
-	unpinned(f.resolved)
-	r := result.new(sprintf("base image %q %s", [f.resolved, why(f.resolved)]), f)
+	ref := from_image(f)
+	unpinned(ref)
+	r := result.new(sprintf("base image %q %s", [ref, why(ref)]), f)
 }
+
+# The base image judged: after ARG defaults, or as written when an unset variable in
+# it ends before the tag and digest; undefined when the tag is unknown.
+from_image(f) := f.resolved if {
+	not f.indeterminate
+} else := f.image if f.pin_fixed
 
 deny contains r if {
 	img := input.server.docker.image

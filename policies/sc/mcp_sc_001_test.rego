@@ -69,3 +69,30 @@ test_require_digest_reports_pinned_tags_without_digest if {
 	count(mcp_sc_001.deny) == 1 with input as digest_required(client("ghcr.io/github/github-mcp-server:1.0.0"))
 	count(mcp_sc_001.deny) == 0 with input as digest_required({"service": {"image": {"value": "app:1.0", "loc": l}, "has_build": true}})
 }
+
+# `registry/${NAME}:latest` with NAME unset: the resolver passes the written form.
+unset_svc(value, written) := {"service": {"image": {"value": value, "loc": l, "indeterminate": true}, "image_written": written, "image_pin_fixed": true, "has_build": false}}
+
+test_unset_variable_before_the_tag_is_judged_as_written if {
+	rs := mcp_sc_001.deny with input as unset_svc("localhost:5000/idp/:latest", "localhost:5000/idp/${SERVER_NAME}:latest")
+	count(rs) == 1
+	some r in rs
+	r.msg == "image \"localhost:5000/idp/${SERVER_NAME}:latest\" uses the mutable `latest` tag"
+	count(mcp_sc_001.deny) == 1 with input as unset_svc("/app", "${REGISTRY}/app")
+	count(mcp_sc_001.deny) == 0 with input as unset_svc("/app:1.2", "${REGISTRY}/app:1.2")
+}
+
+test_unset_variable_in_the_tag_is_not_judged if {
+	count(mcp_sc_001.deny) == 0 with input as {"service": {"image": {"value": "app:", "loc": l, "indeterminate": true}, "image_written": "app:${TAG}", "has_build": false}}
+	count(mcp_sc_001.deny) == 0 with input as {"dockerfile": {"from": [{"kind": "external", "image": "node:${TAG}", "resolved": "node:", "indeterminate": true, "loc": l}]}}
+}
+
+test_dockerfile_from_unset_variable_before_the_tag if {
+	rs := mcp_sc_001.deny with input as {"dockerfile": {"from": [
+		{"kind": "external", "image": "pakyow/ci-ruby-$ruby:latest", "resolved": "pakyow/ci-ruby-:latest", "indeterminate": true, "pin_fixed": true, "loc": l},
+		{"kind": "external", "image": "${REGISTRY}/node:20.11", "resolved": "/node:20.11", "indeterminate": true, "pin_fixed": true, "loc": l},
+	]}}
+	count(rs) == 1
+	some r in rs
+	r.msg == "base image \"pakyow/ci-ruby-$ruby:latest\" uses the mutable `latest` tag"
+}

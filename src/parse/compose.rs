@@ -18,6 +18,9 @@ pub struct Var {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Byte offset just past the reference in the text before interpolation.
+    #[serde(skip)]
+    pub end: usize,
 }
 
 impl Var {
@@ -287,6 +290,7 @@ fn convert_inner(
                                     _ => None,
                                 },
                                 message: u.message.clone(),
+                                end: u.offset + u.len,
                             })
                             .collect();
                         if &i.value != s {

@@ -58,10 +58,24 @@ pub struct Interpolated {
 impl Interpolated {
     /// Any variable was unset with no default, or required and missing.
     pub fn unresolved(&self) -> bool {
+        self.unresolved_end().is_some()
+    }
+
+    /// Where (byte offset in the input) the last unresolved reference ends.
+    pub fn unresolved_end(&self) -> Option<usize> {
         self.vars
             .iter()
-            .any(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required))
+            .filter(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required))
+            .map(|v| v.offset + v.len)
+            .max()
     }
+}
+
+/// The input after `end` when it is literal as written: no `$` (another reference)
+/// and no brace (of an enclosing `${…}`). Whatever the value of a reference ending at
+/// `end`, this text follows it unchanged.
+pub fn literal_tail(input: &str, end: usize) -> Option<&str> {
+    input.get(end..).filter(|t| !t.contains(['$', '{', '}']))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -883,6 +897,34 @@ mod tests {
             .collect();
         assert_eq!(spans, [("SET", 3, 4), ("NOPE", 8, 13), ("B", 16, 4)]);
         assert_eq!(&"é $SET ${NOPE:-${B}} $$X"[8..21], "${NOPE:-${B}}");
+    }
+
+    #[test]
+    fn what_follows_the_last_unresolved_reference() {
+        fn tail(s: &str) -> Option<&str> {
+            run(s).unresolved_end().and_then(|end| literal_tail(s, end))
+        }
+        assert_eq!(tail("reg/${NOPE}:latest"), Some(":latest"));
+        assert_eq!(tail("$NOPE/app"), Some("/app"));
+        assert_eq!(tail("${SET}/app"), None, "nothing is unresolved");
+        assert_eq!(
+            tail("${NOPE}/app:${SET}"),
+            None,
+            "another reference follows"
+        );
+        assert_eq!(
+            tail("$NOPE/app:1$$"),
+            None,
+            "an escaped `$` is not literal as written"
+        );
+        assert_eq!(
+            tail("${NOPE:-${OTHER}/x}:1"),
+            None,
+            "inside a default that was taken"
+        );
+        assert_eq!(tail("a${EMPTY:?x}b"), Some("b"));
+        assert_eq!(tail("app:${NOPE}"), Some(""));
+        assert_eq!(run("${NOPE}:1${OTHER}").unresolved_end(), Some(17));
     }
 
     #[test]

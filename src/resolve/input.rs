@@ -592,7 +592,7 @@ fn standalone_input<R>(
             &view.user.loc,
         ));
     }
-    for f in view.from.iter().filter(|f| f.indeterminate) {
+    for f in view.from.iter().filter(|f| f.indeterminate && !f.pin_fixed) {
         indet.push(indeterminate(
             "base image",
             &["MCP-SC-001"],

@@ -326,7 +326,7 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
             target: None,
             opaque_reason: Some(format!(
                 "image {:?} is not built here and no `image_map` entry maps it to a Dockerfile",
-                img.value
+                svc.image_written.as_ref().unwrap_or(&img.value)
             )),
             via: "none",
         };
@@ -1127,7 +1127,9 @@ fn service_unit(
         });
     }
     if let Some(img) = &svc.image {
-        if img.indeterminate {
+        // An unset variable before a written tag (`registry/${NAME}:latest`) leaves
+        // MCP-SC-001 decided.
+        if img.indeterminate && !svc.image_pin_fixed {
             indet.push(indeterminate(
                 "image",
                 &["MCP-SC-001"],

@@ -35,6 +35,10 @@ pub struct FromRef {
     pub stage: String,
     pub in_chain: bool,
     pub indeterminate: bool,
+    /// Unresolved, but the tag and digest are written after the last unresolved
+    /// variable ([`crate::model::image_pin_fixed`]): `FROM ${REGISTRY}/node:latest`.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pin_fixed: bool,
     pub loc: Loc,
 }
 
@@ -353,16 +357,23 @@ fn stage_name(s: &Stage) -> String {
 
 /// Expand `$V`/`${V}`/modifiers with a scope; unresolved when a variable is unset.
 fn expand(text: &str, scope: &BTreeMap<String, String>) -> (String, bool) {
+    let (value, unresolved_end) = expand_at(text, scope);
+    (value, unresolved_end.is_some())
+}
+
+/// [`expand`], with where (byte offset in `text`) the last unresolved reference ends;
+/// `text.len()` for a text that does not expand (nothing in it is known).
+fn expand_at(text: &str, scope: &BTreeMap<String, String>) -> (String, Option<usize>) {
     if !text.contains('$') {
-        return (text.to_string(), false);
+        return (text.to_string(), None);
     }
     let lookup = |n: &str| scope.get(n).cloned();
     match interpolate::interpolate(text, &lookup, 16) {
         Ok(i) => {
-            let unresolved = i.unresolved();
-            (i.value, unresolved)
+            let end = i.unresolved_end();
+            (i.value, end)
         }
-        Err(_) => (text.to_string(), true),
+        Err(_) => (text.to_string(), Some(text.len())),
     }
 }
 
@@ -452,7 +463,7 @@ pub fn resolve(
     let mut parent: Vec<Option<usize>> = vec![None; stages.len()];
     let mut from_refs = Vec::new();
     for (i, s) in stages.iter().enumerate() {
-        let (resolved, unresolved) = expand(&s.base.text, &global);
+        let (resolved, unresolved_end) = expand_at(&s.base.text, &global);
         let lower = resolved.to_ascii_lowercase();
         let kind = if let Some(p) = names[..i].iter().position(|n| *n == lower) {
             parent[i] = Some(p);
@@ -467,7 +478,7 @@ pub fn resolve(
             s.base.text.clone(),
             resolved,
             kind,
-            unresolved,
+            unresolved_end,
             src.loc(s.base.span),
         ));
     }
@@ -679,13 +690,14 @@ pub fn resolve(
     };
     let from = from_refs
         .into_iter()
-        .map(|(i, image, resolved, kind, unresolved, loc)| FromRef {
+        .map(|(i, image, resolved, kind, unresolved_end, loc)| FromRef {
+            pin_fixed: unresolved_end.is_some_and(|e| crate::model::image_pin_fixed(&image, e)),
             image,
             resolved,
             kind,
             stage: names[i].clone(),
             in_chain: chain.contains(&i),
-            indeterminate: unresolved,
+            indeterminate: unresolved_end.is_some(),
             loc,
         })
         .collect();
@@ -918,6 +930,30 @@ mod tests {
                 ("external", "node:latest"),
                 ("stage", "base"),
                 ("scratch", "scratch")
+            ]
+        );
+    }
+
+    #[test]
+    fn from_with_an_unset_variable_before_the_tag() {
+        let v = view(
+            "ARG REGISTRY\nARG TAG\nFROM ${REGISTRY}/node:latest AS a\nFROM node:${TAG} AS b\nFROM pakyow/ci-ruby-$ruby:latest AS c\nFROM ${REGISTRY:-ghcr.io}/x:1 AS d\nFROM ${BASE}\n",
+            None,
+            &[],
+        );
+        let got: Vec<(&str, bool, bool)> = v
+            .from
+            .iter()
+            .map(|f| (f.image.as_str(), f.indeterminate, f.pin_fixed))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("${REGISTRY}/node:latest", true, true),
+                ("node:${TAG}", true, false),
+                ("pakyow/ci-ruby-$ruby:latest", true, true),
+                ("${REGISTRY:-ghcr.io}/x:1", false, false),
+                ("${BASE}", true, false),
             ]
         );
     }
