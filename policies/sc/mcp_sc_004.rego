@@ -7,10 +7,13 @@
 #   `npm install <pkg>` without an exact version (ARG defaults such as
 #   `ARG CLI_VERSION=latest` are resolved), a bare `npm install` with no
 #   lockfile copied into the image, `pip install <pkg>` without `==<version>`
-#   (the pip/setuptools/wheel toolchain aside), `uv sync` without `--locked`
-#   or `--frozen`, and `go install pkg@latest`. `npm ci`, `uv sync --locked`,
-#   `pip install --require-hashes`, requirement files and `ADD --checksum`
-#   pass. Stages that are not ancestors of the target are not checked.
+#   (the pip/setuptools/wheel toolchain aside) or from a VCS URL with no
+#   `@<ref>` (`git+https://…/repo.git`), `uv sync` without `--locked` or
+#   `--frozen`, and `go install pkg@latest`. Global options may come before
+#   the subcommand (`npm -g install`, `pip --no-cache-dir install`). `npm ci`,
+#   `uv sync --locked`, `pip install --require-hashes`, requirement files and
+#   `ADD --checksum` pass. Stages that are not ancestors of the target are not
+#   checked.
 # custom:
 #   id: MCP-SC-004
 #   severity: LOW
@@ -61,6 +64,18 @@ program_runs(name) := [run |
 
 # The arguments after a run's subcommand (`npm install …` → `…`).
 sub_args(run) := array.slice(run.args, 1, count(run.args))
+
+# A run's subcommand (its first positional) and its other words, the global options
+# before it included: `npm -g install x` → ["install", ["-g", "x"]], as
+# `npm install -g x`; `pip --no-cache-dir install x` likewise.
+subcommand(run, value_opts) := [run.args[j], array.concat(array.slice(run.args, 0, j), array.slice(run.args, j + 1, count(run.args)))] if {
+	ps := [j |
+		some j, w in run.args
+		not startswith(w, "-")
+		not after_value_option(run.args, j, value_opts)
+	]
+	j := ps[0]
+}
 
 # Non-option words, skipping the values of options that take one.
 positionals(a, value_opts) := [w |
@@ -146,9 +161,10 @@ has_flag(inst, name) if {
 
 npm_value_options := {"--prefix", "--registry", "--cache", "--omit", "--include", "--tag", "-w", "--workspace", "--userconfig"}
 
-npm_installs contains [run.inst, sub_args(run)] if {
+npm_installs contains [run.inst, a] if {
 	some run in program_runs("npm")
-	run.args[0] in {"install", "i", "add", "isntall", "in"}
+	[sub, a] := subcommand(run, npm_value_options)
+	sub in {"install", "i", "add", "isntall", "in"}
 }
 
 issues contains {
@@ -242,17 +258,18 @@ pip_value_options := {
 	"--extra-index-url", "-t", "--target", "--prefix", "--root", "-f", "--find-links",
 	"--trusted-host", "--platform", "--python-version", "--implementation", "--abi",
 	"--only-binary", "--no-binary", "--progress-bar", "--upgrade-strategy", "--cache-dir", "--src",
+	"--proxy", "--timeout", "--retries", "--log", "--cert", "--client-cert", "--exists-action",
 }
 
 # The build toolchain itself is left to hadolint DL3013.
 pip_toolchain := {"pip", "setuptools", "wheel"}
 
-pip_installs contains [run.inst, sub_args(run)] if {
+pip_installs contains [run.inst, a] if {
 	some name, _ in input.dockerfile.programs
 	startswith(name, "pip")
 	regex.match(`^pip[0-9.]*$`, name)
 	some run in program_runs(name)
-	run.args[0] == "install"
+	["install", a] := subcommand(run, pip_value_options)
 }
 
 # `uv pip install`
@@ -276,6 +293,19 @@ issues contains {
 	not contains(pkg, "/")
 	not pip_pinned(pkg)
 	not lower(regex.replace(pkg, `[\[<>=!~;].*$`, "")) in pip_toolchain
+}
+
+issues contains {
+	"inst": inst,
+	"kind": "pip",
+	"item": pkg,
+	"msg": sprintf("installs Python package from %q, a VCS URL with no `@<ref>`: whatever its default branch holds at build time", [pkg]),
+} if {
+	some [idx, a] in pip_installs
+	inst := input.dockerfile.instructions[idx]
+	some pkg in positionals(a, pip_value_options)
+	regex.match(`^(git|hg|svn|bzr)\+[A-Za-z]+://`, pkg)
+	not regex.match(`^[A-Za-z]+\+[A-Za-z]+://[^/]*/[^#]*@`, pkg)
 }
 
 pip_pinned(pkg) if {

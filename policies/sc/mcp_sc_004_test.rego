@@ -70,6 +70,19 @@ test_npm_global_unpinned if {
 	none("npm install -g pnpm@9.12.3")
 }
 
+test_global_options_before_the_subcommand if {
+	r := one("npm -g install gatsby-cli")
+	contains(r.msg, "\"gatsby-cli\"")
+	one("npm --prefix /opt/tools install typescript")
+	none("npm -g install pnpm@9.12.3")
+	none("npm --loglevel=error ci")
+	p := one("pip3 --no-cache-dir install flask")
+	contains(p.msg, "\"flask\"")
+	one("pip --proxy http://proxy:3128 install requests")
+	none("pip --no-cache-dir install -r requirements.txt")
+	none("pip --disable-pip-version-check list")
+}
+
 test_npm_version_from_arg_default if {
 	d := image([run("npm install -g @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}")])
 	d2 := object.union(d, {"dockerfile": {"args": [{"name": "CLAUDE_CODE_VERSION", "default": {"value": "latest"}, "stage": "runtime", "in_chain": true, "loc": fl(2)}]}})
@@ -111,6 +124,15 @@ test_pip_unpinned if {
 	one("pip3 install \"fastmcp>=2.0\"")
 	one("uv pip install --system httpx~=0.27")
 	one("/opt/venv/bin/pip install uvicorn[standard]")
+}
+
+test_pip_vcs_url_without_a_ref if {
+	r := one("pip install git+https://github.com/raccoonyy/buster.git#egg=buster")
+	contains(r.msg, "VCS URL with no `@<ref>`")
+	one("pip install git+ssh://git@github.com/acme/tools.git")
+	none("pip install git+https://github.com/acme/tools.git@v1.2.0#egg=tools")
+	none("pip install git+ssh://git@github.com/acme/tools.git@4f2a9c1d")
+	none("pip install git+https://github.com/acme/tools.git@release/2.x")
 }
 
 test_pip_pinned_hashes_requirements_and_locals_pass if {
