@@ -146,6 +146,15 @@ fn entropy(s: &str) -> f64 {
         .sum()
 }
 
+/// A yes/no switch (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `ALLOW_EMPTY_PASSWORD=no`): under a
+/// secret-looking name it is a setting, not a secret (the Rego helper `switch` agrees).
+pub fn is_switch(value: &str) -> bool {
+    const SWITCHES: &[&str] = &[
+        "yes", "no", "true", "false", "on", "off", "y", "n", "0", "1",
+    ];
+    SWITCHES.iter().any(|s| value.eq_ignore_ascii_case(s))
+}
+
 /// Classify `value` found under `name` (name may be empty for free text).
 pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
     let name_suggests = !name.is_empty() && name_suggests_secret(name);
@@ -161,7 +170,7 @@ pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
     if !name_suggests {
         return None;
     }
-    if v.is_empty() {
+    if v.is_empty() || is_switch(v) {
         return None;
     }
     if v.starts_with("/run/secrets/")
@@ -951,6 +960,10 @@ mod tests {
             "reference"
         );
         assert_eq!(classify("DB_PASSWORD", "hunter2").unwrap().kind, "literal");
+        // A yes/no switch under a secret-looking name is a setting.
+        assert!(classify("MYSQL_ALLOW_EMPTY_PASSWORD", "yes").is_none());
+        assert!(classify("ALLOW_EMPTY_PASSWORD", " No ").is_none());
+        assert_eq!(classify("DB_PASSWORD", "nope").unwrap().kind, "literal");
         assert_eq!(
             classify("SIGNING_KEY", "q8Z2m1LxV0pR7tYw3nB9")
                 .unwrap()

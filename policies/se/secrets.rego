@@ -30,12 +30,21 @@ secret_name_pattern(n) if regex.match(`SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENT
 # resolver records the answer on Compose `environment` and `build.args` values and
 # on env_file entries (`secret_name`, the same heuristic in Rust, computed once per
 # value instead of once per rule); other values fall back to the name.
-named_secret(_, v) if v.secret_name == true
+named_secret(_, v) if {
+	v.secret_name == true
+	not switch(v)
+}
 
 named_secret(name, v) if {
 	not is_boolean(v.secret_name)
 	secret_name(name)
+	not switch(v)
 }
+
+# A yes/no switch under a secret-looking name (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`,
+# `ALLOW_EMPTY_PASSWORD=no`) is a setting, not a secret; the Rust classifier
+# agrees (`secrets::is_switch`), so such a value is neither classified nor redacted.
+switch(v) if lower(v.value) in {"yes", "no", "true", "false", "on", "off", "y", "n", "0", "1"}
 
 excluded_name(n) if regex.match(`_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$`, n)
 

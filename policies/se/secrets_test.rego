@@ -118,3 +118,13 @@ test_named_secret_reads_the_flag if {
 	secrets.carries_secret("X", {"value": "abc123", "secret_name": true, "secret": {"kind": "literal"}})
 	not secrets.carries_secret("GITHUB_TOKEN", {"value": "abc123", "secret_name": false})
 }
+
+test_switch_under_a_secret_name_is_a_setting if {
+	not secrets.named_secret("MYSQL_ALLOW_EMPTY_PASSWORD", {"value": "yes", "secret_name": true})
+	not secrets.named_secret("ALLOW_EMPTY_PASSWORD", {"value": "no"})
+	not secrets.value_class("MYSQL_RANDOM_ROOT_PASSWORD", {"value": "TRUE", "secret_name": true})
+	not secrets.carries_secret("ALLOW_EMPTY_PASSWORD", {"value": "1", "secret_name": true})
+	not secrets.hard_coded("ALLOW_EMPTY_PASSWORD", {"value": "no"})
+	secrets.value_class("DB_PASSWORD", {"value": "nope", "secret_name": true}) == "literal"
+	secrets.carries_secret("DB_PASSWORD", {"value": "", "indeterminate": true, "secret_name": true})
+}
