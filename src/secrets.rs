@@ -25,6 +25,7 @@ pub fn name_suggests_secret(name: &str) -> bool {
     if n.ends_with("_FILE")
         || n.ends_with("_PATH")
         || n.ends_with("_URL") && !n.contains("PASSWORD")
+        || is_public_key_name(&n)
     {
         return false;
     }
@@ -45,6 +46,17 @@ pub fn name_suggests_secret(name: &str) -> bool {
         || n.ends_with("_KEY")
         || n.ends_with("_PAT")
         || n.starts_with("TOKEN_")
+}
+
+/// `GPG_KEY`, `*_GPG_KEY(S)`, `*_PGP_KEY(S)` (upper case): a key fingerprint, public
+/// (the docker-library images set `ENV GPG_KEY A035C8…` for `gpg --recv-keys`).
+fn is_public_key_name(n: &str) -> bool {
+    ["GPG_KEY", "GPG_KEYS", "PGP_KEY", "PGP_KEYS"]
+        .iter()
+        .any(|k| {
+            n.strip_suffix(k)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+        })
 }
 
 const PLACEHOLDERS: &[&str] = &[
@@ -950,6 +962,10 @@ mod tests {
         assert!(name_suggests_secret("api_key"));
         assert!(!name_suggests_secret("GF_SECURITY_ADMIN_PASSWORD_FILE"));
         assert!(!name_suggests_secret("LOG_LEVEL"));
+        assert!(!name_suggests_secret("GPG_KEY"));
+        assert!(!name_suggests_secret("WORDPRESS_CLI_GPG_KEY"));
+        assert!(name_suggests_secret("GPG_PRIVATE_KEY"));
+        assert!(name_suggests_secret("MYGPG_KEY"), "not the `GPG_KEY` word");
         assert!(
             classify("VAULT_TOKEN", "your_vault_token_here")
                 .unwrap()
@@ -1022,18 +1038,19 @@ mod tests {
 pub fn secret_name(name: &str) -> bool {
     use regex::Regex;
     use std::sync::OnceLock;
-    static RES: OnceLock<[Regex; 5]> = OnceLock::new();
-    let [p1, p2, x1, x2, x3] = RES.get_or_init(|| {
+    static RES: OnceLock<[Regex; 6]> = OnceLock::new();
+    let [p1, p2, x1, x2, x3, x4] = RES.get_or_init(|| {
         [
             Regex::new(r"(^|_)(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CLIENT_SECRET|CREDENTIALS?|DSN)($|_)|_PWD($|_)|^PWD_|(^|_)AUTH$").unwrap(),
             Regex::new(r"SECRET|PASSWORD|PASSWD|PASSPHRASE|CREDENTIAL|PRIVATE_?KEY|API_?KEY|ACCESS_?KEY|_TOKEN$|^TOKEN_|_KEY$|_PAT$").unwrap(),
             Regex::new(r"_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$").unwrap(),
             Regex::new(r"(PUBLIC|PUBLISHABLE)_?KEY").unwrap(),
             Regex::new(r"(TOKEN|SECRET|PASSWORD|KEY|AUTH)_(EXPIR[A-Z]*|ISSUER|AUDIENCE|ENDPOINT|TYPE|ALGORITHM|ALG|PROVIDER|SCOPES?|PREFIX|ID|LIMIT|SIZE|COUNT|VERSION|METHOD|FORMAT|LEVEL|STRATEGY|ROTATION|REFRESH|STORE|BACKEND|SOURCE|LOCATION|POLICY)($|_)").unwrap(),
+            Regex::new(r"(^|_)(GPG|PGP)_KEYS?$").unwrap(),
         ]
     });
     let n = name.to_uppercase();
-    (p1.is_match(&n) || p2.is_match(&n)) && !(x1.is_match(&n) || x2.is_match(&n) || x3.is_match(&n))
+    (p1.is_match(&n) || p2.is_match(&n)) && ![x1, x2, x3, x4].iter().any(|x| x.is_match(&n))
 }
 
 #[cfg(test)]
@@ -1068,6 +1085,11 @@ mod secret_name_tests {
             "PWD_X",
             "MY_CREDENTIALS",
             "JWT_SECRET_ROTATION",
+            "GPG_KEY",
+            "WORDPRESS_CLI_GPG_KEY",
+            "BITCOIN_PGP_KEY",
+            "GPG_PRIVATE_KEY",
+            "GPG_PASSPHRASE",
         ];
         let mut files: Vec<crate::engine::PolicyFile> = crate::engine::embedded_policies()
             .into_iter()

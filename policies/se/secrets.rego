@@ -10,7 +10,8 @@ import rego.v1
 
 # secret_name(name): the name carries a secret (case-insensitive). The catalog's
 # pattern, plus the Rust heuristic's substrings (`PGPASSWORD`, `ANTHROPIC_KEY`),
-# minus the catalog's exclusions (`*_FILE`, `*_PATH`, `*_MODE`, `*_URL`…).
+# minus the catalog's exclusions (`*_FILE`, `*_PATH`, `*_MODE`, `*_URL`…) and
+# public keys (`*_PUBLIC_KEY`, `GPG_KEY`).
 # Interpretations, to keep CRITICAL findings precise: `PWD` alone is the shell's
 # working directory, `AUTH` counts only as a suffix (`BASIC_AUTH`, not
 # `AUTH_PROVIDER`), and a qualifier after the secret word names a setting about
@@ -49,6 +50,11 @@ switch(v) if lower(v.value) in {"yes", "no", "true", "false", "on", "off", "y", 
 excluded_name(n) if regex.match(`_(FILE|PATH|DIR|ENABLED|ENABLE|MODE|NAME|HEADER|TTL|TIMEOUT|LENGTH)($|_)|_(URL|URI)$`, n)
 
 excluded_name(n) if regex.match(`(PUBLIC|PUBLISHABLE)_?KEY`, n)
+
+# A GPG/PGP key named by its fingerprint is public: the docker-library images set
+# `ENV GPG_KEY A035C8…` and fetch it with `gpg --recv-keys` (`GPG_PRIVATE_KEY` and
+# `GPG_PASSPHRASE` stay secrets).
+excluded_name(n) if regex.match(`(^|_)(GPG|PGP)_KEYS?$`, n)
 
 excluded_name(n) if regex.match(`(TOKEN|SECRET|PASSWORD|KEY|AUTH)_(EXPIR[A-Z]*|ISSUER|AUDIENCE|ENDPOINT|TYPE|ALGORITHM|ALG|PROVIDER|SCOPES?|PREFIX|ID|LIMIT|SIZE|COUNT|VERSION|METHOD|FORMAT|LEVEL|STRATEGY|ROTATION|REFRESH|STORE|BACKEND|SOURCE|LOCATION|POLICY)($|_)`, n)
 

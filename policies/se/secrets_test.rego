@@ -40,6 +40,13 @@ test_non_secret_names if {
 	not secrets.secret_name("AWS_ACCESS_KEY_ID")
 	not secrets.secret_name("JWT_SECRET_ALGORITHM")
 	not secrets.secret_name("JWT_PUBLIC_KEY")
+	not secrets.secret_name("GPG_KEY")
+	not secrets.secret_name("WORDPRESS_CLI_GPG_KEY")
+	not secrets.secret_name("HASHICORP_PGP_KEY")
+	not secrets.secret_name("GPG_KEYS")
+	secrets.secret_name("GPG_PRIVATE_KEY")
+	secrets.secret_name("GPG_PASSPHRASE")
+	secrets.secret_name("MY_GPG_KEY_PASSWORD")
 }
 
 test_connection_string_passwords if {
