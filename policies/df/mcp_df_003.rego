@@ -7,7 +7,10 @@
 #   that is not re-declared inside the stage expands to an empty string), or a
 #   named account that no stage of the ancestry creates (`adduser`, `useradd`,
 #   an `/etc/passwd` write or copy) and that is not a known base-image account
-#   (`node`, `nonroot`, `nobody`, `app`…). The container then fails with
+#   (`node`, `nonroot`, `nobody`, `app`…, one named like the base image's
+#   repository as official images create for their service, `postgres` on
+#   `postgres:16`, or one a namespace's images share, `jovyan` on `jupyter/*`).
+#   The container then fails with
 #   "unable to find user". Numeric uids need no passwd entry and pass.
 # custom:
 #   id: MCP-DF-003
@@ -22,6 +25,7 @@
 #     - Dockerfile reference, ARG scope
 package mcp_audit.df.mcp_df_003
 
+import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
 import rego.v1
 
@@ -59,6 +63,7 @@ deny contains r if {
 	name := u.uid
 	not regex.match(`^[0-9]+$`, name)
 	not name in known_accounts
+	not base_account(name)
 	not created_in_chain(name, u.value)
 	r := result.with_evidence(
 		sprintf(
@@ -68,6 +73,25 @@ deny contains r if {
 		u,
 		{"user": u.value, "account": name, "stage": u.stage},
 	)
+}
+
+# Accounts official images create for their service: one named like the base
+# image's repository (`FROM postgres:16` … `USER postgres`; nginx, redis, mysql,
+# jenkins/jenkins, grafana/grafana…), or the one a namespace's images share.
+base_account(name) if name == base_path[count(base_path) - 1]
+
+base_account(name) if {
+	some part in base_path
+	name == namespace_accounts[part]
+}
+
+namespace_accounts := {"jupyter": "jovyan", "selenium": "seluser", "mongo": "mongodb", "memcached": "memcache", "jboss": "jboss", "ocaml": "opam"}
+
+# The base image's repository path, without tag and digest
+# (`docker.io/jupyter/base-notebook:x` → ["docker.io", "jupyter", "base-notebook"]).
+base_path := array.concat(array.slice(parts, 0, n - 1), [split(parts[n - 1], ":")[0]]) if {
+	parts := split(image.undigested(input.dockerfile.base_image), "/")
+	n := count(parts)
 }
 
 # The USER instruction that wins in the target stage's ancestry (not a default).

@@ -100,6 +100,20 @@ test_known_base_accounts if {
 	}
 }
 
+on_base(name, base) := object.union(doc(user(name, name, false), []), {"dockerfile": {"base_image": base}})
+
+test_accounts_of_official_base_images if {
+	count(mcp_df_003.deny) == 0 with input as on_base("postgres", "postgres:16.4-alpine")
+	count(mcp_df_003.deny) == 0 with input as on_base("postgres", "postgres:-alpine")
+	count(mcp_df_003.deny) == 0 with input as on_base("nginx", "docker.io/library/nginx:1.27@sha256:0000000000000000000000000000000000000000000000000000000000000000")
+	count(mcp_df_003.deny) == 0 with input as on_base("jenkins", "jenkins/jenkins:2.479.1-lts")
+	count(mcp_df_003.deny) == 0 with input as on_base("jovyan", "quay.io/jupyter/scipy-notebook:2024-10-07")
+	count(mcp_df_003.deny) == 0 with input as on_base("seluser", "selenium/standalone-chrome:131.0")
+	count(mcp_df_003.deny) == 1 with input as on_base("postgres", "node:20-alpine")
+	count(mcp_df_003.deny) == 1 with input as on_base("jovyan", "python:3.12-slim")
+	count(mcp_df_003.deny) == 1 with input as on_base("localhost", "localhost:5000/idp/base:1")
+}
+
 test_default_user_not_judged if {
 	u := object.union(user("root", "root", false), {"source": "default", "root": true})
 	count(mcp_df_003.deny) == 0 with input as doc(u, [])
