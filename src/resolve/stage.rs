@@ -434,14 +434,22 @@ pub fn resolve(
         return Err(TargetError::NoStages);
     }
     let ins = &df.instructions;
-    // Global ARGs: usable in FROM only.
+    // Global ARGs: usable in FROM only. A default may use the global ARGs before it
+    // (`ARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook`); one that uses an unset
+    // variable has no known value.
     let mut global: BTreeMap<String, String> = BTreeMap::new();
     let mut global_declared: BTreeMap<String, Option<String>> = BTreeMap::new();
     for a in df.global_args() {
         for kv in a.key_values(src) {
             let name = kv.key.text.clone();
-            let default = kv.value.as_ref().map(|v| v.text.clone());
-            let value = build_args.get(&name).cloned().or(default.clone());
+            let default = kv
+                .value
+                .as_ref()
+                .and_then(|v| match expand(&v.text, &global) {
+                    (value, false) => Some(value),
+                    (_, true) => None,
+                });
+            let value = build_args.get(&name).cloned().or(default);
             if let Some(v) = &value {
                 global.insert(name.clone(), v.clone());
             }
@@ -932,6 +940,30 @@ mod tests {
                 ("scratch", "scratch")
             ]
         );
+    }
+
+    #[test]
+    fn global_arg_defaults_use_the_global_args_before_them() {
+        let text = "ARG REGISTRY=quay.io\nARG OWNER=jupyter\nARG BASE_IMAGE=$REGISTRY/$OWNER/base-notebook\nARG LATER=${UNSET}/x\nFROM $BASE_IMAGE AS a\nFROM ${LATER}:1 AS b\nFROM a\nARG BASE_IMAGE\nUSER ${BASE_IMAGE}\n";
+        let v = view(text, None, &[]);
+        let got: Vec<(&str, bool)> = v
+            .from
+            .iter()
+            .map(|f| (f.resolved.as_str(), f.indeterminate))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("quay.io/jupyter/base-notebook", false),
+                (":1", true),
+                ("a", false)
+            ]
+        );
+        assert_eq!(v.base_image, "quay.io/jupyter/base-notebook");
+        assert_eq!(v.user.resolved, "quay.io/jupyter/base-notebook");
+        // A build arg replaces the default, and later defaults see it.
+        let v = view(text, None, &[("OWNER", "acme")]);
+        assert_eq!(v.from[0].resolved, "quay.io/acme/base-notebook");
     }
 
     #[test]
