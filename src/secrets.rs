@@ -160,7 +160,7 @@ fn entropy(s: &str) -> f64 {
 
 /// A yes/no switch (`MYSQL_ALLOW_EMPTY_PASSWORD=yes`, `ALLOW_EMPTY_PASSWORD=no`): under a
 /// secret-looking name it is a setting, not a secret (the Rego helper `switch` agrees).
-pub fn is_switch(value: &str) -> bool {
+fn is_switch(value: &str) -> bool {
     const SWITCHES: &[&str] = &[
         "yes", "no", "true", "false", "on", "off", "y", "n", "0", "1",
     ];

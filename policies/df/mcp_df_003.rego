@@ -7,11 +7,11 @@
 #   that is not re-declared inside the stage expands to an empty string), or a
 #   named account that no stage of the ancestry creates (`adduser`, `useradd`,
 #   an `/etc/passwd` write or copy) and that is not a known base-image account
-#   (`node`, `nonroot`, `nobody`, `app`…, one named like the base image's
-#   repository as official images create for their service, `postgres` on
-#   `postgres:16`, or one a namespace's images share, `jovyan` on `jupyter/*`).
-#   The container then fails with
-#   "unable to find user". Numeric uids need no passwd entry and pass.
+#   (`node`, `nonroot`, `nobody`, `app`…; the service account an official
+#   image creates, named like its repository: `postgres` on `postgres:16`; the
+#   account a namespace's images share: `jovyan` on `jupyter/*`). The container
+#   then fails with "unable to find user". Numeric uids need no passwd entry
+#   and pass.
 # custom:
 #   id: MCP-DF-003
 #   severity: LOW
