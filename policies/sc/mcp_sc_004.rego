@@ -69,16 +69,13 @@ sub_args(run) := array.slice(run.args, 1, count(run.args))
 # before it included: `npm -g install x` → ["install", ["-g", "x"]], as
 # `npm install -g x`; `pip --no-cache-dir install x` likewise.
 subcommand(run, value_opts) := [run.args[j], array.concat(array.slice(run.args, 0, j), array.slice(run.args, j + 1, count(run.args)))] if {
-	ps := [j |
-		some j, w in run.args
-		not startswith(w, "-")
-		not after_value_option(run.args, j, value_opts)
-	]
-	j := ps[0]
+	j := positional_indices(run.args, value_opts)[0]
 }
 
 # Non-option words, skipping the values of options that take one.
-positionals(a, value_opts) := [w |
+positionals(a, value_opts) := [a[j] | some j in positional_indices(a, value_opts)]
+
+positional_indices(a, value_opts) := [j |
 	some j, w in a
 	not startswith(w, "-")
 	not after_value_option(a, j, value_opts)
