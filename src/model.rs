@@ -173,6 +173,11 @@ pub struct Service {
     /// `registry/${NAME}:latest` is mutable whatever `NAME` holds.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub image_pin_fixed: bool,
+    /// The literal text before the first unresolved variable, when it fixes the
+    /// registry ([`image_registry_head`]): `ghcr.io/acme/${NAME}:1` is from
+    /// `ghcr.io/acme/` whatever `NAME` holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_registry_head: Option<String>,
     pub has_build: bool,
     pub build: Option<Box<Build>>,
     pub user: Option<Val>,
@@ -232,21 +237,46 @@ pub fn image_pin_fixed(written: &str, end: usize) -> bool {
         .is_some_and(|t| t.contains(['/', ':', '@']))
 }
 
-/// [`Service::image_written`] and [`Service::image_pin_fixed`] of the `image:` node.
-fn image_written(n: Option<&CNode>) -> (Option<String>, bool) {
+/// Whether the literal text of an image reference `written` before an unresolved
+/// variable starting at byte `start` fixes the registry host and the start of the
+/// repository path, and that text if so. It must hold a `/`, so the first path
+/// component (host or Docker Hub namespace) is complete: `ghcr.io/acme/${NAME}`,
+/// `mcp/${NAME}`. Without one, a `:` or `@` written before the variable in a reference
+/// with no `/` at all fixes the name (`node:${TAG}`): a tag or digest holds no `/`.
+/// `${REGISTRY}/app`, `ghcr.io${PATH}` and `localhost:${PORT}/app` fix nothing.
+pub fn image_registry_head(written: &str, start: usize) -> Option<&str> {
+    crate::parse::interpolate::literal_head(written, start)
+        .filter(|h| h.contains('/') || (h.contains([':', '@']) && !written.contains('/')))
+}
+
+/// What the `image:` node's unresolved variables leave decided: as written,
+/// [`Service::image_written`], [`Service::image_pin_fixed`] and
+/// [`Service::image_registry_head`].
+struct ImageWritten {
+    written: Option<String>,
+    pin_fixed: bool,
+    registry_head: Option<String>,
+}
+
+fn image_written(n: Option<&CNode>) -> ImageWritten {
     let unresolved = n.and_then(|n| {
         let raw = n.raw.as_deref()?;
-        let end = n
-            .vars
-            .iter()
-            .filter(|v| v.unresolved())
-            .map(|v| v.end)
-            .max()?;
-        Some((raw, end))
+        let mut refs = n.vars.iter().filter(|v| v.unresolved());
+        let first = refs.next()?;
+        let end = refs.map(|v| v.end).fold(first.end, usize::max);
+        Some((raw, first.start, end))
     });
     match unresolved {
-        Some((raw, end)) => (Some(raw.to_string()), image_pin_fixed(raw, end)),
-        None => (None, false),
+        Some((raw, start, end)) => ImageWritten {
+            written: Some(raw.to_string()),
+            pin_fixed: image_pin_fixed(raw, end),
+            registry_head: image_registry_head(raw, start).map(str::to_string),
+        },
+        None => ImageWritten {
+            written: None,
+            pin_fixed: false,
+            registry_head: None,
+        },
     }
 }
 
@@ -583,13 +613,14 @@ impl Service {
                     .collect()
             })
             .unwrap_or_default();
-        let (image_written, image_pin_fixed) = image_written(n.get("image"));
+        let written = image_written(n.get("image"));
         Service {
             name: key.name.clone(),
             loc: key.loc.clone(),
             image: val_at(n, &["image"]),
-            image_written,
-            image_pin_fixed,
+            image_written: written.written,
+            image_pin_fixed: written.pin_fixed,
+            image_registry_head: written.registry_head,
             has_build: n.get("build").is_some_and(|b| !b.is_null()),
             build: build(n.get("build")).map(Box::new),
             user: val_at(n, &["user"]),
@@ -749,6 +780,42 @@ mod tests {
             "localhost:5000/idp/:latest"
         );
         assert!(!image_pin_fixed("app-${VARIANT}", 14));
+        let heads: Vec<(&str, Option<&str>)> = s
+            .iter()
+            .map(|s| (s.name.as_str(), s.image_registry_head.as_deref()))
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                ("a", Some("localhost:5000/idp/")),
+                ("b", None),
+                ("c", Some("app:")),
+                ("d", None),
+                ("e", None),
+                ("f", None),
+                ("g", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn registry_head_of_an_image_with_an_unset_variable() {
+        fn head(w: &str) -> Option<&str> {
+            image_registry_head(w, w.find('$').unwrap())
+        }
+        assert_eq!(head("ghcr.io/acme/${NAME}:1"), Some("ghcr.io/acme/"));
+        assert_eq!(head("mcp/${NAME}"), Some("mcp/"));
+        assert_eq!(head("ghcr.io/${ORG}/app"), Some("ghcr.io/"));
+        assert_eq!(head("node:${TAG}"), Some("node:"));
+        assert_eq!(head("node@${DIGEST}"), Some("node@"));
+        assert_eq!(head("${REGISTRY}/app"), None, "nothing written before");
+        assert_eq!(head("ghcr.io${PATH}"), None, "the host may go on");
+        assert_eq!(
+            head("localhost:${PORT}/app"),
+            None,
+            "a `:` before a `/` is a port"
+        );
+        assert_eq!(head("app-${VARIANT}"), None, "the name may go on");
     }
 
     #[test]

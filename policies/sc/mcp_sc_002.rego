@@ -7,8 +7,11 @@
 #   `FROM` of its Dockerfile (after global ARG defaults). Docker Hub short
 #   names are docker.io references (`node:20` is
 #   `docker.io/library/node:20`, `mcp/fetch` is `docker.io/mcp/fetch`). Stage
-#   aliases and `scratch` are not images. The rule is off (not applicable)
-#   while the allowlist is empty.
+#   aliases and `scratch` are not images. An image with an unset variable is
+#   judged by the text written before it when that text already decides
+#   (`ghcr.io/other/${NAME}:1`, `node:${TAG}`); `${REGISTRY}/app` is left
+#   to MCP-EC-004. The rule is off (not applicable) while the allowlist is
+#   empty.
 # custom:
 #   id: MCP-SC-002
 #   severity: MEDIUM
@@ -36,7 +39,19 @@ deny contains r if {
 	not input.service.has_build
 	not img.indeterminate
 	not allowed(img.value)
-	r := result.with_evidence(message("image", img.value), img, evidence(img.value))
+	r := result.with_evidence(message("image", img.value, img.value), img, evidence(img.value, img.value))
+}
+
+deny contains r if {
+	count(allowlist) > 0
+	img := input.service.image
+	is_object(img)
+	not input.service.has_build
+	img.indeterminate
+	head := input.service.image_registry_head
+	not may_be_allowed(head)
+	written := input.service.image_written
+	r := result.with_evidence(message("image", written, head), img, evidence(written, head))
 }
 
 deny contains r if {
@@ -45,15 +60,30 @@ deny contains r if {
 	f.kind == "external"
 	not f.indeterminate
 	not allowed(f.resolved)
-	r := result.with_evidence(message(sprintf("base image of stage %q", [f.stage]), f.resolved), f, evidence(f.resolved))
+	r := result.with_evidence(message(from_what(f), f.resolved, f.resolved), f, evidence(f.resolved, f.resolved))
 }
 
-message(what, ref) := sprintf(
+deny contains r if {
+	count(allowlist) > 0
+	some f in input.dockerfile.from
+	f.kind == "external"
+	f.indeterminate
+	head := f.registry_head
+	not may_be_allowed(head)
+	r := result.with_evidence(message(from_what(f), f.image, head), f, evidence(f.image, head))
+}
+
+from_what(f) := sprintf("base image of stage %q", [f.stage])
+
+# `known`: the reference, or the text written before its first unset variable.
+message(what, ref, known) := sprintf(
 	"%s %q comes from %s, which is not in `allowed_registries` (%s)",
-	[what, ref, location(ref), concat(", ", allowlist)],
+	[what, ref, location(known), concat(", ", allowlist)],
 )
 
-evidence(ref) := {"image": ref, "normalized": normalize(ref), "allowed_registries": allowlist}
+evidence(ref, known) := {"image": ref, "normalized": normalize(ref), "allowed_registries": allowlist} if ref == known
+
+evidence(ref, known) := {"image": ref, "normalized_prefix": normalize_head(known), "allowed_registries": allowlist} if ref != known
 
 # `docker.io/library` for `node:20`, the host and namespace otherwise.
 location(ref) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
@@ -81,9 +111,34 @@ normalize(ref) := concat("", ["docker.io/", lower(ref)]) if {
 
 normalize(ref) := concat("/", array.concat([host(parts[0])], array.slice(parts, 1, count(parts)))) if {
 	parts := split(lower(ref), "/")
-	count(parts) > 1
+	count(parts) > 2
 	is_host(parts[0])
 }
+
+# `docker.io/node:20` is `docker.io/library/node:20`, as Docker reads it.
+normalize(ref) := concat("/", [h, path]) if {
+	parts := split(lower(ref), "/")
+	count(parts) == 2
+	is_host(parts[0])
+	h := host(parts[0])
+	path := hub_path(h, parts[1])
+}
+
+hub_path("docker.io", name) := concat("/", ["library", name])
+
+hub_path(h, name) := name if h != "docker.io"
+
+# The text before an unset variable, normalized and cut back to what every
+# reference that starts with it shares: `docker.io/${NAME}` may be
+# `docker.io/library/…` or `docker.io/<namespace>/…`.
+normalize_head(head) := "docker.io/" if {
+	parts := split(lower(head), "/")
+	count(parts) == 2
+	is_host(parts[0])
+	host(parts[0]) == "docker.io"
+	not contains(parts[1], ":")
+	not contains(parts[1], "@")
+} else := normalize(head)
 
 host(h) := "docker.io" if h in docker_hub_hosts
 
@@ -127,3 +182,34 @@ matches(ref, pat) if {
 }
 
 matches(ref, pat) if ref == pat
+
+# Some reference that starts with `head` is allowed.
+may_be_allowed(head) if {
+	h := normalize_head(head)
+	some p in allowlist
+	may_match(h, normalize_pattern(trim_space(p)))
+}
+
+may_match(h, pat) if {
+	endswith(pat, "*")
+	overlaps(h, trim_suffix(pat, "*"))
+}
+
+may_match(h, pat) if {
+	endswith(pat, "/")
+	overlaps(h, pat)
+}
+
+may_match(h, pat) if {
+	not endswith(pat, "*")
+	not endswith(pat, "/")
+	some sep in ["/", ":", "@"]
+	overlaps(h, concat("", [pat, sep]))
+}
+
+may_match(h, pat) if startswith(pat, h)
+
+# A string starting with `h` can also start with `prefix`.
+overlaps(h, prefix) if startswith(h, prefix)
+
+overlaps(h, prefix) if startswith(prefix, h)

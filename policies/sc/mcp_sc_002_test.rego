@@ -92,3 +92,65 @@ test_unresolved_from_skipped if {
 	f := object.union(ext("${BASE}", 1), {"resolved": "", "indeterminate": true})
 	count(mcp_sc_002.deny) == 0 with input as built([f], s1_preset)
 }
+
+written(image, head) := object.union(svc("", s1_preset), {"service": {
+	"image": {"indeterminate": true},
+	"image_written": image,
+	"image_registry_head": head,
+}})
+
+test_unset_variable_after_an_allowlisted_prefix_passes if {
+	count(mcp_sc_002.deny) == 0 with input as written("localhost:5000/idp/${SERVER_NAME}:latest", "localhost:5000/idp/")
+	count(mcp_sc_002.deny) == 0 with input as written("mcp/${NAME}", "mcp/")
+}
+
+test_unset_variable_after_a_prefix_outside_the_allowlist if {
+	rs := mcp_sc_002.deny with input as written("ghcr.io/other/${NAME}:1.0", "ghcr.io/other/")
+	count(rs) == 1
+	some r in rs
+	r.msg == "image \"ghcr.io/other/${NAME}:1.0\" comes from ghcr.io/other, which is not in `allowed_registries` (localhost:5000/idp/*, docker.io/mcp/*, ghcr.io/acme/*)"
+	r.evidence.normalized_prefix == "ghcr.io/other/"
+	r.loc == l
+}
+
+test_unset_tag_of_a_hub_image if {
+	rs := mcp_sc_002.deny with input as written("node:${TAG}", "node:")
+	some r in rs
+	contains(r.msg, "comes from docker.io/library,")
+	count(mcp_sc_002.deny) == 0 with input as written("mcp/fetch:${TAG}", "mcp/fetch:")
+}
+
+test_prefix_that_may_still_be_allowed_is_left_undecided if {
+	# `ghcr.io/${ORG}` may be `ghcr.io/acme`.
+	count(mcp_sc_002.deny) == 0 with input as written("ghcr.io/${ORG}/app:1", "ghcr.io/")
+
+	# `docker.io/${NAME}` may be `docker.io/mcp/…`.
+	count(mcp_sc_002.deny) == 0 with input as written("docker.io/${NAME}", "docker.io/")
+
+	# `localhost:5000/id${X}` may be `localhost:5000/idp/…`.
+	count(mcp_sc_002.deny) == 0 with input as written("localhost:5000/id${X}/app", "localhost:5000/id")
+
+	# An exact entry: `ghcr.io/acme/${NAME}` may be `ghcr.io/acme/app`.
+	count(mcp_sc_002.deny) == 0 with input as object.union(written("ghcr.io/acme/${NAME}", "ghcr.io/acme/"), {"config": {"allowed_registries": ["ghcr.io/acme/app"]}})
+}
+
+test_no_registry_head_is_left_to_ec_004 if {
+	d := object.union(svc("/app:1", s1_preset), {"service": {"image": {"indeterminate": true}, "image_written": "${REGISTRY}/app:1"}})
+	count(mcp_sc_002.deny) == 0 with input as d
+}
+
+test_docker_io_single_component_is_library if {
+	count(mcp_sc_002.deny) == 0 with input as svc("docker.io/node:20", ["docker.io/library/*"])
+	count(mcp_sc_002.deny) == 0 with input as svc("index.docker.io/node:20", ["node"])
+	count(mcp_sc_002.deny) == 1 with input as svc("docker.io/node:20", ["docker.io/mcp/*"])
+	count(mcp_sc_002.deny) == 0 with input as svc("localhost:5000/app:1", ["localhost:5000/app"])
+}
+
+test_unresolved_from_with_a_registry_head if {
+	f := object.union(ext("python:${PY}", 1), {"resolved": "python:", "indeterminate": true, "registry_head": "python:"})
+	rs := mcp_sc_002.deny with input as built([f], s1_preset)
+	some r in rs
+	contains(r.msg, "base image of stage \"runtime\" \"python:${PY}\" comes from docker.io/library,")
+	g := object.union(ext("localhost:5000/idp/${BASE}", 1), {"resolved": "localhost:5000/idp/", "indeterminate": true, "registry_head": "localhost:5000/idp/"})
+	count(mcp_sc_002.deny) == 0 with input as built([g], s1_preset)
+}

@@ -18,6 +18,9 @@ pub struct Var {
     pub source: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// Byte offset of the reference's `$` in the text before interpolation.
+    #[serde(skip)]
+    pub start: usize,
     /// Byte offset just past the reference in the text before interpolation.
     #[serde(skip)]
     pub end: usize,
@@ -290,6 +293,7 @@ fn convert_inner(
                                     _ => None,
                                 },
                                 message: u.message.clone(),
+                                start: u.offset,
                                 end: u.offset + u.len,
                             })
                             .collect();

@@ -58,16 +58,21 @@ pub struct Interpolated {
 impl Interpolated {
     /// Any variable was unset with no default, or required and missing.
     pub fn unresolved(&self) -> bool {
-        self.unresolved_end().is_some()
+        self.unresolved_span().is_some()
     }
 
-    /// Where (byte offset in the input) the last unresolved reference ends.
-    pub fn unresolved_end(&self) -> Option<usize> {
-        self.vars
+    /// Where (byte offsets in the input) the first unresolved reference starts and the
+    /// last one ends.
+    pub fn unresolved_span(&self) -> Option<std::ops::Range<usize>> {
+        let mut refs = self
+            .vars
             .iter()
-            .filter(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required))
+            .filter(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required));
+        let first = refs.next()?;
+        let end = refs
             .map(|v| v.offset + v.len)
-            .max()
+            .fold(first.offset + first.len, usize::max);
+        Some(first.offset..end)
     }
 }
 
@@ -76,6 +81,13 @@ impl Interpolated {
 /// `end`, this text follows it unchanged.
 pub fn literal_tail(input: &str, end: usize) -> Option<&str> {
     input.get(end..).filter(|t| !t.contains(['$', '{', '}']))
+}
+
+/// The input before `start` when it is literal as written (the mirror of
+/// [`literal_tail`]): whatever the value of a reference starting at `start`, this text
+/// precedes it unchanged.
+pub fn literal_head(input: &str, start: usize) -> Option<&str> {
+    input.get(..start).filter(|h| !h.contains(['$', '{', '}']))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -902,7 +914,9 @@ mod tests {
     #[test]
     fn what_follows_the_last_unresolved_reference() {
         fn tail(s: &str) -> Option<&str> {
-            run(s).unresolved_end().and_then(|end| literal_tail(s, end))
+            run(s)
+                .unresolved_span()
+                .and_then(|r| literal_tail(s, r.end))
         }
         assert_eq!(tail("reg/${NOPE}:latest"), Some(":latest"));
         assert_eq!(tail("$NOPE/app"), Some("/app"));
@@ -924,7 +938,28 @@ mod tests {
         );
         assert_eq!(tail("a${EMPTY:?x}b"), Some("b"));
         assert_eq!(tail("app:${NOPE}"), Some(""));
-        assert_eq!(run("${NOPE}:1${OTHER}").unresolved_end(), Some(17));
+        assert_eq!(run("${NOPE}:1${OTHER}").unresolved_span(), Some(0..17));
+    }
+
+    #[test]
+    fn what_precedes_the_first_unresolved_reference() {
+        fn head(s: &str) -> Option<&str> {
+            run(s)
+                .unresolved_span()
+                .and_then(|r| literal_head(s, r.start))
+        }
+        assert_eq!(head("reg/${NOPE}:latest"), Some("reg/"));
+        assert_eq!(head("a/$NOPE/b/${OTHER}"), Some("a/"), "the first one");
+        assert_eq!(head("${NOPE}/app"), Some(""));
+        assert_eq!(head("reg/${SET}"), None, "nothing is unresolved");
+        assert_eq!(
+            head("${SET}/app:${NOPE}"),
+            None,
+            "another reference precedes"
+        );
+        assert_eq!(head("${EMPTY:-${NOPE}}/x"), None, "inside a reference");
+        assert_eq!(head("$$a/${NOPE}"), None, "an escaped `$` is not literal");
+        assert_eq!(run("é/${NOPE}").unresolved_span(), Some(3..10));
     }
 
     #[test]

@@ -1126,13 +1126,26 @@ fn service_unit(
                 .map(CNode::to_json),
         });
     }
-    if let Some(img) = &svc.image {
+    if let Some(img) = svc.image.as_ref().filter(|i| i.indeterminate) {
         // An unset variable before a written tag (`registry/${NAME}:latest`) leaves
-        // MCP-SC-001 decided.
-        if img.indeterminate && !svc.image_pin_fixed {
+        // MCP-SC-001 decided; one after a written registry (`ghcr.io/acme/${NAME}`)
+        // leaves MCP-SC-002 decided (when an allowlist makes it apply).
+        let mut rules = Vec::new();
+        if !svc.image_pin_fixed {
+            rules.push("MCP-SC-001");
+        }
+        let allowlist = ctx
+            .config
+            .allowed_registries
+            .iter()
+            .any(|p| !p.trim().is_empty());
+        if allowlist && !svc.has_build && svc.image_registry_head.is_none() {
+            rules.push("MCP-SC-002");
+        }
+        if !rules.is_empty() {
             indet.push(indeterminate(
                 "image",
-                &["MCP-SC-001"],
+                &rules,
                 unresolved_names(img),
                 &img.loc,
             ));

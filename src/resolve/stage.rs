@@ -39,6 +39,10 @@ pub struct FromRef {
     /// variable ([`crate::model::image_pin_fixed`]): `FROM ${REGISTRY}/node:latest`.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub pin_fixed: bool,
+    /// Unresolved, but the text before the first unresolved variable fixes the
+    /// registry ([`crate::model::image_registry_head`]): `ghcr.io/acme/${NAME}:1`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registry_head: Option<String>,
     pub loc: Loc,
 }
 
@@ -357,23 +361,27 @@ fn stage_name(s: &Stage) -> String {
 
 /// Expand `$V`/`${V}`/modifiers with a scope; unresolved when a variable is unset.
 fn expand(text: &str, scope: &BTreeMap<String, String>) -> (String, bool) {
-    let (value, unresolved_end) = expand_at(text, scope);
-    (value, unresolved_end.is_some())
+    let (value, unresolved) = expand_at(text, scope);
+    (value, unresolved.is_some())
 }
 
-/// [`expand`], with where (byte offset in `text`) the last unresolved reference ends;
-/// `text.len()` for a text that does not expand (nothing in it is known).
-fn expand_at(text: &str, scope: &BTreeMap<String, String>) -> (String, Option<usize>) {
+/// [`expand`], with where (byte offsets in `text`) the first unresolved reference
+/// starts and the last one ends; all of `text` for a text that does not expand
+/// (nothing in it is known).
+fn expand_at(
+    text: &str,
+    scope: &BTreeMap<String, String>,
+) -> (String, Option<std::ops::Range<usize>>) {
     if !text.contains('$') {
         return (text.to_string(), None);
     }
     let lookup = |n: &str| scope.get(n).cloned();
     match interpolate::interpolate(text, &lookup, 16) {
         Ok(i) => {
-            let end = i.unresolved_end();
-            (i.value, end)
+            let span = i.unresolved_span();
+            (i.value, span)
         }
-        Err(_) => (text.to_string(), Some(text.len())),
+        Err(_) => (text.to_string(), Some(0..text.len())),
     }
 }
 
@@ -471,7 +479,7 @@ pub fn resolve(
     let mut parent: Vec<Option<usize>> = vec![None; stages.len()];
     let mut from_refs = Vec::new();
     for (i, s) in stages.iter().enumerate() {
-        let (resolved, unresolved_end) = expand_at(&s.base.text, &global);
+        let (resolved, unresolved) = expand_at(&s.base.text, &global);
         let lower = resolved.to_ascii_lowercase();
         let kind = if let Some(p) = names[..i].iter().position(|n| *n == lower) {
             parent[i] = Some(p);
@@ -486,7 +494,7 @@ pub fn resolve(
             s.base.text.clone(),
             resolved,
             kind,
-            unresolved_end,
+            unresolved,
             src.loc(s.base.span),
         ));
     }
@@ -698,14 +706,20 @@ pub fn resolve(
     };
     let from = from_refs
         .into_iter()
-        .map(|(i, image, resolved, kind, unresolved_end, loc)| FromRef {
-            pin_fixed: unresolved_end.is_some_and(|e| crate::model::image_pin_fixed(&image, e)),
+        .map(|(i, image, resolved, kind, unresolved, loc)| FromRef {
+            pin_fixed: unresolved
+                .as_ref()
+                .is_some_and(|r| crate::model::image_pin_fixed(&image, r.end)),
+            registry_head: unresolved
+                .as_ref()
+                .and_then(|r| crate::model::image_registry_head(&image, r.start))
+                .map(str::to_string),
             image,
             resolved,
             kind,
             stage: names[i].clone(),
             in_chain: chain.contains(&i),
-            indeterminate: unresolved_end.is_some(),
+            indeterminate: unresolved.is_some(),
             loc,
         })
         .collect();
@@ -987,6 +1001,11 @@ mod tests {
                 ("${REGISTRY:-ghcr.io}/x:1", false, false),
                 ("${BASE}", true, false),
             ]
+        );
+        let heads: Vec<Option<&str>> = v.from.iter().map(|f| f.registry_head.as_deref()).collect();
+        assert_eq!(
+            heads,
+            [None, Some("node:"), Some("pakyow/ci-ruby-"), None, None]
         );
     }
 
