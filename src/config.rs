@@ -39,6 +39,23 @@ pub struct Waiver {
     pub expires: Option<String>,
 }
 
+/// What one of your own base images provides: the user it runs as and the accounts it
+/// creates (MCP-DF-001, MCP-DF-003), for images the scan cannot look into.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BaseImage {
+    /// Pattern over the base image reference after ARG defaults (`*` matches any run of
+    /// characters): `localhost:5000/idp/base-*`.
+    pub image: String,
+    /// The user the image runs as when no `USER` follows its `FROM` (its own last
+    /// `USER`). A non-root user passes MCP-DF-001, as `gcr.io/distroless/*:nonroot` does.
+    #[serde(default)]
+    pub user: Option<String>,
+    /// Accounts the image creates, which a `USER` may name (MCP-DF-003); `user` is one.
+    #[serde(default)]
+    pub accounts: Vec<String>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSetting {
@@ -110,6 +127,9 @@ pub struct Config {
     /// Require `@sha256:` digests on every image (MCP-SC-001).
     #[serde(default)]
     pub require_digest: bool,
+    /// What your own base images provide (MCP-DF-001, MCP-DF-003).
+    #[serde(default)]
+    pub base_images: Vec<BaseImage>,
     /// Service names or images of socket proxies allowed to mount the runtime socket.
     #[serde(default)]
     pub socket_proxies: Vec<String>,
@@ -364,9 +384,20 @@ impl Config {
             .collect()
     }
 
-    /// Check values serde cannot: dates.
+    /// Check values serde cannot: dates, base images that say nothing.
     pub fn validate(&self) -> Result<()> {
         self.limits.validate()?;
+        for b in &self.base_images {
+            if b.image.trim().is_empty() {
+                anyhow::bail!("`base_images`: an entry has an empty `image` pattern");
+            }
+            if b.user.as_deref().is_none_or(|u| u.trim().is_empty()) && b.accounts.is_empty() {
+                anyhow::bail!(
+                    "`base_images` entry {:?} gives neither `user` nor `accounts`",
+                    b.image
+                );
+            }
+        }
         for w in &self.waivers {
             if let Some(e) = &w.expires {
                 if !crate::suppress::is_date(e) {
@@ -455,6 +486,41 @@ mod tests {
         let c = Config::load(&p).unwrap();
         assert_eq!(c.image_map.len(), 1);
         assert_eq!(c.base_dir, d.path());
+    }
+
+    #[test]
+    fn base_images_say_something() {
+        let load = |yaml: &str| -> Result<Config> {
+            let c: Config = serde_saphyr::from_str(yaml)?;
+            c.validate()?;
+            Ok(c)
+        };
+        let c = load("base_images:\n  - {image: \"localhost:5000/idp/base-*\", user: mcp}\n  - {image: \"*\", accounts: [svc]}\n").unwrap();
+        assert_eq!(c.base_images.len(), 2);
+        let e = load("base_images: [{image: \"x/*\"}]\n").unwrap_err();
+        assert!(
+            e.to_string().contains("neither `user` nor `accounts`"),
+            "{e}"
+        );
+        assert!(load("base_images: [{image: \" \", user: mcp}]\n").is_err());
+        assert!(load("base_images: [{image: x, users: [mcp]}]\n").is_err());
+    }
+
+    #[test]
+    fn readme_configuration_example_is_valid() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("### Configuration: `.mcp-audit.yaml`")
+            .nth(1)
+            .expect("README has the configuration section");
+        let yaml = section
+            .split("```yaml\n")
+            .nth(1)
+            .and_then(|b| b.split("```").next())
+            .expect("the section has a YAML block");
+        let c: Config = serde_saphyr::from_str(yaml).unwrap_or_else(|e| panic!("{e}"));
+        c.validate().unwrap();
+        assert_eq!(c.base_images[0].user.as_deref(), Some("mcp"));
     }
 
     #[test]

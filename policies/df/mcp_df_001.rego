@@ -3,7 +3,9 @@
 # description: >-
 #   The effective USER of the Dockerfile's target stage, followed through its
 #   `FROM <stage>` ancestry, is root: no USER anywhere in the chain (and the
-#   chain ends in a base image not known to be non-root), or the last USER has
+#   chain ends in a base image not known to be non-root: neither
+#   `gcr.io/distroless/*:nonroot`, `*:*-nonroot`, `cgr.dev/chainguard/*` nor
+#   an entry of `base_images` in `.mcp-audit.yaml` with a non-root `user`), or the last USER has
 #   uid `root` or `0`. A USER set only in a stage that is not an ancestor of the
 #   target stage does not count.
 # custom:

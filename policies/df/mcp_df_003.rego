@@ -9,7 +9,8 @@
 #   an `/etc/passwd` write or copy) and that is not a known base-image account
 #   (`node`, `nonroot`, `nobody`, `app`…; the service account an official
 #   image creates, named like its repository: `postgres` on `postgres:16`; the
-#   account a namespace's images share: `jovyan` on `jupyter/*`). The container
+#   account a namespace's images share: `jovyan` on `jupyter/*`; the accounts
+#   `base_images` of `.mcp-audit.yaml` lists for the base image). The container
 #   then fails with "unable to find user". Numeric uids need no passwd entry
 #   and pass.
 # custom:
@@ -63,11 +64,12 @@ deny contains r if {
 	name := u.uid
 	not regex.match(`^[0-9]+$`, name)
 	not name in known_accounts
+	not name in object.get(input.dockerfile, "base_accounts", [])
 	not base_account(name)
 	not created_in_chain(name, u.value)
 	r := result.with_evidence(
 		sprintf(
-			"`USER %s` in stage %q names account %q, which no stage of the target's ancestry creates (no adduser/useradd or /etc/passwd write) and which base image %q is not known to provide; the container would fail with \"unable to find user\"",
+			"`USER %s` in stage %q names account %q, which no stage of the target's ancestry creates (no adduser/useradd or /etc/passwd write) and which base image %q is not known to provide (`base_images` in .mcp-audit.yaml can list it); the container would fail with \"unable to find user\"",
 			[u.value, u.stage, name, input.dockerfile.base_image],
 		),
 		u,

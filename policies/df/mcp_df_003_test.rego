@@ -114,6 +114,14 @@ test_accounts_of_official_base_images if {
 	count(mcp_df_003.deny) == 1 with input as on_base("localhost", "localhost:5000/idp/base:1")
 }
 
+test_accounts_configured_for_the_base_image if {
+	d := object.union(on_base("mcp", "localhost:5000/idp/base-python:3.12"), {"dockerfile": {"base_accounts": ["mcp", "svc"]}})
+	count(mcp_df_003.deny) == 0 with input as d
+	rs := mcp_df_003.deny with input as on_base("mcp", "localhost:5000/idp/base-python:3.12")
+	some r in rs
+	contains(r.msg, "(`base_images` in .mcp-audit.yaml can list it)")
+}
+
 test_default_user_not_judged if {
 	u := object.union(user("root", "root", false), {"source": "default", "root": true})
 	count(mcp_df_003.deny) == 0 with input as doc(u, [])

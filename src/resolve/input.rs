@@ -154,6 +154,8 @@ pub struct Deferred {
     /// A bound on the file's size when it is read again (the file was accepted once).
     pub max_len: u64,
     pub shared: Shared,
+    /// The config's `base_images`, shared by every standalone Dockerfile.
+    pub base_images: Arc<[crate::config::BaseImage]>,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -579,7 +581,7 @@ fn standalone_input<R>(
     let bytes = crate::source::read_bounded(&d.path, d.max_len).ok()?;
     let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
     let df = dockerfile::parse(&src);
-    let view = stage::resolve(&src, &df, None, &BTreeMap::new()).ok()?;
+    let view = stage::resolve(&src, &df, None, &BTreeMap::new(), &d.base_images).ok()?;
     let mut indet = Vec::new();
     if view.user.indeterminate {
         indet.push(indeterminate(

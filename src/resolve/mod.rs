@@ -984,7 +984,13 @@ fn oci_dockerfile(
                 continue;
             };
             let args = b.map(|b| &b.build_args).unwrap_or(&no_args);
-            let Ok(mut view) = stage::resolve(&pd.src, &pd.df, target.as_deref(), args) else {
+            let Ok(mut view) = stage::resolve(
+                &pd.src,
+                &pd.df,
+                target.as_deref(),
+                args,
+                &config.base_images,
+            ) else {
                 continue;
             };
             // Without a declared target, a release stage that carries the ownership label
@@ -992,7 +998,7 @@ fn oci_dockerfile(
             let mut via = via;
             if target.is_none() && !view.labels.contains_key(OWNERSHIP_LABEL) {
                 let labelled = view.stages.iter().rev().find_map(|st| {
-                    stage::resolve(&pd.src, &pd.df, Some(&st.name), args)
+                    stage::resolve(&pd.src, &pd.df, Some(&st.name), args, &config.base_images)
                         .ok()
                         .filter(|v| v.labels.contains_key(OWNERSHIP_LABEL))
                         .map(|v| (st.name.clone(), v))
@@ -1090,7 +1096,13 @@ fn service_unit(
         match pd {
             Some((src, df)) => {
                 dockerfile_path = Some(src.display.to_string());
-                match stage::resolve(src, df, b.target.as_deref(), &build_args) {
+                match stage::resolve(
+                    src,
+                    df,
+                    b.target.as_deref(),
+                    &build_args,
+                    &ctx.config.base_images,
+                ) {
                     Ok(mut v) => {
                         unresolved_build_args(&svc, &mut v);
                         Some(v)
@@ -1306,6 +1318,7 @@ pub fn units(
     let mut shared = serde_json::Map::new();
     shared.insert("config".into(), config_json(config));
     let shared = Shared::new(shared);
+    let base_images: std::sync::Arc<[crate::config::BaseImage]> = config.base_images.clone().into();
     // Each project's services merged and bound, in parallel; then the Dockerfiles the
     // walk did not find (odd names) are read and parsed, in project order, into `extra`;
     // then each project's units are built, in parallel (and each service's within it).
@@ -1407,6 +1420,7 @@ pub fn units(
                 display: e.display.clone(),
                 max_len: e.max_len(),
                 shared: shared.clone(),
+                base_images: base_images.clone(),
             }),
         });
     }

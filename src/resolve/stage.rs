@@ -1,6 +1,7 @@
 //! The effective image config of a Dockerfile's target stage: stage ancestry through
 //! `FROM <stage>`, ARG/ENV scoping, and the USER / HEALTHCHECK / LABEL it ends with.
 
+use crate::config::BaseImage;
 use crate::parse::dockerfile::{self, Arguments, Dockerfile, Instruction, Stage};
 use crate::parse::interpolate;
 use crate::source::{Loc, SourceFile};
@@ -332,6 +333,9 @@ pub struct DockerfileView {
     pub env: BTreeMap<String, Valued>,
     /// Base image at the root of the chain (`scratch` included).
     pub base_image: String,
+    /// Accounts that `base_images` of the config say the base image creates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub base_accounts: Vec<String>,
     /// Every instruction of the file (`in_chain` marks the target's ancestry).
     pub instructions: Vec<InstView>,
     /// The programs the RUN instructions run ([`super::shell::calls`]), by program name
@@ -436,6 +440,7 @@ pub fn resolve(
     df: &Dockerfile,
     target: Option<&str>,
     build_args: &BTreeMap<String, String>,
+    bases: &[BaseImage],
 ) -> Result<DockerfileView, TargetError> {
     let stages = df.stages();
     if stages.is_empty() {
@@ -643,6 +648,23 @@ pub fn resolve(
         }
     }
     let target_from = src.loc(ins[stages[target_idx].from].span);
+    let configured: Vec<&BaseImage> = bases
+        .iter()
+        .filter(|b| crate::config::match_image(&b.image, &base_image).is_some())
+        .collect();
+    // The configured default user of the base image, when it is not root.
+    let base_user = configured
+        .iter()
+        .filter_map(|b| b.user.as_deref().map(str::trim))
+        .find(|u| !u.is_empty() && !user_is_root(u).1);
+    let mut base_accounts: Vec<String> = configured
+        .iter()
+        .flat_map(|b| b.user.iter().chain(&b.accounts))
+        .map(|a| user_is_root(a).0)
+        .filter(|a| !a.is_empty() && !a.bytes().all(|b| b.is_ascii_digit()))
+        .collect();
+    base_accounts.sort();
+    base_accounts.dedup();
     let user = match user {
         Some((written, resolved, indeterminate, si, inst)) => {
             let (uid, root) = user_is_root(&resolved);
@@ -657,6 +679,20 @@ pub fn resolve(
                 stage: names[si].clone(),
                 from: users_seen.iter().filter(|l| **l != loc).cloned().collect(),
                 loc,
+            }
+        }
+        None if base_user.is_some() => {
+            let resolved = base_user.unwrap_or_default().to_string();
+            UserView {
+                value: format!("(default of {base_image}, per `base_images`)"),
+                uid: user_is_root(&resolved).0,
+                resolved,
+                root: false,
+                indeterminate: false,
+                source: "base-image",
+                stage: names[target_idx].clone(),
+                loc: target_from.clone(),
+                from: vec![],
             }
         }
         None if is_nonroot_base(&base_image) => UserView {
@@ -796,6 +832,7 @@ pub fn resolve(
         labels,
         env,
         base_image,
+        base_accounts,
     })
 }
 
@@ -810,7 +847,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        resolve(&src, &df, target, &args).unwrap()
+        resolve(&src, &df, target, &args, &[]).unwrap()
     }
 
     #[test]
@@ -1020,5 +1057,43 @@ mod tests {
         assert_eq!(v.user.source, "base-image");
         assert!(is_nonroot_base("cgr.dev/chainguard/node:latest"));
         assert!(!is_nonroot_base("node:20"));
+    }
+
+    #[test]
+    fn configured_base_images() {
+        let base = |image: &str, user: Option<&str>, accounts: &[&str]| BaseImage {
+            image: image.into(),
+            user: user.map(Into::into),
+            accounts: accounts.iter().map(|a| a.to_string()).collect(),
+        };
+        let bases = [
+            base("localhost:5000/idp/base-*", Some("mcp:mcp"), &["svc"]),
+            base("localhost:5000/idp/*", None, &["tools"]),
+            base("localhost:5000/idp/root-*", Some("0"), &[]),
+        ];
+        let resolve_with = |text: &str| {
+            let src = SourceFile::from_str("Dockerfile", text);
+            let df = dockerfile::parse(&src);
+            resolve(&src, &df, None, &BTreeMap::new(), &bases).unwrap()
+        };
+        // Followed through the ancestry and global ARG defaults.
+        let v = resolve_with(
+            "ARG REG=localhost:5000/idp\nFROM ${REG}/base-python:3.12 AS base\nFROM base\nCOPY . /app\n",
+        );
+        assert!(!v.user.root);
+        assert_eq!(v.user.source, "base-image");
+        assert_eq!(v.user.uid, "mcp");
+        assert_eq!(v.base_accounts, ["mcp", "svc", "tools"]);
+        // A USER written in the file still wins.
+        let v = resolve_with("FROM localhost:5000/idp/base-python:3.12\nUSER root\n");
+        assert!(v.user.root);
+        // A configured root user, or an image no entry matches, runs as root.
+        let v = resolve_with("FROM localhost:5000/idp/root-tools:1\n");
+        assert!(v.user.root);
+        assert_eq!(v.user.source, "default");
+        assert_eq!(v.base_accounts, ["tools"], "a uid is not an account name");
+        let v = resolve_with("FROM python:3.12\n");
+        assert!(v.user.root);
+        assert!(v.base_accounts.is_empty());
     }
 }
