@@ -127,6 +127,9 @@ pub struct Config {
     /// Require `@sha256:` digests on every image (MCP-SC-001).
     #[serde(default)]
     pub require_digest: bool,
+    /// Capabilities MCP-CS-008 accepts in `cap_add` (`NET_RAW`, `CAP_NET_RAW`).
+    #[serde(default)]
+    pub allowed_capabilities: Vec<String>,
     /// What your own base images provide (MCP-DF-001, MCP-DF-003).
     #[serde(default)]
     pub base_images: Vec<BaseImage>,

@@ -6,7 +6,8 @@
 #   `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `SYS_RAWIO`, `DAC_READ_SEARCH`,
 #   `SYS_BOOT`, `BPF`, `PERFMON`, `MAC_ADMIN` or `NET_RAW` (case-insensitive,
 #   with or without the `CAP_` prefix). `ALL` is MCP-CS-001's; add-backs such
-#   as `NET_BIND_SERVICE` are not dangerous.
+#   as `NET_BIND_SERVICE` are not dangerous, and neither are the capabilities
+#   listed in `allowed_capabilities` of `.mcp-audit.yaml`.
 # custom:
 #   id: MCP-CS-008
 #   severity: HIGH
@@ -42,8 +43,12 @@ deny contains r if {
 	not c.indeterminate
 	name := capability(c.value)
 	why := dangerous[name]
+	not name in allowed
 	r := result.with_evidence(sprintf("service %q adds capability %s: %s", [input.unit.name, name, why]), c, {"capability": name})
 }
+
+# The capabilities the team accepts (`allowed_capabilities`).
+allowed := {capability(c) | some c in object.get(input, ["config", "allowed_capabilities"], [])}
 
 # capability(v) is the canonical name of a capability: upper case, no `CAP_` prefix.
 capability(v) := trim_prefix(upper(trim_space(v)), "CAP_")

@@ -31,6 +31,14 @@ test_safe_add_backs_pass if {
 	count(mcp_cs_008.deny) == 0 with input as svc([cap("NET_BIND_SERVICE", 5), cap("CHOWN", 6), cap("SETUID", 7)])
 }
 
+test_allowed_capabilities_from_the_config if {
+	d := object.union(svc([cap("NET_RAW", 5), cap("SYS_ADMIN", 6)]), {"config": {"allowed_capabilities": ["cap_net_raw"]}})
+	rs := mcp_cs_008.deny with input as d
+	count(rs) == 1
+	some r in rs
+	r.evidence.capability == "SYS_ADMIN"
+}
+
 test_all_is_cs_001s if {
 	count(mcp_cs_008.deny) == 0 with input as svc([cap("ALL", 5)])
 }

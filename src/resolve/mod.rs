@@ -712,7 +712,8 @@ fn project_info(
 pub(crate) fn config_json(config: &Config) -> Value {
     json!({"allowed_registries": config.allowed_registries, "high_risk_classes": config.high_risk_classes,
            "require_digest": config.require_digest, "socket_proxies": config.socket_proxies,
-           "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist})
+           "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist,
+           "allowed_capabilities": config.allowed_capabilities})
 }
 
 /// An `env_file` read once for every service of its project that loads it.
