@@ -59,13 +59,13 @@ fn is_public_key_name(n: &str) -> bool {
         })
 }
 
-const PLACEHOLDERS: &[&str] = &[
+/// Marks of a stand-in value wherever they appear in it (`your_token_here`,
+/// `example-key`, `CHANGEME`).
+const PLACEHOLDER_MARKS: &[&str] = &[
     "changeme",
     "change_me",
     "change-me",
     "changethis",
-    "password",
-    "secret",
     "example",
     "placeholder",
     "dummy",
@@ -75,18 +75,23 @@ const PLACEHOLDERS: &[&str] = &[
     "replaceme",
     "your_",
     "your-",
-    "<",
     "insert",
     "redacted",
-    "test",
     "fake",
     "sample",
-    "default",
 ];
 
+/// Words that are a stand-in only as the whole value: `password` is, but
+/// `MyPassword123` and `supersecret` are real (weak) secrets.
+const PLACEHOLDER_WORDS: &[&str] = &["password", "secret", "test", "testing", "default"];
+
+/// A stand-in rather than a secret (the Rego helper `placeholder_text` agrees): a mark
+/// anywhere, a whole-value word, a `<…>` slot, or only `x`, `*` and `.`.
 fn is_placeholder(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    PLACEHOLDERS.iter().any(|p| l.contains(p))
+    let l = v.trim().to_ascii_lowercase();
+    PLACEHOLDER_MARKS.iter().any(|p| l.contains(p))
+        || PLACEHOLDER_WORDS.contains(&l.as_str())
+        || l.find('<').is_some_and(|i| l[i..].contains('>'))
         || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
 }
 
@@ -167,6 +172,47 @@ fn is_switch(value: &str) -> bool {
     SWITCHES.iter().any(|s| value.eq_ignore_ascii_case(s))
 }
 
+/// Where a secret lives rather than the secret (the Rego helper `reference_text`
+/// agrees): a variable, a secret store (`vault:`, `op://`, an AWS Secrets Manager ARN),
+/// a file path (`/run/secrets/db`, `./.keys/sa.json`: path characters only, no segment
+/// over 64 bytes), or a URL without a password (`https://pkg.example/key.asc`,
+/// `mysql://app@db/app`; `mysql://app:pw@db` holds one).
+fn is_reference(v: &str) -> bool {
+    let store = [
+        "/run/secrets/",
+        "$",
+        "vault:",
+        "op://",
+        "arn:aws:secretsmanager",
+    ]
+    .iter()
+    .any(|p| v.starts_with(p));
+    let path = ["/", "./", "../", "~/"].iter().any(|p| v.starts_with(p))
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._/~${}-".contains(c))
+        && v.split('/').all(|s| s.len() <= 64);
+    let url = v.split_once("://").is_some_and(|(scheme, rest)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+.-".contains(c))
+            && !rest.chars().any(char::is_whitespace)
+            && !url_has_password(rest)
+    });
+    store || path || url
+}
+
+/// The authority of a URL (after `scheme://`) carries a literal password: `user:pw@`
+/// (a `$…` reference is not one).
+fn url_has_password(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or("");
+    authority.rsplit_once('@').is_some_and(|(userinfo, _)| {
+        userinfo
+            .split_once(':')
+            .is_some_and(|(_, pw)| !pw.is_empty() && !pw.starts_with('$'))
+    })
+}
+
 /// Classify `value` found under `name` (name may be empty for free text).
 pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
     let name_suggests = !name.is_empty() && name_suggests_secret(name);
@@ -185,13 +231,7 @@ pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
     if v.is_empty() || is_switch(v) {
         return None;
     }
-    if v.starts_with("/run/secrets/")
-        || v.starts_with("${")
-        || v.starts_with('$')
-        || v.starts_with("vault:")
-        || v.starts_with("op://")
-        || v.starts_with("arn:aws:secretsmanager")
-    {
+    if is_reference(v) {
         return Some(SecretInfo {
             kind: "reference",
             name_suggests,
@@ -1054,7 +1094,7 @@ pub fn secret_name(name: &str) -> bool {
 }
 
 #[cfg(test)]
-mod secret_name_tests {
+mod rego_mirror_tests {
     /// The Rust port agrees with the Rego helper it mirrors, name by name.
     #[test]
     fn secret_name_matches_the_rego_helper() {
@@ -1091,30 +1131,94 @@ mod secret_name_tests {
             "GPG_PRIVATE_KEY",
             "GPG_PASSPHRASE",
         ];
+        assert_rego_agrees("secret_name", &names, super::secret_name);
+        assert!(super::secret_name("GITHUB_TOKEN") && !super::secret_name("TOKEN_FILE"));
+    }
+
+    /// The placeholder and reference tests agree with the Rego helpers, value by value.
+    #[test]
+    fn placeholders_and_references_match_the_rego_helpers() {
+        let values = [
+            "your_vault_token_here",
+            "CHANGEME",
+            "**ChangeMe**",
+            "<your-token>",
+            "[your-password]",
+            "xxxx",
+            "****",
+            "...",
+            "example-key",
+            "password",
+            " Password ",
+            "secret",
+            "test",
+            "default",
+            "MyPassword123",
+            "secrete",
+            "supersecret",
+            "test-secret",
+            "a<b",
+            "hunter2",
+            "S3cr3tP@ssw0rd",
+        ];
+        assert_rego_agrees("placeholder_text", &values, super::is_placeholder);
+        let locations = [
+            "/run/secrets/db",
+            "/run/secrets/db pw",
+            "${DB_PASSWORD}",
+            "$DB_PASSWORD",
+            "vault:secret/data/db#password",
+            "op://vault/item/field",
+            "arn:aws:secretsmanager:eu-west-1:1:secret:db",
+            "/.secrets/client_secret.json",
+            "./.keys/sa-3fc7a9bf354f.json",
+            "~/.ssh/id_ed25519",
+            "/usr/src/app/$GOOGLE_CREDENTIALS",
+            "/secrets",
+            "/Zx9!kQ#2",
+            "/a b",
+            "/0123456789012345678901234567890123456789012345678901234567890123",
+            "/01234567890123456789012345678901234567890123456789012345678901234",
+            "http://pkg.jenkins-ci.org/redhat/jenkins-ci.org.key",
+            "mysql://travis@0.0.0.0/cakephp_test",
+            "mysql://root:whalehello@db:3306/mysql",
+            "postgres://app:${PG_PASSWORD}@db/app",
+            "https://u:p@ss@host/x",
+            "https://host/x y",
+            "9ab://x",
+            "hunter2",
+            "S3cr3tP@ssw0rd",
+        ];
+        assert_rego_agrees("reference_text", &locations, super::is_reference);
+        assert!(super::is_reference(
+            "/srv/jupyterhub/secrets/jupyterhub.key"
+        ));
+        assert!(!super::is_reference(
+            "mysql://root:whalehello@db:3306/mysql"
+        ));
+        assert!(super::is_placeholder("password") && !super::is_placeholder("MyPassword123"));
+        assert!(super::is_placeholder("<token>") && !super::is_placeholder("a<b"));
+    }
+
+    /// `secrets.<helper>(x)` in Rego holds for exactly the `items` that `rust` accepts.
+    fn assert_rego_agrees(helper: &str, items: &[&str], rust: fn(&str) -> bool) {
+        let quoted = |it: &mut dyn Iterator<Item = &&str>| {
+            it.map(|n| format!("{n:?}")).collect::<Vec<_>>().join(",\n")
+        };
         let mut files: Vec<crate::engine::PolicyFile> = crate::engine::embedded_policies()
             .into_iter()
             .filter(|f| f.name.ends_with("se/secrets.rego"))
             .collect();
-        let list = names
-            .iter()
-            .map(|n| format!("{n:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
         files.push(crate::engine::PolicyFile {
             name: "t_test.rego".into(),
             source: format!(
                 "package t_test\nimport data.mcp_audit.se.secrets\nimport rego.v1\n\
-                 test_same if {{ [n | some n in [{list}]; secrets.secret_name(n)] == [{}] }}\n",
-                names
-                    .iter()
-                    .filter(|n| super::secret_name(n))
-                    .map(|n| format!("{n:?}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                 test_same if {{ [n | some n in [{}]; secrets.{helper}(n)] == [{}] }}\n",
+                quoted(&mut items.iter()),
+                quoted(&mut items.iter().filter(|n| rust(n))),
             ),
         });
         let out = crate::engine::run_tests(&files).unwrap();
-        assert!(out.len() == 1 && out[0].passed, "{out:?}");
-        assert!(super::secret_name("GITHUB_TOKEN") && !super::secret_name("TOKEN_FILE"));
+        assert!(out.len() == 1 && out[0].passed, "{helper}: {out:?}");
     }
 }

@@ -53,11 +53,13 @@ deny contains r if {
 	r := result.with_evidence(sprintf("`ENV %s` in stage %q sets a literal secret value in the image config", [k, i.stage]), i, {"instruction": "ENV", "variable": k})
 }
 
-# ENV copying a build value into the image config.
+# ENV copying a build value into the image config. A file path built from a value
+# (`/usr/src/app/$GOOGLE_CREDENTIALS`) says where the secret lives, not what it is.
 deny contains r if {
 	some [i, p] in shipped_env_pairs
 	count(object.get(p, "refs", [])) > 0
 	secret_ref(p)
+	not regex.match(`^(/|\./|\.\./|~/)`, p.value)
 	k := p.name
 	refs := [ref.name | some ref in p.refs]
 	r := result.with_evidence(sprintf("`ENV %s` in stage %q copies the build value of %s into the image config, where it persists", [k, i.stage, concat(", ", refs)]), i, {"instruction": "ENV", "variable": k, "references": refs})

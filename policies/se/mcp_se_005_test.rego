@@ -106,7 +106,21 @@ test_file_paths_and_placeholders_pass if {
 		ins(4, "ENV", "DB_PASSWORD_FILE=/run/secrets/db_password", "runtime", true),
 		ins(5, "ENV", "API_KEY=changeme", "runtime", true),
 		ins(6, "ENV", "PATH=$PATH:/app/bin NODE_ENV=production", "runtime", true),
+		ins(7, "ENV", "GOOGLE_APPLICATION_CREDENTIALS=/usr/src/app/$GOOGLE_CREDENTIALS", "runtime", true),
+		ins(8, "ENV", "SSL_KEY /srv/jupyterhub/secrets/jupyterhub.key", "runtime", true),
+		ins(9, "ENV", "JENKINS_REPO_KEY http://pkg.jenkins-ci.org/redhat/jenkins-ci.org.key", "runtime", true),
 	], [{"name": "VERSION", "default": {"value": "1.2.3", "loc": l(2)}, "stage": "runtime", "in_chain": true, "loc": l(2)}])
+}
+
+# A stand-in word counts only as the whole value: `supersecret` and
+# `MyPassword123` are real (weak) secrets.
+test_values_that_merely_contain_a_placeholder_word if {
+	rs := mcp_se_005.deny with input as df([
+		ins(4, "ENV", "FLOOD_SECRET=supersecret", "runtime", true),
+		ins(5, "ENV", "DB_PASSWORD=MyPassword123", "runtime", true),
+		ins(6, "ENV", "API_KEY=password", "runtime", true),
+	], [])
+	{r.loc.line | some r in rs} == {4, 5}
 }
 
 # The text test that skips most COPY/ADD lines reads the operands of either form.

@@ -62,14 +62,31 @@ excluded_name(n) if regex.match(`(TOKEN|SECRET|PASSWORD|KEY|AUTH)_(EXPIR[A-Z]*|I
 # A password that is itself a shell reference (`$…`) is not a literal.
 url_password(s) if regex.match(`[A-Za-z][A-Za-z0-9+.-]*://[^ \t\n/@:]*:[^ \t\n/@$][^ \t\n/@]*@`, s)
 
-# The Rust placeholder list (regorus regexes are ASCII-only: no `(?i)`, `\s`, `\b`).
-placeholder_pattern := `changeme|change_me|change-me|changethis|password|secret|example|placeholder|dummy|xxx|todo|replace_?me|your[_-]|<|insert|redacted|test|fake|sample|default`
+# The Rust placeholder test (regorus regexes are ASCII-only: no `(?i)`, `\s`, `\b`):
+# a mark anywhere in the value, a word that is the whole value (`password`, but
+# not `MyPassword123`), a `<…>` slot, or only `x`, `*` and `.`.
+placeholder_pattern := `changeme|change_me|change-me|changethis|example|placeholder|dummy|xxx|todo|replace_?me|your[_-]|insert|redacted|fake|sample|<[^>]*>`
 
 placeholder_text(s) if regex.match(placeholder_pattern, lower(s))
 
-placeholder_text(s) if regex.match(`^[x*.]+$`, lower(s))
+placeholder_text(s) if regex.match(`^(password|secret|test|testing|default)$`, lower(trim_space(s)))
 
+placeholder_text(s) if regex.match(`^[x*.]+$`, lower(trim_space(s)))
+
+# Where a secret lives rather than the secret (the Rust `is_reference`): a variable, a
+# secret store, a file path (path characters only, no segment over 64 bytes), or a
+# URL without a password.
 reference_text(s) if regex.match(`^(/run/secrets/|\$|vault:|op://|arn:aws:secretsmanager)`, s)
+
+reference_text(s) if {
+	regex.match(`^(/|\./|\.\./|~/)[A-Za-z0-9._/~${}-]*$`, s)
+	not regex.match(`[^/]{65}`, s)
+}
+
+reference_text(s) if {
+	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://[^ \t\r\n]*$`, s)
+	not url_password(s)
+}
 
 # value_class(name, v) is "credential", "literal", "placeholder" or "reference"
 # for a value node `v` (`{value, secret?}`) under `name`; undefined when it holds
