@@ -108,7 +108,6 @@ test_file_paths_and_placeholders_pass if {
 		ins(6, "ENV", "PATH=$PATH:/app/bin NODE_ENV=production", "runtime", true),
 		ins(7, "ENV", "GOOGLE_APPLICATION_CREDENTIALS=/usr/src/app/$GOOGLE_CREDENTIALS", "runtime", true),
 		ins(8, "ENV", "SSL_KEY /srv/jupyterhub/secrets/jupyterhub.key", "runtime", true),
-		ins(9, "ENV", "JENKINS_REPO_KEY http://pkg.jenkins-ci.org/redhat/jenkins-ci.org.key", "runtime", true),
 	], [{"name": "VERSION", "default": {"value": "1.2.3", "loc": l(2)}, "stage": "runtime", "in_chain": true, "loc": l(2)}])
 }
 

@@ -74,18 +74,12 @@ placeholder_text(s) if regex.match(`^(password|secret|test|testing|default)$`, l
 placeholder_text(s) if regex.match(`^[x*.]+$`, lower(trim_space(s)))
 
 # Where a secret lives rather than the secret (the Rust `is_reference`): a variable, a
-# secret store, a file path (path characters only, no segment over 64 bytes), or a
-# URL without a password.
+# secret store, or a file path (path characters only, no segment over 64 bytes).
 reference_text(s) if regex.match(`^(/run/secrets/|\$|vault:|op://|arn:aws:secretsmanager)`, s)
 
 reference_text(s) if {
 	regex.match(`^(/|\./|\.\./|~/)[A-Za-z0-9._/~${}-]*$`, s)
 	not regex.match(`[^/]{65}`, s)
-}
-
-reference_text(s) if {
-	regex.match(`^[A-Za-z][A-Za-z0-9+.-]*://[^ \t\r\n]*$`, s)
-	not url_password(s)
 }
 
 # value_class(name, v) is "credential", "literal", "placeholder" or "reference"
