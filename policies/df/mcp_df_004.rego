@@ -5,7 +5,10 @@
 #   there is no ENTRYPOINT), followed through the `FROM <stage>` ancestry, is
 #   in shell form (`ENTRYPOINT node index.js`). `/bin/sh -c` then runs as PID 1:
 #   SIGTERM is not forwarded to the server and the stdio JSON-RPC stream passes
-#   through a shell. Exec form, a shell form that `exec`s the server, an init
+#   through a shell. Also a shell-form CMD under an exec-form ENTRYPOINT:
+#   Docker appends it as `/bin/sh -c '…'`, so the entrypoint gets those
+#   arguments instead, and an entrypoint script that runs "$@" starts the
+#   server under a shell. Exec form, a shell form that `exec`s the server, an init
 #   (`tini`, `dumb-init`, `docker-init`), Compose `init: true`, or a Compose
 #   `entrypoint:`/`command:` that replaces the instruction do not trigger.
 # custom:
@@ -41,6 +44,29 @@ deny contains r if {
 		),
 		c,
 		{"instruction": keyword, "form": c.form, "stage": c.stage},
+	)
+}
+
+# A shell-form CMD that an exec-form ENTRYPOINT receives as `/bin/sh -c '…'`.
+deny contains r if {
+	ep := object.get(input.dockerfile, "entrypoint", null)
+	ep != null
+	ep.form == "exec"
+	not compose_set("entrypoint")
+	not compose_set("command")
+	c := object.get(input.dockerfile, "cmd", null)
+	c != null
+	c.form == "shell"
+	not execs(c.value)
+	not starts_init(concat(" ", ep.words))
+	not input.service.init.value == true
+	r := result.with_evidence(
+		sprintf(
+			"%s `ENTRYPOINT %s` with shell-form `CMD %s` (stage %q): Docker appends the CMD as `/bin/sh -c '%s'`, so the entrypoint gets those arguments instead, and an entrypoint script that runs \"$@\" starts the server under a shell that does not forward SIGTERM",
+			[subject, ep.value, c.value, c.stage, c.value],
+		),
+		c,
+		{"instruction": "CMD", "form": c.form, "stage": c.stage, "entrypoint_form": ep.form},
 	)
 }
 

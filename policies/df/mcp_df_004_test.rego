@@ -7,6 +7,8 @@ l := {"file": "Dockerfile", "line": 12, "col": 1, "end_line": 12, "end_col": 25}
 
 start(form, value) := {"form": form, "value": value, "words": [], "stage": "runtime", "loc": l}
 
+exec(words) := object.union(start("exec", concat(" ", words)), {"words": words})
+
 df(entrypoint, cmd) := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"entrypoint": entrypoint, "cmd": cmd}}
 
 svc(entrypoint, cmd, service) := {
@@ -27,8 +29,27 @@ test_shell_form_cmd_without_entrypoint if {
 	contains(r.msg, "`CMD python -m mcp_server_fetch`")
 }
 
-test_shell_form_cmd_with_exec_entrypoint_passes if {
-	count(mcp_df_004.deny) == 0 with input as df(start("exec", "node index.js"), start("shell", "--stdio"))
+# `node index.js /bin/sh -c --stdio`: the server gets the wrong arguments.
+test_shell_form_cmd_under_exec_entrypoint if {
+	rs := mcp_df_004.deny with input as df(exec(["node", "index.js"]), start("shell", "--stdio"))
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "`ENTRYPOINT node index.js` with shell-form `CMD --stdio`")
+	contains(r.msg, "`/bin/sh -c '--stdio'`")
+	r.evidence.entrypoint_form == "exec"
+}
+
+test_exec_form_cmd_under_exec_entrypoint_passes if {
+	count(mcp_df_004.deny) == 0 with input as df(exec(["node", "index.js"]), exec(["--stdio"]))
+}
+
+# tini runs `/bin/sh -c …` as its child and forwards signals to it.
+test_shell_form_cmd_under_init_entrypoint_passes if {
+	count(mcp_df_004.deny) == 0 with input as df(exec(["/usr/bin/tini", "--"]), start("shell", "jupyter notebook --ip=0.0.0.0"))
+}
+
+test_shell_form_cmd_under_exec_entrypoint_replaced_by_compose if {
+	count(mcp_df_004.deny) == 0 with input as svc(exec(["node", "index.js"]), start("shell", "--stdio"), {"command": {"value": "--stdio"}})
 }
 
 test_exec_form_passes if {
