@@ -588,6 +588,33 @@ struct Head {
     args: Range<usize>,
 }
 
+/// The flags BuildKit accepts on an instruction; any other leading `--word` is an
+/// "unknown flag" build error (`CMD --port 8080` does not build).
+fn known_flags(keyword: &str) -> &'static [&'static str] {
+    match keyword {
+        "FROM" => &["platform"],
+        "RUN" => &["mount", "network", "security", "device"],
+        "COPY" => &["from", "chown", "chmod", "link", "parents", "exclude"],
+        "ADD" => &[
+            "chown",
+            "chmod",
+            "link",
+            "checksum",
+            "keep-git-dir",
+            "exclude",
+            "unpack",
+        ],
+        "HEALTHCHECK" => &[
+            "interval",
+            "timeout",
+            "start-period",
+            "start-interval",
+            "retries",
+        ],
+        _ => &[],
+    }
+}
+
 /// Split `s[from..]` into keyword, leading flags and arguments, as BuildKit does.
 fn head(s: &str, from: usize) -> Head {
     let b = s.as_bytes();
@@ -832,6 +859,26 @@ impl Parser<'_> {
     fn check(&mut self, inst: &Instruction) {
         let kw = inst.keyword.as_str();
         let whole = inst.span;
+        let known = known_flags(kw);
+        for f in inst
+            .flags
+            .iter()
+            .filter(|f| !known.contains(&f.name.as_str()))
+        {
+            let accepted = if known.is_empty() {
+                format!("{kw} takes no flags")
+            } else {
+                let names: Vec<String> = known.iter().map(|n| format!("--{n}")).collect();
+                format!("{kw} accepts {}", names.join(", "))
+            };
+            self.error(
+                format!(
+                    "unknown flag `--{}` on {kw}: Docker refuses to build it ({accepted})",
+                    f.name
+                ),
+                f.span,
+            );
+        }
         if !self.seen_from && !matches!(kw, "ARG" | "FROM") {
             // Reported once: a file without FROM would otherwise get one per line.
             self.seen_from = true;
@@ -2244,6 +2291,30 @@ mod tests {
         assert!(healthcheck(&df.instructions[1]).is_none());
         assert!(healthcheck(&df.instructions[2]).unwrap().none);
         assert!(healthcheck(&df.instructions[3]).is_none());
+    }
+
+    #[test]
+    fn unknown_flags_are_errors() {
+        let (src, df) = p(concat!(
+            "FROM --platform=linux/amd64 a:1\n",
+            "RUN --mount=type=cache,target=/c --network=none true\n",
+            "COPY --from=b --chown=1:1 --chmod=644 --link --exclude=*.md . /app\n",
+            "ADD --checksum=sha256:00 --keep-git-dir=true https://x/y.tgz /y\n",
+            "HEALTHCHECK --interval=5s --start-interval=1s --retries=3 CMD true\n",
+            "COPY --frm=b a /a\n",
+            "CMD --transport stdio\n",
+            "ENV --x=1 A=b\n",
+        ));
+        assert_eq!(
+            messages(&df),
+            [
+                "unknown flag `--frm` on COPY: Docker refuses to build it (COPY accepts --from, --chown, --chmod, --link, --parents, --exclude)",
+                "unknown flag `--transport` on CMD: Docker refuses to build it (CMD takes no flags)",
+                "unknown flag `--x` on ENV: Docker refuses to build it (ENV takes no flags)",
+            ]
+        );
+        assert_eq!(src.slice(df.errors[1].span), "--transport");
+        assert_eq!(df.instructions.len(), 8, "the instructions are still read");
     }
 
     #[test]
