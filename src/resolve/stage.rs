@@ -657,6 +657,15 @@ pub fn resolve(
         .iter()
         .filter_map(|b| b.user.as_deref().map(str::trim))
         .find(|u| !u.is_empty() && !user_is_root(u).1);
+    // (how the view shows it, the user)
+    let base_default = match base_user {
+        Some(u) => Some((
+            format!("(default of {base_image}, per `base_images`)"),
+            u.to_string(),
+        )),
+        None => is_nonroot_base(&base_image)
+            .then(|| (format!("(default of {base_image})"), "nonroot".to_string())),
+    };
     let mut base_accounts: Vec<String> = configured
         .iter()
         .flat_map(|b| b.user.iter().chain(&b.accounts))
@@ -681,10 +690,12 @@ pub fn resolve(
                 loc,
             }
         }
-        None if base_user.is_some() => {
-            let resolved = base_user.unwrap_or_default().to_string();
+        // No USER: the base image's own non-root default, from the config or the
+        // built-in list.
+        None if base_default.is_some() => {
+            let (value, resolved) = base_default.unwrap_or_default();
             UserView {
-                value: format!("(default of {base_image}, per `base_images`)"),
+                value,
                 uid: user_is_root(&resolved).0,
                 resolved,
                 root: false,
@@ -695,17 +706,6 @@ pub fn resolve(
                 from: vec![],
             }
         }
-        None if is_nonroot_base(&base_image) => UserView {
-            value: format!("(default of {base_image})"),
-            resolved: "nonroot".into(),
-            uid: "nonroot".into(),
-            root: false,
-            indeterminate: false,
-            source: "base-image",
-            stage: names[target_idx].clone(),
-            loc: target_from.clone(),
-            from: vec![],
-        },
         None => UserView {
             value: "root".into(),
             resolved: "root".into(),
