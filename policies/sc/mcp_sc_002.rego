@@ -124,9 +124,12 @@ normalize(ref) := concat("/", [h, path]) if {
 	path := hub_path(h, parts[1])
 }
 
-hub_path("docker.io", name) := concat("/", ["library", name])
-
-hub_path(h, name) := name if h != "docker.io"
+# (Not for the allowlist entries `docker.io/*` and `docker.io/`: all of Docker Hub.)
+hub_path(h, name) := concat("/", ["library", name]) if {
+	h == "docker.io"
+	name != ""
+	not contains(name, "*")
+} else := name
 
 # The text before an unset variable, normalized and cut back to what every
 # reference that starts with it shares: `docker.io/${NAME}` may be

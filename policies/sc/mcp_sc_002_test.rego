@@ -146,6 +146,15 @@ test_docker_io_single_component_is_library if {
 	count(mcp_sc_002.deny) == 0 with input as svc("localhost:5000/app:1", ["localhost:5000/app"])
 }
 
+test_all_of_docker_hub_entries if {
+	every entry in ["docker.io/*", "docker.io/", "index.docker.io/*", "docker.io"] {
+		every ref in ["node:20", "mcp/fetch:1.0", "docker.io/node:20", "docker.io/mcp/fetch:1.0"] {
+			count(mcp_sc_002.deny) == 0 with input as svc(ref, [entry])
+		}
+	}
+	count(mcp_sc_002.deny) == 1 with input as svc("ghcr.io/acme/x:1", ["docker.io/*"])
+}
+
 test_unresolved_from_with_a_registry_head if {
 	f := object.union(ext("python:${PY}", 1), {"resolved": "python:", "indeterminate": true, "registry_head": "python:"})
 	rs := mcp_sc_002.deny with input as built([f], s1_preset)
