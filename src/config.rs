@@ -305,7 +305,7 @@ impl Config {
         };
         c.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
         c.path = Some(path.to_path_buf());
-        c.validate()?;
+        c.validate().with_context(|| path.display().to_string())?;
         // A config file can come with the tree being scanned: its `policies:` may only
         // name directories beside it, not code elsewhere on the machine (`--policy`
         // on the command line can).
@@ -507,6 +507,12 @@ mod tests {
         );
         assert!(load("base_images: [{image: \" \", user: mcp}]\n").is_err());
         assert!(load("base_images: [{image: x, users: [mcp]}]\n").is_err());
+        // From a file, the error names it.
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(".mcp-audit.yaml");
+        std::fs::write(&p, "base_images: [{image: \"x/*\"}]\n").unwrap();
+        let e = format!("{:#}", Config::load(&p).unwrap_err());
+        assert!(e.starts_with(&format!("{}: ", p.display())), "{e}");
     }
 
     #[test]
@@ -541,7 +547,7 @@ mod tests {
         std::fs::write(&p, "limits:\n  yaml_max_dept: 16\n").unwrap();
         assert!(Config::load(&p).is_err());
         std::fs::write(&p, "limits:\n  yaml_max_depth: 100000\n").unwrap();
-        let e = Config::load(&p).unwrap_err().to_string();
+        let e = format!("{:#}", Config::load(&p).unwrap_err());
         assert!(e.contains("limits.yaml_max_depth"), "{e}");
         std::fs::write(&p, "limits:\n  max_file_size: 0\n").unwrap();
         assert!(Config::load(&p).is_err());
