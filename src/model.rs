@@ -261,10 +261,9 @@ struct ImageWritten {
 fn image_written(n: Option<&CNode>) -> ImageWritten {
     let unresolved = n.and_then(|n| {
         let raw = n.raw.as_deref()?;
-        let mut refs = n.vars.iter().filter(|v| v.unresolved());
-        let first = refs.next()?;
-        let end = refs.map(|v| v.end).fold(first.end, usize::max);
-        Some((raw, first.start, end))
+        let refs = n.vars.iter().filter(|v| v.unresolved());
+        let r = crate::parse::interpolate::span(refs.map(|v| v.start..v.end))?;
+        Some((raw, r.start, r.end))
     });
     match unresolved {
         Some((raw, start, end)) => ImageWritten {

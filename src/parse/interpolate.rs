@@ -64,16 +64,22 @@ impl Interpolated {
     /// Where (byte offsets in the input) the first unresolved reference starts and the
     /// last one ends.
     pub fn unresolved_span(&self) -> Option<std::ops::Range<usize>> {
-        let mut refs = self
-            .vars
-            .iter()
-            .filter(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required));
-        let first = refs.next()?;
-        let end = refs
-            .map(|v| v.offset + v.len)
-            .fold(first.offset + first.len, usize::max);
-        Some(first.offset..end)
+        span(
+            self.vars
+                .iter()
+                .filter(|v| matches!(v.origin, VarOrigin::Unset | VarOrigin::Required))
+                .map(|v| v.offset..v.offset + v.len),
+        )
     }
+}
+
+/// From the start of the first of `refs` (in input order) to the furthest end.
+pub fn span(
+    mut refs: impl Iterator<Item = std::ops::Range<usize>>,
+) -> Option<std::ops::Range<usize>> {
+    let first = refs.next()?;
+    let end = refs.map(|r| r.end).fold(first.end, usize::max);
+    Some(first.start..end)
 }
 
 /// The input after `end` when it is literal as written: no `$` (another reference)
