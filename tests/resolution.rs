@@ -283,3 +283,66 @@ fn projects_share_a_dockerfile_the_walk_does_not_find() {
         .collect();
     assert_eq!(errors.len(), 1, "{lines}");
 }
+
+#[test]
+fn an_unset_base_image_of_a_built_dockerfile_is_indeterminate() {
+    let d = tempfile::tempdir().unwrap();
+    let dockerfile = "ARG BASE\nFROM ${BASE}\nUSER 1000\nHEALTHCHECK CMD true\n";
+    write(
+        d.path(),
+        &[
+            ("Dockerfile", dockerfile),
+            ("compose.yaml", "services:\n  srv:\n    build: .\n"),
+        ],
+    );
+    let rules_named = |r: &mcp_audit::ScanResult| -> Vec<serde_json::Value> {
+        active(r, "MCP-EC-004")
+            .iter()
+            .filter(|f| f.message.contains("base image"))
+            .map(|f| {
+                let loc = f.location.as_ref().unwrap();
+                assert!(loc.file.ends_with("Dockerfile"), "{loc:?}");
+                assert_eq!((loc.line, loc.col), (2, 6));
+                f.evidence.as_ref().unwrap()["rules"].clone()
+            })
+            .collect()
+    };
+    // The service builds the Dockerfile without BASE: its pin cannot be decided.
+    let r = common::scan(d.path());
+    assert_eq!(
+        rules_named(&r),
+        [serde_json::json!(["MCP-SC-001"])],
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    assert!(active(&r, "MCP-SC-001").is_empty());
+    // Under an allowlist the registry is undecided too.
+    write(
+        d.path(),
+        &[(
+            ".mcp-audit.yaml",
+            "allowed_registries: [\"ghcr.io/acme/*\"]\n",
+        )],
+    );
+    let r = common::scan(d.path());
+    assert_eq!(
+        rules_named(&r),
+        [serde_json::json!(["MCP-SC-001", "MCP-SC-002"])]
+    );
+    // The build argument decides both: SC-002 reports the registry, SC-001 the tag.
+    write(
+        d.path(),
+        &[(
+            "compose.yaml",
+            "services:\n  srv:\n    build:\n      context: .\n      args:\n        BASE: docker.io/node:latest\n",
+        )],
+    );
+    let r = common::scan(d.path());
+    assert!(
+        rules_named(&r).is_empty(),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    assert_eq!(active(&r, "MCP-SC-001").len(), 1);
+    assert_eq!(active(&r, "MCP-SC-002").len(), 1);
+}

@@ -4,7 +4,7 @@
 //! does not hold every input document at once and the documents are built in parallel.
 
 use super::stage::{self, DockerfileView};
-use super::{indeterminate, Role};
+use super::{indeterminate, unresolved_bases, Role};
 use crate::model::Service;
 use crate::parse::compose::CNode;
 use crate::parse::dockerfile;
@@ -156,6 +156,8 @@ pub struct Deferred {
     pub shared: Shared,
     /// The config's `base_images`, shared by every standalone Dockerfile.
     pub base_images: Arc<[crate::config::BaseImage]>,
+    /// Whether `allowed_registries` holds an entry (MCP-SC-002 applies).
+    pub registry_allowlist: bool,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -594,14 +596,7 @@ fn standalone_input<R>(
             &view.user.loc,
         ));
     }
-    for f in view.from.iter().filter(|f| f.indeterminate && !f.pin_fixed) {
-        indet.push(indeterminate(
-            "base image",
-            &["MCP-SC-001"],
-            format!("`FROM {}` does not resolve", f.image),
-            &f.loc,
-        ));
-    }
+    unresolved_bases(&view, d.registry_allowlist, &mut indet);
     Some(out(
         &StandaloneDoc {
             kind: "dockerfile",

@@ -384,6 +384,42 @@ fn indeterminate(control: &str, rules: &[&str], reason: String, loc: &Loc) -> Va
     json!({"control": control, "rules": rules, "reason": reason, "loc": loc_json(loc)})
 }
 
+/// Whether `allowed_registries` holds an entry, so that MCP-SC-002 applies.
+fn registry_allowlist(config: &Config) -> bool {
+    config
+        .allowed_registries
+        .iter()
+        .any(|p| !p.trim().is_empty())
+}
+
+/// EC-004 entries for the external `FROM` lines of a Dockerfile that do not resolve:
+/// MCP-SC-001 is undecided unless the tag is written after the unset variable
+/// (`${REGISTRY}/node:22`), MCP-SC-002 (under an allowlist) unless the registry is
+/// written before it (`ghcr.io/acme/${NAME}`).
+fn unresolved_bases(view: &DockerfileView, allowlist: bool, indet: &mut Vec<Value>) {
+    for f in view
+        .from
+        .iter()
+        .filter(|f| f.indeterminate && f.kind == "external")
+    {
+        let mut rules = Vec::new();
+        if !f.pin_fixed {
+            rules.push("MCP-SC-001");
+        }
+        if allowlist && f.registry_head.is_none() {
+            rules.push("MCP-SC-002");
+        }
+        if !rules.is_empty() {
+            indet.push(indeterminate(
+                "base image",
+                &rules,
+                format!("`FROM {}` of stage {:?} does not resolve", f.image, f.stage),
+                &f.loc,
+            ));
+        }
+    }
+}
+
 fn unresolved_names(v: &Val) -> String {
     v.vars
         .iter()
@@ -1147,12 +1183,7 @@ fn service_unit(
         if !svc.image_pin_fixed {
             rules.push("MCP-SC-001");
         }
-        let allowlist = ctx
-            .config
-            .allowed_registries
-            .iter()
-            .any(|p| !p.trim().is_empty());
-        if allowlist && !svc.has_build && svc.image_registry_head.is_none() {
+        if registry_allowlist(ctx.config) && !svc.has_build && svc.image_registry_head.is_none() {
             rules.push("MCP-SC-002");
         }
         if !rules.is_empty() {
@@ -1163,6 +1194,9 @@ fn service_unit(
                 &img.loc,
             ));
         }
+    }
+    if let Some(v) = &view {
+        unresolved_bases(v, registry_allowlist(ctx.config), &mut indet);
     }
     let role = role_of(&svc, view.as_ref(), ctx.config);
     let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
@@ -1422,6 +1456,7 @@ pub fn units(
                 max_len: e.max_len(),
                 shared: shared.clone(),
                 base_images: base_images.clone(),
+                registry_allowlist: registry_allowlist(config),
             }),
         });
     }
