@@ -130,6 +130,12 @@ pub struct Config {
     /// Capabilities MCP-CS-008 accepts in `cap_add` (`NET_RAW`, `CAP_NET_RAW`).
     #[serde(default)]
     pub allowed_capabilities: Vec<String>,
+    /// Values your team uses as stand-ins for secrets, besides the built-in marks
+    /// (`changeme`, `your_…`, `<…>`): whole-value patterns, case-insensitive, `*` for
+    /// any run. Secret-named keys set to one are "placeholder" secrets (MCP-SE-001
+    /// says so; MCP-SE-005 and MCP-CC-001 skip them); a credential shape wins.
+    #[serde(default)]
+    pub placeholders: crate::secrets::Placeholders,
     /// What your own base images provide (MCP-DF-001, MCP-DF-003).
     #[serde(default)]
     pub base_images: Vec<BaseImage>,
@@ -413,6 +419,24 @@ impl Config {
         }
         Ok(())
     }
+}
+
+/// `*` matches any run of characters (`/` included); everything else itself.
+pub fn wildcard_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return pattern == text;
+    };
+    let Some(mut rest) = text.strip_prefix(first) else {
+        return false;
+    };
+    for p in middle {
+        match rest.find(p) {
+            Some(pos) => rest = &rest[pos + p.len()..],
+            None => return false,
+        }
+    }
+    rest.ends_with(last)
 }
 
 /// Match an image against a pattern with `*` wildcards and `{name}` captures.

@@ -353,11 +353,13 @@ fn parse_source(
                 Err((m, loc)) => fail(&src, m, loc),
             }
         }
-        FileKind::ClientConfig => match parse::client::parse(&src, limits) {
-            Ok(Some(c)) => ParseOut::Client(c),
-            Ok(None) => ParseOut::Nothing,
-            Err((m, loc)) => fail(&src, m, loc),
-        },
+        FileKind::ClientConfig => {
+            match parse::client::parse(&src, limits, &settings.config.placeholders) {
+                Ok(Some(c)) => ParseOut::Client(c),
+                Ok(None) => ParseOut::Nothing,
+                Err((m, loc)) => fail(&src, m, loc),
+            }
+        }
         FileKind::Kubernetes => match parse::k8s::parse(&src, limits) {
             Ok(w) => ParseOut::Workloads(w),
             Err((m, loc)) => fail(&src, m, loc),

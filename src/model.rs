@@ -2,7 +2,7 @@
 //! shape, every value with its location. It serialises into the Rego input.
 
 use crate::parse::compose::{CKey, CNode, CVal, Var};
-use crate::secrets::{self, SecretInfo};
+use crate::secrets::{self, Placeholders, SecretInfo};
 use crate::source::Loc;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -30,9 +30,10 @@ pub struct Val {
     pub secret_name: Option<bool>,
 }
 
-/// Classify a named value and redact it when it is a secret.
-pub fn protect(name: &str, mut v: Val) -> Val {
-    if let Some(info) = secrets::classify(name, &v.value) {
+/// Classify a named value (the team's `placeholders` counting as stand-ins) and
+/// redact it when it is a secret.
+pub fn protect(name: &str, mut v: Val, placeholders: &Placeholders) -> Val {
+    if let Some(info) = secrets::classify_with(name, &v.value, placeholders) {
         if info.credential || info.kind != "reference" {
             v.value = secrets::redact(&v.value);
         }
@@ -346,10 +347,10 @@ pub fn key_value_map(n: Option<&CNode>) -> BTreeMap<String, Val> {
 
 /// Key-value entries classified and redacted, each marked with whether its key names
 /// a secret.
-fn protect_map(m: BTreeMap<String, Val>) -> BTreeMap<String, Val> {
+fn protect_map(m: BTreeMap<String, Val>, placeholders: &Placeholders) -> BTreeMap<String, Val> {
     m.into_iter()
         .map(|(k, v)| {
-            let mut v = protect(&k, v);
+            let mut v = protect(&k, v, placeholders);
             v.secret_name = Some(secrets::secret_name(&k));
             (k, v)
         })
@@ -529,7 +530,7 @@ fn healthcheck(n: Option<&CNode>) -> Option<Healthcheck> {
     })
 }
 
-fn build(n: Option<&CNode>) -> Option<Build> {
+fn build(n: Option<&CNode>, placeholders: &Placeholders) -> Option<Build> {
     let n = n?;
     if let Some(ctx) = Val::of(n) {
         return Some(Build {
@@ -546,7 +547,7 @@ fn build(n: Option<&CNode>) -> Option<Build> {
         dockerfile: val_at(n, &["dockerfile"]),
         dockerfile_inline: val_at(n, &["dockerfile_inline"]),
         target: val_at(n, &["target"]),
-        args: protect_map(key_value_map(n.get("args"))),
+        args: protect_map(key_value_map(n.get("args")), placeholders),
         loc: n.loc.clone(),
     })
 }
@@ -590,7 +591,9 @@ fn joined(n: Option<&CNode>) -> Option<Val> {
 }
 
 impl Service {
-    pub fn from_node(key: &CKey, n: &CNode) -> Service {
+    /// The service at `key`, its secret-named values classified (the team's
+    /// `placeholders` counting as stand-ins) and redacted.
+    pub fn from_node(key: &CKey, n: &CNode, placeholders: &Placeholders) -> Service {
         let deploy = n.get("deploy");
         let res = deploy.and_then(|d| d.get("resources"));
         let command = joined(n.get("command"));
@@ -621,7 +624,7 @@ impl Service {
             image_pin_fixed: written.pin_fixed,
             image_registry_head: written.registry_head,
             has_build: n.get("build").is_some_and(|b| !b.is_null()),
-            build: build(n.get("build")).map(Box::new),
+            build: build(n.get("build"), placeholders).map(Box::new),
             user: val_at(n, &["user"]),
             privileged: bool_at(n, "privileged"),
             read_only: bool_at(n, "read_only"),
@@ -636,7 +639,7 @@ impl Service {
             cpus_deploy: res.and_then(|r| val_at(r, &["limits", "cpus"])),
             healthcheck: healthcheck(n.get("healthcheck")).map(Box::new),
             labels: key_value_map(n.get("labels")),
-            environment: protect_map(key_value_map(n.get("environment"))),
+            environment: protect_map(key_value_map(n.get("environment")), placeholders),
             env_file: match n.get("env_file") {
                 Some(e) if matches!(e.v, CVal::Seq(_)) => e
                     .seq()
@@ -743,7 +746,7 @@ mod tests {
             .unwrap()
             .map()
             .iter()
-            .map(|(k, v)| Service::from_node(k, v))
+            .map(|(k, v)| Service::from_node(k, v, &Placeholders::default()))
             .collect()
     }
 

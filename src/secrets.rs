@@ -95,6 +95,54 @@ fn is_placeholder(v: &str) -> bool {
         || l.chars().all(|c| c == 'x' || c == '*' || c == '.')
 }
 
+/// A team's own stand-in values (`placeholders` in `.mcp-audit.yaml`), on top of the
+/// built-in marks: patterns matched against the whole trimmed value, ignoring case,
+/// `*` matching any run of characters (`sk-compose-*`, `*-not-a-real-key`).
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(from = "Vec<String>")]
+pub struct Placeholders(std::sync::Arc<[String]>);
+
+impl From<Vec<String>> for Placeholders {
+    fn from(patterns: Vec<String>) -> Self {
+        Placeholders(
+            patterns
+                .iter()
+                .map(|p| p.trim().to_ascii_lowercase())
+                .filter(|p| !p.is_empty())
+                .collect(),
+        )
+    }
+}
+
+impl Placeholders {
+    /// The patterns as one anchored regex over a lowercased, trimmed value (empty when
+    /// there are none): what the Rego helper `placeholder_text` matches.
+    pub fn regex(&self) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let alternatives: Vec<String> = self
+            .0
+            .iter()
+            .map(|p| {
+                p.split('*')
+                    .map(regex::escape)
+                    .collect::<Vec<_>>()
+                    .join(".*")
+            })
+            .collect();
+        format!("(?s)^(?:{})$", alternatives.join("|"))
+    }
+
+    fn matches(&self, v: &str) -> bool {
+        if self.0.is_empty() {
+            return false;
+        }
+        let v = v.trim().to_ascii_lowercase();
+        self.0.iter().any(|p| crate::config::wildcard_match(p, &v))
+    }
+}
+
 fn charset_ok(s: &str, extra: &str) -> bool {
     s.chars()
         .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
@@ -194,8 +242,15 @@ fn is_reference(v: &str) -> bool {
     store || path
 }
 
-/// Classify `value` found under `name` (name may be empty for free text).
+/// Classify `value` found under `name` (name may be empty for free text) with the
+/// built-in placeholder marks only.
 pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
+    classify_with(name, value, &Placeholders::default())
+}
+
+/// Classify `value` found under `name`, the team's `placeholders` counting as stand-ins
+/// too.
+pub fn classify_with(name: &str, value: &str, extra: &Placeholders) -> Option<SecretInfo> {
     let name_suggests = !name.is_empty() && name_suggests_secret(name);
     let v = value.trim();
     if let Some(kind) = credential_kind(v) {
@@ -220,7 +275,7 @@ pub fn classify(name: &str, value: &str) -> Option<SecretInfo> {
             credential: false,
         });
     }
-    if is_placeholder(v) {
+    if is_placeholder(v) || extra.matches(v) {
         return Some(SecretInfo {
             kind: "placeholder",
             name_suggests,
@@ -977,6 +1032,30 @@ mod tests {
     }
 
     #[test]
+    fn the_teams_placeholders_are_stand_ins_but_not_over_a_credential_shape() {
+        let team: Placeholders = vec!["acme-ci-*".to_string(), "SK-COMPOSE-*".into()].into();
+        let kind = |v: &str| classify_with("API_TOKEN", v, &team).map(|i| (i.kind, i.placeholder));
+        assert_eq!(
+            kind("ACME-CI-q8Z2m1LxV0pR7tYw3nB9"),
+            Some(("placeholder", true))
+        );
+        assert_eq!(kind("sk-compose-clients"), Some(("placeholder", true)));
+        // Only the whole value: a real secret that merely contains the text is one.
+        assert_eq!(kind("x-acme-ci-1"), Some(("literal", false)));
+        // A credential by its shape stays one, whatever the patterns say.
+        assert_eq!(
+            kind("sk-compose-abcdefghijklmnopqrstuvwxyz012345").map(|k| k.0),
+            Some("openai-key")
+        );
+        // Without the config, the same value is a literal.
+        assert_eq!(
+            classify("API_TOKEN", "sk-compose-clients").unwrap().kind,
+            "literal"
+        );
+        assert!(Placeholders::default().regex().is_empty());
+    }
+
+    #[test]
     fn names_placeholders_and_references() {
         assert!(name_suggests_secret("GITHUB_TOKEN"));
         assert!(name_suggests_secret("POSTGRES_PASSWORD"));
@@ -1143,6 +1222,43 @@ mod rego_mirror_tests {
             "S3cr3tP@ssw0rd",
         ];
         assert_rego_agrees("placeholder_text", &values, super::is_placeholder);
+        // The team's own placeholders: whole values, any case, `*` for any run, and
+        // regex characters in a pattern are themselves.
+        let team: super::Placeholders = vec![
+            "acme-ci-*".into(),
+            " *-NOT-REAL ".into(),
+            "a.b(c)?".into(),
+            "".into(),
+        ]
+        .into();
+        let input = serde_json::json!({"config": {"placeholder_pattern": team.regex()}});
+        let values = [
+            "acme-ci-Xq9Zr2LmV8pT4wYb",
+            " ACME-CI-x ",
+            "acme-ci-",
+            "x-acme-ci-1",
+            "token-not-real",
+            "token-not-real-2",
+            "a.b(c)?",
+            "axb(c)?",
+            "a.b(c)",
+            "hunter2",
+            "changeme",
+        ];
+        let rust = |v: &str| super::is_placeholder(v) || team.matches(v);
+        assert_rego_agrees_on("placeholder_text", &values, &rust, &input.to_string());
+        let accepted: Vec<&str> = values.iter().copied().filter(|v| rust(v)).collect();
+        assert_eq!(
+            accepted,
+            [
+                "acme-ci-Xq9Zr2LmV8pT4wYb",
+                " ACME-CI-x ",
+                "acme-ci-",
+                "token-not-real",
+                "a.b(c)?",
+                "changeme"
+            ]
+        );
         let locations = [
             "/run/secrets/db",
             "/run/secrets/db pw",
@@ -1178,6 +1294,16 @@ mod rego_mirror_tests {
 
     /// `secrets.<helper>(x)` in Rego holds for exactly the `items` that `rust` accepts.
     fn assert_rego_agrees(helper: &str, items: &[&str], rust: fn(&str) -> bool) {
+        assert_rego_agrees_on(helper, items, &rust, "{}");
+    }
+
+    /// The same, with `input` (a JSON object) as the Rego input.
+    fn assert_rego_agrees_on(
+        helper: &str,
+        items: &[&str],
+        rust: &dyn Fn(&str) -> bool,
+        input: &str,
+    ) {
         let quoted = |it: &mut dyn Iterator<Item = &&str>| {
             it.map(|n| format!("{n:?}")).collect::<Vec<_>>().join(",\n")
         };
@@ -1189,7 +1315,7 @@ mod rego_mirror_tests {
             name: "t_test.rego".into(),
             source: format!(
                 "package t_test\nimport data.mcp_audit.se.secrets\nimport rego.v1\n\
-                 test_same if {{ [n | some n in [{}]; secrets.{helper}(n)] == [{}] }}\n",
+                 test_same if {{ [n | some n in [{}]; secrets.{helper}(n)] == [{}] with input as {input} }}\n",
                 quoted(&mut items.iter()),
                 quoted(&mut items.iter().filter(|n| rust(n))),
             ),

@@ -14,7 +14,8 @@
 #   `${input:…}`, `${env:…}` (Cursor, Windsurf, VS Code), `${VAR}` (Claude
 #   Code), `/run/secrets/…`, unless the `${VAR:-default}` default is itself a
 #   literal secret. Placeholders (`<YOUR_TOKEN>`, `your_token_here`,
-#   `changeme`) and low-entropy literals are not reported. A `-e NAME=value`
+#   `changeme`, or a value matching the config's `placeholders`) and
+#   low-entropy literals are not reported. A `-e NAME=value`
 #   argument is redacted before evaluation, so its value is judged by
 #   MCP-CC-002 (credential on the command line) unless it has a credential
 #   shape. Messages name the field, never the value.

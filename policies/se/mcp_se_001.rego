@@ -8,8 +8,8 @@
 #   value (GitHub, AWS, Slack, OpenAI-style tokens, private keys) anywhere in
 #   those or on the command line; or a password in a connection string
 #   (`postgresql://user:pw@host`). Placeholder values (`your_vault_token_here`,
-#   `changeme`) are reported as "placeholder secret committed" (MEDIUM in the
-#   catalog). `${VAR}`, `${VAR:?…}` and `*_FILE=/run/secrets/x` are not
+#   `changeme`, or a value matching the config's `placeholders`) are reported as
+#   "placeholder secret committed" (MEDIUM in the catalog). `${VAR}`, `${VAR:?…}` and `*_FILE=/run/secrets/x` are not
 #   hard-coded; defaults in `${VAR:-…}` are MCP-SE-002.
 # custom:
 #   id: MCP-SE-001

@@ -9,7 +9,8 @@
 #   instruction; a `COPY`/`ADD` of `.env*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`,
 #   `id_rsa*` or `credentials*` files; or a Compose `build.args` secret consumed
 #   by an `ARG` of a shipped stage (build arguments are recorded in the image
-#   history). `RUN --mount=type=secret`, `*_FILE` paths, placeholder defaults,
+#   history). `RUN --mount=type=secret`, `*_FILE` paths, placeholder defaults
+#   (built-in ones or the config's `placeholders`),
 #   `.env.example`-style templates and ARGs of stages that are not ancestors of
 #   the target do not count.
 # custom:

@@ -73,6 +73,14 @@ placeholder_text(s) if regex.match(`^(password|secret|test|testing|default)$`, l
 
 placeholder_text(s) if regex.match(`^[x*.]+$`, lower(trim_space(s)))
 
+# The team's own stand-ins (`placeholders` in `.mcp-audit.yaml`, the Rust
+# `Placeholders`), given as one anchored regex over the lowercased, trimmed value.
+placeholder_text(s) if {
+	p := object.get(input, ["config", "placeholder_pattern"], "")
+	p != ""
+	regex.match(p, lower(trim_space(s)))
+}
+
 # Where a secret lives rather than the secret (the Rust `is_reference`): a variable, a
 # secret store, or a file path (path characters only, no segment over 64 bytes).
 reference_text(s) if regex.match(`^(/run/secrets/|\$|vault:|op://|arn:aws:secretsmanager)`, s)

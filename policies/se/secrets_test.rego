@@ -69,6 +69,13 @@ test_value_classes if {
 	not secrets.value_class("LOG_LEVEL", {"value": "debug"})
 }
 
+test_the_teams_placeholders_from_the_config if {
+	cfg := {"config": {"placeholder_pattern": `(?s)^(?:acme-ci-.*)$`}}
+	secrets.value_class("DB_PWD", {"value": "ACME-CI-q8Z2m1LxV0pR7tYw"}) == "placeholder" with input as cfg
+	secrets.value_class("DB_PWD", {"value": "x-acme-ci-1"}) == "literal" with input as cfg
+	secrets.value_class("DB_PWD", {"value": "acme-ci-q8Z2m1LxV0pR7tYw"}) == "literal"
+}
+
 test_interpolated_value_is_not_hard_coded if {
 	not secrets.hard_coded("DB_PASSWORD", {"value": "****", "vars": [{"name": "DB_PASSWORD", "origin": "default"}], "secret": {"kind": "literal", "credential": false}})
 }

@@ -5,7 +5,7 @@
 use super::compose::{convert_plain, CNode, CVal};
 use super::yaml::{self, YamlLimits};
 use crate::model::{protect, Val};
-use crate::secrets;
+use crate::secrets::{self, Placeholders};
 use crate::source::{Loc, SourceFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -244,7 +244,7 @@ fn string_list(n: Option<&CNode>) -> (Vec<String>, bool) {
     }
 }
 
-fn server(name: &str, key_loc: &Loc, n: &CNode) -> ClientServer {
+fn server(name: &str, key_loc: &Loc, n: &CNode, placeholders: &Placeholders) -> ClientServer {
     let args: Vec<Arg> = n
         .get("args")
         .map(|a| a.seq().iter().filter_map(arg_of).collect())
@@ -255,7 +255,9 @@ fn server(name: &str, key_loc: &Loc, n: &CNode) -> ClientServer {
         .map(|e| {
             e.map()
                 .iter()
-                .filter_map(|(k, v)| Some((k.name.clone(), protect(&k.name, Val::of(v)?))))
+                .filter_map(|(k, v)| {
+                    Some((k.name.clone(), protect(&k.name, Val::of(v)?, placeholders)))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -264,7 +266,9 @@ fn server(name: &str, key_loc: &Loc, n: &CNode) -> ClientServer {
         .map(|e| {
             e.map()
                 .iter()
-                .filter_map(|(k, v)| Some((k.name.clone(), protect(&k.name, Val::of(v)?))))
+                .filter_map(|(k, v)| {
+                    Some((k.name.clone(), protect(&k.name, Val::of(v)?, placeholders)))
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -343,9 +347,12 @@ fn redact_raw(v: &mut serde_json::Value) {
 }
 
 /// Parse a client configuration. `Ok(None)` when the JSON is not one after all.
+/// Secret-named `env` and `headers` values set to one of the team's `placeholders`
+/// are stand-ins.
 pub fn parse(
     src: &SourceFile,
     limits: &YamlLimits,
+    placeholders: &Placeholders,
 ) -> Result<Option<ClientConfig>, (String, Option<Loc>)> {
     let y = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let root = convert_plain(src, &y);
@@ -362,7 +369,7 @@ pub fn parse(
     let servers: Vec<ClientServer> = servers_node
         .map()
         .iter()
-        .map(|(k, v)| server(&k.name, &k.loc, v))
+        .map(|(k, v)| server(&k.name, &k.loc, v, placeholders))
         .collect();
     if servers.is_empty() && !matches!(servers_node.v, CVal::Map(_)) {
         return Ok(None);
@@ -391,7 +398,9 @@ mod tests {
 
     fn cfg(text: &str) -> ClientConfig {
         let src = SourceFile::from_str("claude_desktop_config.json", text);
-        parse(&src, &YamlLimits::default()).unwrap().unwrap()
+        parse(&src, &YamlLimits::default(), &Placeholders::default())
+            .unwrap()
+            .unwrap()
     }
 
     #[test]
@@ -452,6 +461,10 @@ mod tests {
     #[test]
     fn not_a_client_config() {
         let src = SourceFile::from_str("x.json", r#"{"name": "pkg", "scripts": {}}"#);
-        assert!(parse(&src, &YamlLimits::default()).unwrap().is_none());
+        assert!(
+            parse(&src, &YamlLimits::default(), &Placeholders::default())
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -158,6 +158,8 @@ pub struct Deferred {
     pub base_images: Arc<[crate::config::BaseImage]>,
     /// Whether `allowed_registries` holds an entry (MCP-SC-002 applies).
     pub registry_allowlist: bool,
+    /// The config's `placeholders` (stand-in values of secret-named `ENV`/`ARG`).
+    pub placeholders: crate::secrets::Placeholders,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -583,7 +585,15 @@ fn standalone_input<R>(
     let bytes = crate::source::read_bounded(&d.path, d.max_len).ok()?;
     let src = SourceFile::from_bytes(&d.path, d.display.clone(), &bytes);
     let df = dockerfile::parse(&src);
-    let view = stage::resolve(&src, &df, None, &BTreeMap::new(), &d.base_images).ok()?;
+    let view = stage::resolve(
+        &src,
+        &df,
+        None,
+        &BTreeMap::new(),
+        &d.base_images,
+        &d.placeholders,
+    )
+    .ok()?;
     let mut indet = Vec::new();
     if view.user.indeterminate {
         indet.push(indeterminate(

@@ -737,7 +737,13 @@ fn project_info(
     }
     let hubs: Vec<String> = services
         .iter()
-        .filter(|m| role_of(&Service::from_node(&m.key, &m.node), None, config) == Role::Hub)
+        .filter(|m| {
+            role_of(
+                &Service::from_node(&m.key, &m.node, &config.placeholders),
+                None,
+                config,
+            ) == Role::Hub
+        })
         .map(|m| m.key.name.clone())
         .collect();
     let names: Vec<&str> = services.iter().map(|m| m.key.name.as_str()).collect();
@@ -749,7 +755,8 @@ pub(crate) fn config_json(config: &Config) -> Value {
     json!({"allowed_registries": config.allowed_registries, "high_risk_classes": config.high_risk_classes,
            "require_digest": config.require_digest, "socket_proxies": config.socket_proxies,
            "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist,
-           "allowed_capabilities": config.allowed_capabilities})
+           "allowed_capabilities": config.allowed_capabilities,
+           "placeholder_pattern": config.placeholders.regex()})
 }
 
 /// An `env_file` read once for every service of its project that loads it.
@@ -766,7 +773,12 @@ struct EnvEntries {
 }
 
 /// Read and parse an `env_file` (values classified and redacted as secrets are).
-fn read_env_file(path: &Path, show: &dyn Fn(&Path) -> String, fence: &ReadFence) -> EnvFile {
+fn read_env_file(
+    path: &Path,
+    show: &dyn Fn(&Path) -> String,
+    fence: &ReadFence,
+    placeholders: &crate::secrets::Placeholders,
+) -> EnvFile {
     let display = show(path);
     let bytes = match fence.read(path) {
         Ok(b) => b,
@@ -794,6 +806,7 @@ fn read_env_file(path: &Path, show: &dyn Fn(&Path) -> String, fence: &ReadFence)
                     secret: None,
                     secret_name: None,
                 },
+                placeholders,
             );
             let secret_name = crate::secrets::secret_name(&e.key);
             json!({"key": e.key, "value": v.value, "secret": v.secret, "secret_name": secret_name,
@@ -1027,6 +1040,7 @@ fn oci_dockerfile(
                 target.as_deref(),
                 args,
                 &config.base_images,
+                &config.placeholders,
             ) else {
                 continue;
             };
@@ -1035,10 +1049,17 @@ fn oci_dockerfile(
             let mut via = via;
             if target.is_none() && !view.labels.contains_key(OWNERSHIP_LABEL) {
                 let labelled = view.stages.iter().rev().find_map(|st| {
-                    stage::resolve(&pd.src, &pd.df, Some(&st.name), args, &config.base_images)
-                        .ok()
-                        .filter(|v| v.labels.contains_key(OWNERSHIP_LABEL))
-                        .map(|v| (st.name.clone(), v))
+                    stage::resolve(
+                        &pd.src,
+                        &pd.df,
+                        Some(&st.name),
+                        args,
+                        &config.base_images,
+                        &config.placeholders,
+                    )
+                    .ok()
+                    .filter(|v| v.labels.contains_key(OWNERSHIP_LABEL))
+                    .map(|v| (st.name.clone(), v))
                 });
                 if let Some((name, v)) = labelled {
                     via = format!(
@@ -1139,6 +1160,7 @@ fn service_unit(
                     b.target.as_deref(),
                     &build_args,
                     &ctx.config.base_images,
+                    &ctx.config.placeholders,
                 ) {
                     Ok(mut v) => {
                         unresolved_build_args(&svc, &mut v);
@@ -1209,10 +1231,13 @@ fn service_unit(
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
     let unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
                       "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
-    let base_service = ctx
-        .base_services
-        .get(svc.name.as_str())
-        .map(|b| Box::new(Service::from_node(&b.key, &b.node)));
+    let base_service = ctx.base_services.get(svc.name.as_str()).map(|b| {
+        Box::new(Service::from_node(
+            &b.key,
+            &b.node,
+            &ctx.config.placeholders,
+        ))
+    });
     let env_files = env_files(&svc, ctx.compose_dir, ctx.env_files);
     let unit = Unit {
         id,
@@ -1302,7 +1327,7 @@ fn prepare_project(
     let services: Vec<(project::MergedService, Box<Service>, Binding)> = services
         .into_par_iter()
         .map(|ms| {
-            let mut svc = Box::new(Service::from_node(&ms.key, &ms.node));
+            let mut svc = Box::new(Service::from_node(&ms.key, &ms.node, &config.placeholders));
             svc.one_shot = completed.contains(&svc.name)
                 && svc.restart.as_ref().is_none_or(|r| r.value == "no");
             let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
@@ -1318,7 +1343,7 @@ fn prepare_project(
     let env_files: std::collections::HashMap<PathBuf, EnvFile> = env_paths
         .into_par_iter()
         .map(|p| {
-            let f = read_env_file(&p, show, &parsed.fence);
+            let f = read_env_file(&p, show, &parsed.fence, &config.placeholders);
             (p, f)
         })
         .collect();
@@ -1457,6 +1482,7 @@ pub fn units(
                 shared: shared.clone(),
                 base_images: base_images.clone(),
                 registry_allowlist: registry_allowlist(config),
+                placeholders: config.placeholders.clone(),
             }),
         });
     }

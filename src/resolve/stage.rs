@@ -4,6 +4,7 @@
 use crate::config::BaseImage;
 use crate::parse::dockerfile::{self, Arguments, Dockerfile, Instruction, Stage};
 use crate::parse::interpolate;
+use crate::secrets::Placeholders;
 use crate::source::{Loc, SourceFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -85,8 +86,8 @@ pub struct Valued {
 }
 
 impl Valued {
-    fn named(name: &str, value: String, loc: Loc) -> Valued {
-        let secret = crate::secrets::classify(name, &value);
+    fn named(name: &str, value: String, loc: Loc, placeholders: &Placeholders) -> Valued {
+        let secret = crate::secrets::classify_with(name, &value, placeholders);
         let value = match &secret {
             Some(i) if i.credential || i.kind != "reference" => crate::secrets::redact(&value),
             _ => value,
@@ -226,7 +227,13 @@ fn redact_text(t: &str) -> (String, Vec<&'static str>) {
     crate::secrets::mask_and_find(t)
 }
 
-fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile) -> InstView {
+fn inst_view(
+    inst: &Instruction,
+    stage: String,
+    in_chain: bool,
+    src: &SourceFile,
+    placeholders: &Placeholders,
+) -> InstView {
     let (form, words, text) = match &inst.args {
         Arguments::Exec(ws) => (
             "exec",
@@ -264,7 +271,7 @@ fn inst_view(inst: &Instruction, stage: String, in_chain: bool, src: &SourceFile
                 let raw = kv.value.map(|v| v.text).unwrap_or_default();
                 // Secret values are redacted as everywhere else (placeholders and
                 // references are kept: the rules tell them from literals).
-                let value = match crate::secrets::classify(&kv.key.text, &raw) {
+                let value = match crate::secrets::classify_with(&kv.key.text, &raw, placeholders) {
                     // Masked as in the instruction text: same length, all `*`.
                     Some(i) if !matches!(i.kind, "reference" | "placeholder") => {
                         "*".repeat(raw.chars().count())
@@ -315,7 +322,13 @@ pub fn instruction_view(text: &str) -> Option<InstView> {
     );
     let df = dockerfile::parse(&src);
     let inst = df.instructions.get(1)?;
-    Some(inst_view(inst, "#0".into(), true, &src))
+    Some(inst_view(
+        inst,
+        "#0".into(),
+        true,
+        &src,
+        &Placeholders::default(),
+    ))
 }
 
 /// The Dockerfile part of a Rego input document.
@@ -389,33 +402,10 @@ fn expand_at(
     }
 }
 
-fn glob_match(pattern: &str, text: &str) -> bool {
-    // '*' matches any run of characters (including '/').
-    let parts: Vec<&str> = pattern.split('*').collect();
-    if parts.len() == 1 {
-        return pattern == text;
-    }
-    let mut rest = text;
-    for (i, p) in parts.iter().enumerate() {
-        if i == 0 {
-            let Some(r) = rest.strip_prefix(p) else {
-                return false;
-            };
-            rest = r;
-        } else if i == parts.len() - 1 {
-            return rest.ends_with(p);
-        } else {
-            match rest.find(p) {
-                Some(pos) => rest = &rest[pos + p.len()..],
-                None => return false,
-            }
-        }
-    }
-    true
-}
-
 pub fn is_nonroot_base(image: &str) -> bool {
-    NONROOT_BASES.iter().any(|p| glob_match(p, image))
+    NONROOT_BASES
+        .iter()
+        .any(|p| crate::config::wildcard_match(p, image))
 }
 
 /// The uid part of a USER value, and whether it is root.
@@ -434,13 +424,15 @@ pub fn user_is_root(value: &str) -> (String, bool) {
     (uid, root)
 }
 
-/// Resolve the effective config of `target` (a stage name, case-insensitive; `None` = last).
+/// Resolve the effective config of `target` (a stage name, case-insensitive; `None` =
+/// last), with the team's base images and placeholder values from the config.
 pub fn resolve(
     src: &SourceFile,
     df: &Dockerfile,
     target: Option<&str>,
     build_args: &BTreeMap<String, String>,
     bases: &[BaseImage],
+    placeholders: &Placeholders,
 ) -> Result<DockerfileView, TargetError> {
     let stages = df.stages();
     if stages.is_empty() {
@@ -568,7 +560,7 @@ pub fn resolve(
                             .unwrap_or_default();
                         set.push((
                             kv.key.text.clone(),
-                            Valued::named(&kv.key.text, v, src.loc(inst.span)),
+                            Valued::named(&kv.key.text, v, src.loc(inst.span), placeholders),
                         ));
                     }
                     for (name, v) in set {
@@ -609,7 +601,7 @@ pub fn resolve(
                     user = Some((written, resolved, unresolved || empty, si, inst));
                 }
                 "ENTRYPOINT" | "CMD" => {
-                    let v = inst_view(inst, names[si].clone(), true, src);
+                    let v = inst_view(inst, names[si].clone(), true, src, placeholders);
                     let c = CmdView {
                         form: v.form,
                         calls: super::shell::calls(&super::shell::commands(&v.text)),
@@ -772,7 +764,7 @@ pub fn resolve(
                 Some(si) => (names[si].clone(), chain.contains(&si)),
                 None => (String::new(), false),
             };
-            inst_view(inst, stage, in_chain, src)
+            inst_view(inst, stage, in_chain, src, placeholders)
         })
         .collect();
     // The programs RUN instructions run, indexed by program name; the instructions
@@ -803,10 +795,9 @@ pub fn resolve(
         };
         for kv in inst.key_values(src) {
             args.push(ArgView {
-                default: kv
-                    .value
-                    .as_ref()
-                    .map(|v| Valued::named(&kv.key.text, v.text.clone(), src.loc(v.span))),
+                default: kv.value.as_ref().map(|v| {
+                    Valued::named(&kv.key.text, v.text.clone(), src.loc(v.span), placeholders)
+                }),
                 name: kv.key.text.clone(),
                 secret_name: crate::secrets::secret_name(&kv.key.text),
                 stage: stage.clone(),
@@ -847,7 +838,7 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        resolve(&src, &df, target, &args, &[]).unwrap()
+        resolve(&src, &df, target, &args, &[], &Placeholders::default()).unwrap()
     }
 
     #[test]
@@ -1074,7 +1065,15 @@ mod tests {
         let resolve_with = |text: &str| {
             let src = SourceFile::from_str("Dockerfile", text);
             let df = dockerfile::parse(&src);
-            resolve(&src, &df, None, &BTreeMap::new(), &bases).unwrap()
+            resolve(
+                &src,
+                &df,
+                None,
+                &BTreeMap::new(),
+                &bases,
+                &Placeholders::default(),
+            )
+            .unwrap()
         };
         // Followed through the ancestry and global ARG defaults.
         let v = resolve_with(
