@@ -54,6 +54,11 @@ pub struct BaseImage {
     /// Accounts the image creates, which a `USER` may name (MCP-DF-003); `user` is one.
     #[serde(default)]
     pub accounts: Vec<String>,
+    /// The `HEALTHCHECK` test the image carries (`curl -fsS http://localhost:8080/health`):
+    /// a target stage built on it with no HEALTHCHECK of its own inherits it (MCP-DF-002,
+    /// and MCP-EC-002 for a Compose service).
+    #[serde(default)]
+    pub healthcheck: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -400,9 +405,19 @@ impl Config {
             if b.image.trim().is_empty() {
                 anyhow::bail!("`base_images`: an entry has an empty `image` pattern");
             }
-            if b.user.as_deref().is_none_or(|u| u.trim().is_empty()) && b.accounts.is_empty() {
+            let blank = |v: &Option<String>| v.as_deref().is_none_or(|t| t.trim().is_empty());
+            if b.healthcheck
+                .as_deref()
+                .is_some_and(|t| t.trim().is_empty())
+            {
                 anyhow::bail!(
-                    "`base_images` entry {:?} gives neither `user` nor `accounts`",
+                    "`base_images` entry {:?}: `healthcheck` is empty (give the image's HEALTHCHECK test)",
+                    b.image
+                );
+            }
+            if blank(&b.user) && b.accounts.is_empty() && blank(&b.healthcheck) {
+                anyhow::bail!(
+                    "`base_images` entry {:?} gives none of `user`, `accounts` and `healthcheck`",
                     b.image
                 );
             }
@@ -526,11 +541,15 @@ mod tests {
         assert_eq!(c.base_images.len(), 2);
         let e = load("base_images: [{image: \"x/*\"}]\n").unwrap_err();
         assert!(
-            e.to_string().contains("neither `user` nor `accounts`"),
+            e.to_string()
+                .contains("none of `user`, `accounts` and `healthcheck`"),
             "{e}"
         );
         assert!(load("base_images: [{image: \" \", user: mcp}]\n").is_err());
         assert!(load("base_images: [{image: x, users: [mcp]}]\n").is_err());
+        assert!(load("base_images: [{image: x, healthcheck: \" \"}]\n").is_err());
+        let c = load("base_images: [{image: x, healthcheck: \"curl -f http://localhost/\"}]\n");
+        assert!(c.is_ok());
         // From a file, the error names it.
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join(".mcp-audit.yaml");

@@ -346,3 +346,31 @@ fn an_unset_base_image_of_a_built_dockerfile_is_indeterminate() {
     assert_eq!(active(&r, "MCP-SC-001").len(), 1);
     assert_eq!(active(&r, "MCP-SC-002").len(), 1);
 }
+
+#[test]
+fn a_configured_base_image_healthcheck_is_the_effective_one() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            (
+                ".mcp-audit.yaml",
+                "base_images: [{image: \"localhost:5000/idp/base-*\", healthcheck: \"curl -f http://localhost:8080/health\"}]\n",
+            ),
+            ("Dockerfile", "FROM localhost:5000/idp/base-node:22.1\nUSER 1000\nCMD [\"node\", \"index.js\"]\n"),
+            // Timings only: the test is inherited from the image, here its base image.
+            (
+                "compose.yaml",
+                "services:\n  srv:\n    build: .\n    mem_limit: 512m\n    healthcheck:\n      interval: 30s\n",
+            ),
+        ],
+    );
+    let r = common::scan(d.path());
+    let lines = common::finding_lines(&r, d.path());
+    assert!(active(&r, "MCP-EC-002").is_empty(), "{lines}");
+    assert!(active(&r, "MCP-DF-002").is_empty(), "{lines}");
+    // Without the entry the same service has no health check.
+    fs::remove_file(d.path().join(".mcp-audit.yaml")).unwrap();
+    let r = common::scan(d.path());
+    assert_eq!(active(&r, "MCP-EC-002").len(), 1);
+}

@@ -3,7 +3,9 @@
 # description: >-
 #   No `HEALTHCHECK CMD` is found in the target stage's `FROM <stage>` ancestry,
 #   or the nearest HEALTHCHECK in the chain is `HEALTHCHECK NONE`. A HEALTHCHECK
-#   in a stage that is not an ancestor of the target stage does not count.
+#   in a stage that is not an ancestor of the target stage does not count. The
+#   base image's own HEALTHCHECK counts when `base_images` in `.mcp-audit.yaml`
+#   gives it (`healthcheck:`), as the scan cannot see inside external images.
 # custom:
 #   id: MCP-DF-002
 #   severity: MEDIUM

@@ -5,7 +5,8 @@
 #   image are combined: `healthcheck.disable: true` or `test: ["NONE"]` cancels
 #   a Dockerfile HEALTHCHECK; a Compose `test` replaces it; a timing-only
 #   Compose block inherits the image's test, which must exist; otherwise the
-#   Dockerfile target stage's HEALTHCHECK (through its ancestry) decides.
+#   Dockerfile target stage's HEALTHCHECK (through its ancestry, down to a base
+#   image whose `healthcheck` the config's `base_images` gives) decides.
 # custom:
 #   id: MCP-EC-002
 #   severity: MEDIUM

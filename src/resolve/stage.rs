@@ -69,7 +69,7 @@ pub struct HealthView {
     pub present: bool,
     pub none: bool,
     pub indeterminate: bool,
-    /// `HEALTHCHECK` or `none`.
+    /// `HEALTHCHECK`, `base-image` (from `base_images` in the config) or `none`.
     pub source: &'static str,
     pub stage: String,
     pub test: Option<String>,
@@ -721,16 +721,27 @@ pub fn resolve(
             loc: src.loc(inst.span),
             from: vec![],
         },
-        None => HealthView {
-            present: false,
-            none: false,
-            indeterminate: false,
-            source: "none",
-            stage: names[target_idx].clone(),
-            test: None,
-            loc: target_from.clone(),
-            from: vec![],
-        },
+        // No HEALTHCHECK in the chain: the base image's own, when the config gives one.
+        None => {
+            let base_test = configured
+                .iter()
+                .filter_map(|b| b.healthcheck.as_deref().map(str::trim))
+                .find(|t| !t.is_empty());
+            HealthView {
+                present: base_test.is_some(),
+                none: false,
+                indeterminate: false,
+                source: if base_test.is_some() {
+                    "base-image"
+                } else {
+                    "none"
+                },
+                stage: names[target_idx].clone(),
+                test: base_test.map(str::to_string),
+                loc: target_from.clone(),
+                from: vec![],
+            }
+        }
     };
     let from = from_refs
         .into_iter()
@@ -1056,11 +1067,16 @@ mod tests {
             image: image.into(),
             user: user.map(Into::into),
             accounts: accounts.iter().map(|a| a.to_string()).collect(),
+            healthcheck: None,
         };
         let bases = [
             base("localhost:5000/idp/base-*", Some("mcp:mcp"), &["svc"]),
             base("localhost:5000/idp/*", None, &["tools"]),
             base("localhost:5000/idp/root-*", Some("0"), &[]),
+            BaseImage {
+                healthcheck: Some(" curl -fsS http://localhost:8080/health ".into()),
+                ..base("localhost:5000/idp/base-python:*", None, &[])
+            },
         ];
         let resolve_with = |text: &str| {
             let src = SourceFile::from_str("Dockerfile", text);
@@ -1094,5 +1110,20 @@ mod tests {
         let v = resolve_with("FROM python:3.12\n");
         assert!(v.user.root);
         assert!(v.base_accounts.is_empty());
+        assert!(!v.healthcheck.present);
+        assert_eq!(v.healthcheck.source, "none");
+        // The base image's HEALTHCHECK, unless the chain writes its own or turns it off.
+        let v = resolve_with("FROM localhost:5000/idp/base-python:3.12 AS b\nFROM b\n");
+        assert!(v.healthcheck.present);
+        assert_eq!(v.healthcheck.source, "base-image");
+        assert_eq!(
+            v.healthcheck.test.as_deref(),
+            Some("curl -fsS http://localhost:8080/health")
+        );
+        assert_eq!(v.healthcheck.loc.line, 2, "at the target stage's FROM");
+        let v = resolve_with("FROM localhost:5000/idp/base-python:3.12\nHEALTHCHECK NONE\n");
+        assert!(!v.healthcheck.present && v.healthcheck.none);
+        let v = resolve_with("FROM localhost:5000/idp/base-node:22\n");
+        assert!(!v.healthcheck.present);
     }
 }
