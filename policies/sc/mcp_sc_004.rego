@@ -9,7 +9,8 @@
 #   lockfile copied into the image, `pip install <pkg>` without `==<version>`
 #   (the pip/setuptools/wheel toolchain aside) or from a VCS URL with no
 #   `@<ref>` (`git+https://…/repo.git`), `uv sync` without `--locked` or
-#   `--frozen`, and `go install pkg@latest`. Global options may come before
+#   `--frozen`, `go install pkg@latest`, and `go get <module>` with no
+#   `@v1.2.3` version (it takes the latest). Global options may come before
 #   the subcommand (`npm -g install`, `pip --no-cache-dir install`). `npm ci`,
 #   `uv sync --locked`, `pip install --require-hashes`, requirement files and
 #   `ADD --checksum` pass. Stages that are not ancestors of the target are not
@@ -329,7 +330,7 @@ issues contains {
 	count({"--locked", "--frozen"} & {x | some x in a}) == 0
 }
 
-# --- go install pkg@latest
+# --- go install pkg@latest, go get pkg (at no version or a moving one)
 
 issues contains {
 	"inst": inst,
@@ -338,11 +339,28 @@ issues contains {
 	"msg": sprintf("installs %q: `@%s` is not a module version", [pkg, v]),
 } if {
 	some run in program_runs("go")
-	run.args[0] == "install"
+	run.args[0] in {"install", "get"}
 	inst := input.dockerfile.instructions[run.inst]
 	some pkg in positionals(sub_args(run), set())
 	contains(pkg, "@")
 	parts := split(pkg, "@")
 	v := parts[count(parts) - 1]
 	not regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+`, v)
+}
+
+# `go get <module path>` with no `@version` fetches the latest (`@upgrade`), in
+# GOPATH and module mode alike. `go install` without a version builds what go.mod
+# pins, and local patterns (`./...`, `.`) name the build's own packages.
+issues contains {
+	"inst": inst,
+	"kind": "go",
+	"item": pkg,
+	"msg": sprintf("fetches %q with no version: `go get` takes the latest", [pkg]),
+} if {
+	some run in program_runs("go")
+	run.args[0] == "get"
+	inst := input.dockerfile.instructions[run.inst]
+	some pkg in positionals(sub_args(run), set())
+	not contains(pkg, "@")
+	regex.match(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+/`, pkg)
 }

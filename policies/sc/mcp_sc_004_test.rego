@@ -155,6 +155,33 @@ test_go_install if {
 	one("go install github.com/acme/tool/cmd/tool@latest")
 	none("go install github.com/acme/tool/cmd/tool@v1.2.3")
 	none("go install ./cmd/server")
+	none("go install github.com/acme/tool/cmd/tool")
+}
+
+test_go_get_without_a_version if {
+	r := one("go get github.com/hpcloud/tail")
+	contains(r.msg, "with no version")
+}
+
+test_go_get_at_latest if {
+	one("go get -u -v golang.org/x/tools/gopls@latest")
+}
+
+test_go_get_in_a_chain if {
+	one("cd /src && go get -d gopkg.in/yaml.v2 && go build ./...")
+}
+
+test_go_get_of_several_modules if {
+	count(findings([run("go get github.com/a/b github.com/c/d@v1.0.0 github.com/e/f@master")])) == 2
+}
+
+test_go_get_pinned_or_local if {
+	none("go get github.com/acme/x@v1.2.3")
+	none("go get github.com/acme/x@v0.0.0-20240101000000-abcdef123456")
+	none("go get ./...")
+	none("go get .")
+	none("go get -d -v")
+	none("go get")
 }
 
 test_non_ancestor_stage_ignored if {
