@@ -345,8 +345,14 @@ issues contains {
 	contains(pkg, "@")
 	parts := split(pkg, "@")
 	v := parts[count(parts) - 1]
-	not regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+`, v)
+	not go_fixed_version(v)
 }
+
+# A release or pseudo-version (`v1.2.3`, `v0.0.0-2024…-abcdef123456`), or a commit
+# hash, which Go resolves to its pseudo-version. Branches and `latest` move.
+go_fixed_version(v) if regex.match(`^v[0-9]+\.[0-9]+\.[0-9]+`, v)
+
+go_fixed_version(v) if regex.match(`^[0-9a-f]{7,40}$`, v)
 
 # `go get <module path>` with no `@version` fetches the latest (`@upgrade`), in
 # GOPATH and module mode alike. `go install` without a version builds what go.mod

@@ -178,6 +178,8 @@ test_go_get_of_several_modules if {
 test_go_get_pinned_or_local if {
 	none("go get github.com/acme/x@v1.2.3")
 	none("go get github.com/acme/x@v0.0.0-20240101000000-abcdef123456")
+	none("go install github.com/acme/x/cmd/x@4f3a9c1")
+	one("go install github.com/acme/x/cmd/x@main")
 	none("go get ./...")
 	none("go get .")
 	none("go get -d -v")
