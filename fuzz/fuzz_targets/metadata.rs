@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         0 => metadata::parse(&src, "catalog-server", &limits).err(),
         1 => metadata::parse(&src, "registry-server", &limits).err(),
         2 => metadata::parse(&src, "mcp-manifest", &limits).err(),
-        3 => client::parse(&src, &limits).err(),
+        3 => client::parse(&src, &limits, &Default::default()).err(),
         _ => k8s::parse(&src, &limits).err(),
     };
     if let Some((_, Some(l))) = err {
