@@ -144,6 +144,14 @@ pub struct Config {
     /// What your own base images provide (MCP-DF-001, MCP-DF-003).
     #[serde(default)]
     pub base_images: Vec<BaseImage>,
+    /// Host directories services may bind read-write besides the project directory
+    /// (MCP-CS-012): `/srv/mcp-data`, `~/workspaces`.
+    #[serde(default)]
+    pub allowed_bind_roots: Vec<String>,
+    /// The Docker daemon rotates `json-file` logs (`log-opts.max-size` in
+    /// `daemon.json`), so a service without a `logging` block is rotated (MCP-CS-016).
+    #[serde(default)]
+    pub daemon_log_rotation: bool,
     /// Service names or images of socket proxies allowed to mount the runtime socket.
     #[serde(default)]
     pub socket_proxies: Vec<String>,

@@ -31,8 +31,10 @@ deny contains r if {
 	r := result.with_evidence(sprintf("service %q has no effective healthcheck: %s", [input.unit.name, h.reason]), h, {"source": h.source})
 }
 
-# Services that are run to completion (restart "no" with a one-shot command are
-# jobs) are not judged. Compose marks them with `restart: "no"` and a
-# `depends_on` condition `service_completed_successfully` elsewhere; we use
-# the explicit label the resolver computes.
+# Services that are run to completion are jobs, not judged: another service
+# waits for them with the `depends_on` condition `service_completed_successfully`
+# (the resolver's `one_shot`), or they carry the `mcp.job=true` label, as
+# MCP-CS-017 reads them.
 one_shot if input.service.one_shot == true
+
+one_shot if lower(input.service.labels["mcp.job"].value) == "true"

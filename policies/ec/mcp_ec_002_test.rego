@@ -23,3 +23,10 @@ test_indeterminate_not_denied if {
 test_one_shot_not_denied if {
 	count(mcp_ec_002.deny) == 0 with input as {"unit": {"name": "s"}, "service": {"one_shot": true}, "effective": {"healthcheck": {"present": false, "source": "none", "reason": "x", "loc": cl}}}
 }
+
+job(v) := {"unit": {"name": "s"}, "service": {"labels": {"mcp.job": {"value": v}}}, "effective": {"healthcheck": {"present": false, "source": "none", "reason": "x", "loc": cl}}}
+
+test_job_label_not_denied if {
+	count(mcp_ec_002.deny) == 0 with input as job("True")
+	count(mcp_ec_002.deny) == 1 with input as job("false")
+}

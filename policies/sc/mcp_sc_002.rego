@@ -3,8 +3,9 @@
 # description: >-
 #   An image reference comes from a registry (host and namespace) that is not
 #   in `allowed_registries` of `.mcp-audit.yaml`. Checked on the Compose
-#   `image:` of a service that is not built locally and on every external
-#   `FROM` of its Dockerfile (after global ARG defaults). Docker Hub short
+#   `image:` of a service that is not built locally, on every external `FROM`
+#   of a Dockerfile (after global ARG defaults), built by Compose or standalone,
+#   and on the image a client entry runs with `docker run`. Docker Hub short
 #   names are docker.io references (`node:20` is
 #   `docker.io/library/node:20`, `mcp/fetch` is `docker.io/mcp/fetch`). Stage
 #   aliases and `scratch` are not images. An image with an unset variable is
@@ -15,7 +16,7 @@
 # custom:
 #   id: MCP-SC-002
 #   severity: MEDIUM
-#   kinds: [compose_service]
+#   kinds: [compose_service, dockerfile, mcp_client]
 #   remediation: >-
 #     Mirror third-party MCP and base images into the internal registry and
 #     reference them from there, or add the registry to `allowed_registries`
@@ -71,6 +72,15 @@ deny contains r if {
 	head := f.registry_head
 	not may_be_allowed(head)
 	r := result.with_evidence(message(from_what(f), f.image, head), f, evidence(f.image, head))
+}
+
+deny contains r if {
+	count(allowlist) > 0
+	img := input.server.docker.image
+	not contains(img.value, "$")
+	not allowed(img.value)
+	what := sprintf("client entry %q: image", [input.unit.name])
+	r := result.with_evidence(message(what, img.value, img.value), img, evidence(img.value, img.value))
 }
 
 from_what(f) := sprintf("base image of stage %q", [f.stage])

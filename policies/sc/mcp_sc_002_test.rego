@@ -163,3 +163,28 @@ test_unresolved_from_with_a_registry_head if {
 	g := object.union(ext("localhost:5000/idp/${BASE}", 1), {"resolved": "localhost:5000/idp/", "indeterminate": true, "registry_head": "localhost:5000/idp/"})
 	count(mcp_sc_002.deny) == 0 with input as built([g], s1_preset)
 }
+
+test_standalone_dockerfile_froms if {
+	d := {"kind": "dockerfile", "unit": {"name": "Dockerfile"}, "dockerfile": {"from": [ext("quay.io/evil/base:1.2.3", 1)]}, "config": {"allowed_registries": s1_preset}}
+	rs := mcp_sc_002.deny with input as d
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "quay.io/evil")
+}
+
+client(image) := {
+	"kind": "mcp_client",
+	"unit": {"name": "gh"},
+	"server": {"docker": {"image": {"value": image, "loc": l}}},
+	"config": {"allowed_registries": s1_preset},
+}
+
+test_client_docker_run_image if {
+	rs := mcp_sc_002.deny with input as client("ghcr.io/github/github-mcp-server:1.0.0")
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, `client entry "gh": image "ghcr.io/github/github-mcp-server:1.0.0" comes from ghcr.io/github`)
+	count(mcp_sc_002.deny) == 0 with input as client("localhost:5000/idp/github:1.0.0")
+	count(mcp_sc_002.deny) == 0 with input as client("ghcr.io/${ORG}/server:1")
+	count(mcp_sc_002.deny) == 0 with input as object.union(client("quay.io/x/y:1"), {"config": {"allowed_registries": []}})
+}

@@ -80,8 +80,9 @@ literal_forms(s) := {form |
 	regex.match(pattern, s)
 } | {"a connection-string password" | secrets.url_password(s)}
 
+# A value after a space is not another option: psql's `--password` only prompts.
 any_case_patterns := {
-	"`--password=…`": `--(password|passwd|pass|token|api-key|apikey|secret|client-secret)[= ]+['"]?[^ \t\n'"$\\]`,
+	"`--password=…`": `--(password|passwd|pass|token|api-key|apikey|secret|client-secret)(=['"]?[^ \t\n'"$\\]| +['"]?[^- \t\n'"$\\])`,
 	"`PASSWORD '…'`": `password[ \t]+'[^'$\\]`,
 }
 

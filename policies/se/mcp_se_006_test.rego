@@ -36,6 +36,11 @@ test_literal_password_forms if {
 	count(mcp_se_006.deny) == 1 with input as svc({"command": {"value": "sh -c 'mysqladmin -uroot -phunter2 ping'", "loc": l(5)}})
 	count(mcp_se_006.deny) == 1 with input as svc({"command": {"value": "psql -c \"ALTER USER app WITH PASSWORD 'hunter2'\"", "loc": l(5)}})
 	count(mcp_se_006.deny) == 1 with input as svc({"command": {"value": "migrate --db postgres://app:hunter2@db/app up", "loc": l(5)}})
+	count(mcp_se_006.deny) == 1 with input as svc({"command": {"value": "server --token  s3cr3t-t0ken", "loc": l(5)}})
+}
+
+test_an_option_after_a_switch_is_not_its_value if {
+	count(mcp_se_006.deny) == 0 with input as svc({"command": {"value": "psql --password -h db -U app", "loc": l(5)}})
 }
 
 test_secret_read_from_file_passes if {

@@ -31,6 +31,11 @@ pub fn looks_like_workload(text: &str) -> bool {
             api = true;
         }
         if let Some(k) = l.strip_prefix("kind:") {
+            // A YAML comment starts at a `#` after whitespace: `kind: Deployment  # api`.
+            let k = k
+                .match_indices('#')
+                .find(|(i, _)| k[..*i].ends_with([' ', '\t']))
+                .map_or(k, |(i, _)| &k[..i]);
             kind |= WORKLOAD_KINDS.contains(&k.trim().trim_matches('"').trim_matches('\''));
         }
     }
@@ -265,5 +270,14 @@ mod tests {
             "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n"
         ));
         assert!(!looks_like_workload("apiVersion: v1\nkind: ConfigMap\n"));
+        assert!(looks_like_workload(
+            "apiVersion: apps/v1\nkind: Deployment   # the MCP server\n"
+        ));
+        assert!(looks_like_workload(
+            "apiVersion: v1\nkind: \"Pod\"\t# one-off\n"
+        ));
+        assert!(!looks_like_workload(
+            "apiVersion: v1\nkind: Service # Deployment\n"
+        ));
     }
 }

@@ -756,7 +756,8 @@ pub(crate) fn config_json(config: &Config) -> Value {
            "require_digest": config.require_digest, "socket_proxies": config.socket_proxies,
            "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist,
            "allowed_capabilities": config.allowed_capabilities,
-           "placeholder_pattern": config.placeholders.regex()})
+           "placeholder_pattern": config.placeholders.regex(),
+           "allowed_bind_roots": config.allowed_bind_roots, "daemon_log_rotation": config.daemon_log_rotation})
 }
 
 /// An `env_file` read once for every service of its project that loads it.

@@ -402,7 +402,10 @@ fn expand_at(
     }
 }
 
+/// A base image known to run as non-root by default; a digest after the tag
+/// (`…:nonroot@sha256:…`) pins the same image.
 pub fn is_nonroot_base(image: &str) -> bool {
+    let image = image.split_once('@').map_or(image, |(name, _)| name);
     NONROOT_BASES
         .iter()
         .any(|p| crate::config::wildcard_match(p, image))
@@ -642,7 +645,14 @@ pub fn resolve(
     let target_from = src.loc(ins[stages[target_idx].from].span);
     let configured: Vec<&BaseImage> = bases
         .iter()
-        .filter(|b| crate::config::match_image(&b.image, &base_image).is_some())
+        .filter(|b| {
+            let undigested = base_image
+                .split_once('@')
+                .map_or(base_image.as_str(), |(n, _)| n);
+            [base_image.as_str(), undigested]
+                .iter()
+                .any(|r| crate::config::match_image(&b.image, r).is_some())
+        })
         .collect();
     // The configured default user of the base image, when it is not root.
     let base_user = configured
@@ -1059,6 +1069,10 @@ mod tests {
         assert_eq!(v.user.source, "base-image");
         assert!(is_nonroot_base("cgr.dev/chainguard/node:latest"));
         assert!(!is_nonroot_base("node:20"));
+        assert!(is_nonroot_base(
+            "gcr.io/distroless/static-debian12:nonroot@sha256:0123456789abcdef"
+        ));
+        assert!(!is_nonroot_base("node:20@sha256:0123456789abcdef"));
     }
 
     #[test]
