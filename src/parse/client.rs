@@ -346,6 +346,53 @@ fn redact_raw(v: &mut serde_json::Value) {
     }
 }
 
+/// The text with the comments of JSONC (`// …` and `/* … */` outside strings, which
+/// VS Code and Claude Code accept in their MCP files) blanked out byte for byte, so
+/// every other offset stays where it was; `None` when there is no comment.
+fn blank_jsonc_comments(text: &str) -> Option<String> {
+    if !text.contains("//") && !text.contains("/*") {
+        return None;
+    }
+    let mut out = text.as_bytes().to_vec();
+    let (mut i, mut in_string, mut found) = (0, false, false);
+    while i < out.len() {
+        let c = out[i];
+        if in_string {
+            match c {
+                b'\\' => i += 1,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        let end = match (c, out.get(i + 1)) {
+            (b'"', _) => {
+                in_string = true;
+                i += 1;
+                continue;
+            }
+            (b'/', Some(b'/')) => memchr::memchr(b'\n', &out[i..]).map_or(out.len(), |n| i + n),
+            (b'/', Some(b'*')) => {
+                memchr::memmem::find(&out[i + 2..], b"*/").map_or(out.len(), |n| i + 2 + n + 2)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        found = true;
+        for b in &mut out[i..end] {
+            if *b != b'\n' && *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        i = end;
+    }
+    // Only ASCII bytes were written over whole comments, so the text is still UTF-8.
+    found.then(|| String::from_utf8(out).unwrap_or_default())
+}
+
 /// Parse a client configuration. `Ok(None)` when the JSON is not one after all.
 /// Secret-named `env` and `headers` values set to one of the team's `placeholders`
 /// are stand-ins.
@@ -354,6 +401,9 @@ pub fn parse(
     limits: &YamlLimits,
     placeholders: &Placeholders,
 ) -> Result<Option<ClientConfig>, (String, Option<Loc>)> {
+    let uncommented = blank_jsonc_comments(&src.text)
+        .map(|t| SourceFile::from_bytes(&src.path, src.display.to_string(), t.as_bytes()));
+    let src = uncommented.as_ref().unwrap_or(src);
     let y = yaml::load(src, limits).map_err(|e| (e.message, e.span.map(|s| src.loc(s))))?;
     let root = convert_plain(src, &y);
     let (dialect, servers_node) = if let Some(s) = root.get("mcpServers") {
@@ -401,6 +451,32 @@ mod tests {
         parse(&src, &YamlLimits::default(), &Placeholders::default())
             .unwrap()
             .unwrap()
+    }
+
+    #[test]
+    fn jsonc_comments_are_read_as_blanks() {
+        let text = "{\n  // the team's hub\n  \"servers\": {\n    /* prod */ \"hub\": {\"url\": \"https://hub.internal/mcp\"},\n    \"gh\": {\"command\": \"npx\", \"args\": [\"-y\", \"a//b\", \"c/*d*/\"]} /* é */\n  }\n}\n";
+        let c = cfg(text);
+        let names: Vec<&str> = c.servers.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["hub", "gh"]);
+        assert_eq!(c.dialect, "vscode");
+        let gh = &c.servers[1];
+        let args: Vec<&str> = gh.args.iter().map(|a| a.value.as_str()).collect();
+        assert_eq!(
+            args,
+            ["-y", "a//b", "c/*d*/"],
+            "text inside strings is kept"
+        );
+        assert_eq!((c.servers[0].loc.line, gh.loc.line), (4, 5));
+        let blanked = blank_jsonc_comments(text).unwrap();
+        assert_eq!(blanked.len(), text.len());
+        assert_eq!(blanked.lines().count(), text.lines().count());
+        assert!(
+            blank_jsonc_comments("{\"a\": \"http://x\"}").is_none_or(|t| t.contains("http://x"))
+        );
+        // An unterminated block comment blanks the rest: the file is then broken JSON.
+        let src = SourceFile::from_str(".mcp.json", "{\"mcpServers\": {} /* x\n");
+        assert!(parse(&src, &YamlLimits::default(), &Placeholders::default()).is_err());
     }
 
     #[test]
