@@ -500,6 +500,29 @@ fn networks(n: Option<&CNode>) -> Vec<Network> {
     }
 }
 
+/// The words of a list-form command as one line, with the variables each word
+/// interpolated (`["psql", "-c", "… PASSWORD '${DB_PASSWORD}'"]` keeps
+/// `DB_PASSWORD`); a word set from a secret-named variable is redacted, as a whole
+/// value is in [`Val::of`].
+fn seq_words(items: &[CNode], list: &CNode) -> Val {
+    let words: Vec<String> = items
+        .iter()
+        .filter_map(|i| {
+            let t = i.text()?;
+            Some(if from_secret_var(&i.vars) {
+                secrets::redact(&t)
+            } else {
+                t
+            })
+        })
+        .collect();
+    let mut v = Val::with(words.join(" "), list);
+    v.vars
+        .extend(items.iter().flat_map(|i| i.vars.iter().cloned()));
+    v.indeterminate = v.vars.iter().any(Var::unresolved);
+    v
+}
+
 fn healthcheck(n: Option<&CNode>) -> Option<Healthcheck> {
     let n = n?;
     let test = n.get("test");
@@ -507,11 +530,11 @@ fn healthcheck(n: Option<&CNode>) -> Option<Healthcheck> {
         None => (None, false),
         Some(t) => match &t.v {
             CVal::Seq(items) => {
-                let words: Vec<String> = items.iter().filter_map(CNode::text).collect();
-                let none = words
+                let none = items
                     .first()
+                    .and_then(CNode::text)
                     .is_some_and(|w| w.eq_ignore_ascii_case("NONE"));
-                (Some(Val::with(words.join(" "), t)), none)
+                (Some(seq_words(items, t)), none)
             }
             _ => {
                 let v = Val::of(t);
@@ -563,14 +586,7 @@ fn calls_of(v: &Option<Val>) -> Vec<crate::resolve::shell::Call> {
 fn joined(n: Option<&CNode>) -> Option<Val> {
     let c = n?;
     let mut v = match &c.v {
-        CVal::Seq(items) => Val::with(
-            items
-                .iter()
-                .filter_map(CNode::text)
-                .collect::<Vec<_>>()
-                .join(" "),
-            c,
-        ),
+        CVal::Seq(items) => seq_words(items, c),
         _ => Val::of(c)?,
     };
     if !secrets::find_in_text(&v.value).is_empty() {
