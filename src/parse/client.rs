@@ -161,6 +161,45 @@ const VALUE_OPTS: &[&str] = &[
     "log-opt",
 ];
 
+/// Where the arguments of `run` start: after the client's global options
+/// (`--context prod`, `-H tcp://…`, `--debug`) and the `run` or `container run` words.
+fn run_args(args: &[Arg]) -> Option<usize> {
+    const VALUED: &[&str] = &[
+        "--context",
+        "-c",
+        "--host",
+        "-H",
+        "--config",
+        "--log-level",
+        "-l",
+        "--tlscacert",
+        "--tlscert",
+        "--tlskey",
+        "--url",
+        "--connection",
+        "--identity",
+        "--namespace",
+        "-n",
+        "--address",
+        "-a",
+    ];
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        let w = a.value.as_str();
+        if w == "run" {
+            return Some(i + 1);
+        }
+        if w == "container" {
+            return (args.get(i + 1)?.value == "run").then_some(i + 2);
+        }
+        if !w.starts_with('-') {
+            return None;
+        }
+        i += if VALUED.contains(&w) { 2 } else { 1 };
+    }
+    None
+}
+
 /// Parse `docker run …` arguments (`args` after the `run` word).
 pub fn docker_run(args: &[Arg]) -> DockerRun {
     let mut d = DockerRun::default();
@@ -276,14 +315,14 @@ fn server(name: &str, key_loc: &Loc, n: &CNode, placeholders: &Placeholders) -> 
     let (more, all2) = string_list(n.get("autoApprove"));
     auto_approve.extend(more);
     all |= all2;
-    let program = command
-        .as_ref()
-        .map(|c| c.value.rsplit('/').next().unwrap_or(&c.value).to_string());
+    let program = command.as_ref().map(|c| {
+        let base = c.value.rsplit(['/', '\\']).next().unwrap_or(&c.value);
+        let base = base.strip_suffix(".exe").unwrap_or(base);
+        base.to_ascii_lowercase()
+    });
     let docker = match program.as_deref() {
-        Some("docker") | Some("podman") | Some("nerdctl")
-            if args.first().is_some_and(|a| a.value == "run") =>
-        {
-            Some(docker_run(&args[1..]))
+        Some("docker") | Some("podman") | Some("nerdctl") => {
+            run_args(&args).map(|i| docker_run(&args[i..]))
         }
         _ => None,
     };
@@ -451,6 +490,51 @@ mod tests {
         parse(&src, &YamlLimits::default(), &Placeholders::default())
             .unwrap()
             .unwrap()
+    }
+
+    #[test]
+    fn docker_run_after_global_options_and_on_windows() {
+        let image = |command: &str, args: &str| {
+            let c = cfg(&format!(
+                "{{\"mcpServers\": {{\"a\": {{\"command\": {command:?}, \"args\": [{args}]}}}}}}"
+            ));
+            c.servers[0]
+                .docker
+                .as_ref()
+                .and_then(|d| d.image.as_ref())
+                .map(|i| i.value.clone())
+        };
+        let img = Some("ghcr.io/acme/x:1".to_string());
+        assert_eq!(image("docker", r#""run", "-i", "ghcr.io/acme/x:1""#), img);
+        assert_eq!(
+            image("docker", r#""container", "run", "ghcr.io/acme/x:1""#),
+            img
+        );
+        assert_eq!(
+            image(
+                "docker",
+                r#""--context", "prod", "run", "ghcr.io/acme/x:1""#
+            ),
+            img
+        );
+        assert_eq!(
+            image(
+                "docker",
+                r#""-H", "tcp://h:2376", "--debug", "run", "ghcr.io/acme/x:1""#
+            ),
+            img
+        );
+        assert_eq!(
+            image(
+                r"C:\\Program Files\\Docker\\docker.exe",
+                r#""run", "ghcr.io/acme/x:1""#
+            ),
+            img
+        );
+        assert_eq!(image("Docker.exe", r#""run", "ghcr.io/acme/x:1""#), img);
+        assert_eq!(image("docker", r#""exec", "-i", "c", "run""#), None);
+        assert_eq!(image("docker", r#""container", "ls""#), None);
+        assert_eq!(image("npx", r#""run", "x""#), None);
     }
 
     #[test]
