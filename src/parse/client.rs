@@ -317,8 +317,8 @@ fn server(name: &str, key_loc: &Loc, n: &CNode, placeholders: &Placeholders) -> 
     all |= all2;
     let program = command.as_ref().map(|c| {
         let base = c.value.rsplit(['/', '\\']).next().unwrap_or(&c.value);
-        let base = base.strip_suffix(".exe").unwrap_or(base);
-        base.to_ascii_lowercase()
+        let base = base.to_ascii_lowercase();
+        base.strip_suffix(".exe").unwrap_or(&base).to_string()
     });
     let docker = match program.as_deref() {
         Some("docker") | Some("podman") | Some("nerdctl") => {
@@ -531,7 +531,7 @@ mod tests {
             ),
             img
         );
-        assert_eq!(image("Docker.exe", r#""run", "ghcr.io/acme/x:1""#), img);
+        assert_eq!(image("Docker.EXE", r#""run", "ghcr.io/acme/x:1""#), img);
         assert_eq!(image("docker", r#""exec", "-i", "c", "run""#), None);
         assert_eq!(image("docker", r#""container", "ls""#), None);
         assert_eq!(image("npx", r#""run", "x""#), None);
