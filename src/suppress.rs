@@ -109,6 +109,10 @@ pub struct Usage {
     pub reason: Option<String>,
     pub file_scope: bool,
     pub used: usize,
+    /// Rules of a suppression that names several which matched no finding while the
+    /// others did (`ignore=MCP-CS-004,MCP-K8-001` where only CS-004 fires).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unused_rules: Vec<String>,
     pub expired: bool,
     pub expires: Option<String>,
     pub loc: Loc,
@@ -176,6 +180,7 @@ pub fn apply(
         let fi = files[file.as_str()];
         for d in ds {
             let mut used = 0;
+            let mut hit = vec![false; d.rules.len()];
             let candidates = if d.file_scope {
                 Some(&by_file[fi])
             } else {
@@ -183,7 +188,14 @@ pub fn apply(
             };
             for &j in candidates.map(Vec::as_slice).unwrap_or_default() {
                 let f = &mut findings[j];
-                if f.suppressed.is_none() && d.rules.iter().any(|r| r == &f.rule || r == "ALL") {
+                let mut matched = false;
+                for (k, r) in d.rules.iter().enumerate() {
+                    if r == &f.rule || r == "ALL" {
+                        hit[k] = true;
+                        matched = true;
+                    }
+                }
+                if f.suppressed.is_none() && matched {
                     used += 1;
                     f.suppressed = Some(Box::new(Suppression {
                         kind: "inline",
@@ -200,6 +212,16 @@ pub fn apply(
                 reason: d.reason.clone(),
                 file_scope: d.file_scope,
                 used,
+                unused_rules: if used > 0 {
+                    d.rules
+                        .iter()
+                        .zip(&hit)
+                        .filter(|(_, h)| !**h)
+                        .map(|(r, _)| r.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 expired: false,
                 expires: None,
                 loc: d.loc.clone(),
@@ -264,6 +286,7 @@ pub fn apply(
             reason: Some(w.reason.clone()).filter(|r| !r.trim().is_empty()),
             file_scope: false,
             used,
+            unused_rules: Vec::new(),
             expired: w.expired,
             expires: w.expires.clone(),
             loc: w.loc.clone(),
