@@ -402,10 +402,14 @@ fn expand_at(
     }
 }
 
-/// A base image known to run as non-root by default; a digest after the tag
-/// (`…:nonroot@sha256:…`) pins the same image.
+/// The reference without its digest: `…:nonroot@sha256:…` pins the image `…:nonroot`.
+fn without_digest(image: &str) -> &str {
+    image.split_once('@').map_or(image, |(name, _)| name)
+}
+
+/// A base image known to run as non-root by default, digest or not.
 pub fn is_nonroot_base(image: &str) -> bool {
-    let image = image.split_once('@').map_or(image, |(name, _)| name);
+    let image = without_digest(image);
     NONROOT_BASES
         .iter()
         .any(|p| crate::config::wildcard_match(p, image))
@@ -643,14 +647,11 @@ pub fn resolve(
         }
     }
     let target_from = src.loc(ins[stages[target_idx].from].span);
+    let refs = [base_image.as_str(), without_digest(&base_image)];
     let configured: Vec<&BaseImage> = bases
         .iter()
         .filter(|b| {
-            let undigested = base_image
-                .split_once('@')
-                .map_or(base_image.as_str(), |(n, _)| n);
-            [base_image.as_str(), undigested]
-                .iter()
+            refs.iter()
                 .any(|r| crate::config::match_image(&b.image, r).is_some())
         })
         .collect();
