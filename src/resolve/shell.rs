@@ -9,7 +9,9 @@
 //! This is a rule-reading split, not a shell parser: `&&`, `||`, `;`, `|`, `(`, `)`
 //! and newlines end a command; blanks separate words; quotes and backticks around a
 //! word are trimmed (so the words of `sh -c "npx pkg"` are `sh -c npx pkg`, which lets
-//! the rules see the inner command). Empty words and empty commands are dropped.
+//! the rules see the inner command). Blanks and empty commands are dropped; a word
+//! that is only a pair of quotes (`""`, `''`) is an empty argument and is kept, so
+//! `adduser --gecos "" app` keeps `app` out of the option's value.
 
 /// Split `script` into commands of words.
 pub fn commands(script: &str) -> Vec<Vec<String>> {
@@ -17,7 +19,7 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
     let mut cmd: Vec<String> = Vec::new();
     let push_word = |word: &str, cmd: &mut Vec<String>| {
         let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
-        if !w.is_empty() {
+        if !w.is_empty() || empty_argument(word) {
             cmd.push(w.to_string());
         }
     };
@@ -49,6 +51,11 @@ pub fn commands(script: &str) -> Vec<Vec<String>> {
         out.push(cmd);
     }
     out
+}
+
+/// `""` or `''`: an empty argument, not a blank.
+fn empty_argument(word: &str) -> bool {
+    matches!(word, "\"\"" | "''")
 }
 
 /// The commands of several scripts (an instruction's text and its heredocs), in order.
@@ -206,7 +213,7 @@ mod tests {
         let mut word = String::new();
         let flush_word = |word: &mut String, cmd: &mut Vec<String>| {
             let w = word.trim_matches(|c| matches!(c, '"' | '\'' | '`'));
-            if !w.is_empty() {
+            if !w.is_empty() || word == "\"\"" || word == "''" {
                 cmd.push(w.to_string());
             }
             word.clear();
@@ -356,8 +363,16 @@ mod tests {
     #[test]
     fn quotes_are_trimmed_and_blanks_dropped() {
         assert_eq!(
-            words(r#"sh -c "npx -y pkg@1.2.3" '' `x`"#),
+            words(r#"sh -c "npx -y pkg@1.2.3" `` `x`"#),
             vec![vec!["sh", "-c", "npx", "-y", "pkg@1.2.3", "x"]]
+        );
+        // An empty quoted argument is a word: `--gecos ""` takes it, not the name.
+        assert_eq!(
+            words(r#"adduser -D --gecos "" app && useradd -c '' bot"#),
+            vec![
+                vec!["adduser", "-D", "--gecos", "", "app"],
+                vec!["useradd", "-c", "", "bot"]
+            ]
         );
         assert!(commands(" ;; && \n").is_empty());
         // A lone `&` (background) does not end a command, as before.
