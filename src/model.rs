@@ -96,6 +96,12 @@ pub struct BoolVal {
     pub value: bool,
     pub raw: String,
     pub loc: Loc,
+    /// A variable in it is unset (no default) or required: `value` is then undecided.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub indeterminate: bool,
+    /// Those variables, for MCP-EC-004's reason.
+    #[serde(skip)]
+    pub unset: Vec<Var>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -116,6 +122,9 @@ pub struct Port {
     pub protocol: String,
     pub loc: Loc,
     pub indeterminate: bool,
+    /// The unset or required variables that make it indeterminate.
+    #[serde(skip)]
+    pub unset: Vec<Var>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -128,6 +137,9 @@ pub struct Mount {
     pub read_only: bool,
     pub loc: Loc,
     pub indeterminate: bool,
+    /// The unset or required variables that make it indeterminate.
+    #[serde(skip)]
+    pub unset: Vec<Var>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -290,11 +302,19 @@ fn val_at(n: &CNode, path: &[&str]) -> Option<Val> {
 
 fn bool_at(n: &CNode, key: &str) -> Option<BoolVal> {
     let v = n.get(key)?;
+    let unset = unset_vars(v);
     Some(BoolVal {
         value: v.truthy().unwrap_or(false),
         raw: v.text().unwrap_or_default(),
         loc: v.loc.clone(),
+        indeterminate: !unset.is_empty(),
+        unset,
     })
+}
+
+/// The variables under `n` that are unset (no default) or required.
+fn unset_vars(n: &CNode) -> Vec<Var> {
+    n.unresolved_vars().into_iter().cloned().collect()
 }
 
 fn list_vals(n: Option<&CNode>) -> Vec<Val> {
@@ -397,7 +417,8 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
     n.seq()
         .iter()
         .map(|p| {
-            let indeterminate = !p.unresolved_vars().is_empty();
+            let unset = unset_vars(p);
+            let indeterminate = !unset.is_empty();
             if let Some(t) = p.text() {
                 let (host_ip, published, target, protocol) = parse_port(&t);
                 Port {
@@ -407,6 +428,7 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
                     protocol,
                     loc: p.loc.clone(),
                     indeterminate,
+                    unset,
                 }
             } else {
                 Port {
@@ -419,6 +441,7 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
                         .unwrap_or_else(|| "tcp".into()),
                     loc: p.loc.clone(),
                     indeterminate,
+                    unset,
                 }
             }
         })
@@ -430,7 +453,8 @@ fn volumes(n: Option<&CNode>) -> Vec<Mount> {
     n.seq()
         .iter()
         .map(|v| {
-            let indeterminate = !v.unresolved_vars().is_empty();
+            let unset = unset_vars(v);
+            let indeterminate = !unset.is_empty();
             if let Some(t) = v.text() {
                 let parts: Vec<&str> = t.split(':').collect();
                 // Windows drive letters (C:\x) are not separators.
@@ -459,6 +483,7 @@ fn volumes(n: Option<&CNode>) -> Vec<Mount> {
                     read_only: mode.split(',').any(|m| m == "ro"),
                     loc: v.loc.clone(),
                     indeterminate,
+                    unset,
                 }
             } else {
                 Mount {
@@ -471,6 +496,7 @@ fn volumes(n: Option<&CNode>) -> Vec<Mount> {
                     read_only: v.get("read_only").and_then(CNode::truthy).unwrap_or(false),
                     loc: v.loc.clone(),
                     indeterminate,
+                    unset,
                 }
             }
         })

@@ -374,3 +374,93 @@ fn a_configured_base_image_healthcheck_is_the_effective_one() {
     let r = common::scan(d.path());
     assert_eq!(active(&r, "MCP-EC-002").len(), 1);
 }
+
+/// An unset variable in a hardening field leaves the rules that read it undecided:
+/// their verdict is indeterminate (with an MCP-EC-004 entry at the value), not pass;
+/// a default decides them again.
+#[test]
+fn unset_hardening_fields_are_indeterminate_not_passed() {
+    let d = tempfile::tempdir().unwrap();
+    let compose = |value: &dyn Fn(&str, &str) -> String| {
+        format!(
+            "services:\n  files-mcp:\n    image: ghcr.io/acme/files-mcp:1.4.2\n    user: \"10001\"\n    healthcheck: {{test: [CMD, /bin/health]}}\n    privileged: {}\n    read_only: {}\n    cpus: {}\n    security_opt: [\"{}\"]\n    ports: [\"{}:8080:8080\"]\n    volumes: [\"{}:/data\"]\n    labels:\n      mcp.server: files\n      mcp.owner: {}\n",
+            value("PRIV", "false"),
+            value("RO", "true"),
+            value("CPUS", "0.5"),
+            value("SECOPT", "no-new-privileges:true"),
+            value("BIND", "127.0.0.1"),
+            value("DATA", "files-data"),
+            value("OWNER", "platform"),
+        )
+    };
+    let rules = [
+        ("MCP-CS-001", "pass"),
+        ("MCP-CS-002", "pass"),
+        ("MCP-CS-005", "pass"),
+        ("MCP-CS-006", "pass"),
+        ("MCP-CS-009", "pass"),
+        ("MCP-CS-011", "pass"),
+        ("MCP-CS-012", "pass"),
+        ("MCP-CS-014", "pass"),
+        ("MCP-MD-005", "pass"),
+    ];
+    let verdicts = |r: &mcp_audit::ScanResult| -> Vec<(String, String)> {
+        let unit = r.units.iter().find(|u| u.name == "files-mcp").unwrap();
+        rules
+            .iter()
+            .map(|(rule, _)| {
+                let v = unit.verdicts.iter().find(|v| v.rule == *rule).unwrap();
+                let verdict = serde_json::to_value(v.verdict).unwrap();
+                (rule.to_string(), verdict.as_str().unwrap().to_string())
+            })
+            .collect()
+    };
+    let expect = |verdict: &str| -> Vec<(String, String)> {
+        rules
+            .iter()
+            .map(|(rule, _)| (rule.to_string(), verdict.to_string()))
+            .collect()
+    };
+    write(
+        d.path(),
+        &[("compose.yaml", &compose(&|var, _| format!("${{{var}}}")))],
+    );
+    let r = common::scan(d.path());
+    assert_eq!(
+        verdicts(&r),
+        expect("indeterminate"),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    let controls: Vec<&str> = active(&r, "MCP-EC-004")
+        .iter()
+        .map(|f| f.evidence.as_ref().unwrap()["control"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        controls,
+        [
+            "privileged",
+            "read_only",
+            "CPU limit",
+            "security_opt",
+            "published port",
+            "volume",
+            "label mcp.owner"
+        ]
+    );
+    write(
+        d.path(),
+        &[(
+            "compose.yaml",
+            &compose(&|var, default| format!("${{{var}:-{default}}}")),
+        )],
+    );
+    let r = common::scan(d.path());
+    assert_eq!(
+        verdicts(&r),
+        expect("pass"),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    assert!(active(&r, "MCP-EC-004").is_empty());
+}

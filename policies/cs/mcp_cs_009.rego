@@ -29,12 +29,13 @@ deny contains r if {
 deny contains r if {
 	ro := read_only_setting
 	ro.value != true
+	not ro.indeterminate
 	ro.raw != ""
 	r := result.with_evidence(sprintf("service %q sets `read_only: %s`: the root filesystem is writable", [input.unit.name, ro.raw]), ro, {"read_only": ro.raw})
 }
 
-# The typed `read_only` carries no `indeterminate` flag: an empty raw value is what an
-# unresolved `${VAR}` leaves, so it is skipped (not a pass, not a failure).
+# An unresolved `${VAR}` (`indeterminate`, listed by MCP-EC-004) is skipped: not a
+# pass, not a failure. So is an empty value.
 read_only_setting := ro if {
 	ro := input.service.read_only
 	ro != null

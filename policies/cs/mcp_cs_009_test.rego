@@ -32,3 +32,8 @@ test_true_bool_and_string_pass if {
 test_unresolved_is_indeterminate if {
 	count(mcp_cs_009.deny) == 0 with input as svc({"value": false, "raw": "", "loc": rl})
 }
+
+# A value an unset variable leaves non-empty (`${PREFIX}false`) is still undecided.
+test_indeterminate_flag_skips_a_written_value if {
+	count(mcp_cs_009.deny) == 0 with input as svc({"value": false, "raw": "false", "indeterminate": true, "loc": rl})
+}

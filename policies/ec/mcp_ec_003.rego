@@ -179,7 +179,10 @@ drops_all if {
 
 gaps contains {"control": "read-only root filesystem", "detail": "`read_only` is not true"} if {
 	not input.service.read_only.value == true
+	not input.service.read_only.indeterminate
 }
+
+gaps contains {"control": "read-only root filesystem", "detail": "indeterminate"} if input.service.read_only.indeterminate
 
 # Host paths that must never be bind-mounted writable: system directories, home
 # directories and everything under them (MCP-CS-012 (a)).

@@ -161,6 +161,12 @@ test_read_only if {
 	missing(with_service({"read_only": null})) == {"read-only root filesystem"}
 }
 
+test_read_only_indeterminate if {
+	rs := mcp_ec_003.deny with input as with_service({"read_only": {"value": false, "raw": "", "indeterminate": true, "loc": l}})
+	some r in rs
+	contains(r.msg, "read-only root filesystem (indeterminate)")
+}
+
 test_sensitive_binds if {
 	every src in ["/", "//", "/etc/", "/etc/ssl", "/home", "/home/me/code", "/Users/me", "~/.ssh", "/var/lib/docker"] {
 		missing(with_service({"volumes": [{"type": "bind", "source": src, "target": "/x", "read_only": false, "loc": l, "indeterminate": false}]})) == {"no writable sensitive bind mount"}

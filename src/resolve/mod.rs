@@ -15,7 +15,7 @@ pub use input::{
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
-use crate::parse::compose::{loc_json, CNode, ComposeFile};
+use crate::parse::compose::{loc_json, CNode, ComposeFile, Var};
 use crate::parse::dockerfile::{self, Dockerfile};
 use crate::parse::metadata::Metadata;
 use crate::source::{Loc, SourceFile};
@@ -421,8 +421,12 @@ fn unresolved_bases(view: &DockerfileView, allowlist: bool, indet: &mut Vec<Valu
 }
 
 fn unresolved_names(v: &Val) -> String {
-    v.vars
-        .iter()
+    unset_names(&v.vars)
+}
+
+/// "`${X}` is not set and has no default" for each unresolved variable of `vars`.
+fn unset_names(vars: &[Var]) -> String {
+    vars.iter()
         .filter(|x| x.unresolved())
         .map(|x| match x.origin {
             "required" => format!("${{{}}} is required at deploy time", x.name),
@@ -430,6 +434,64 @@ fn unresolved_names(v: &Val) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// EC-004 entries for the Compose fields other than user, image, healthcheck and
+/// memory (those [`effective`] and the image check decide) whose value an unset
+/// variable leaves undecided (the catalog's list: `privileged`, `read_only`, the CPU
+/// limit, `security_opt`, `ports`, `volumes`, `mcp.*` labels): the rules that read
+/// them report indeterminate, not pass.
+fn unresolved_controls(svc: &Service, indet: &mut Vec<Value>) {
+    let mut push = |control: &str, rules: &[&str], vars: &[Var], loc: &Loc| {
+        indet.push(indeterminate(control, rules, unset_names(vars), loc));
+    };
+    if let Some(b) = svc.privileged.as_ref().filter(|b| b.indeterminate) {
+        push("privileged", &["MCP-CS-001"], &b.unset, &b.loc);
+    }
+    if let Some(b) = svc.read_only.as_ref().filter(|b| b.indeterminate) {
+        push("read_only", &["MCP-CS-009"], &b.unset, &b.loc);
+    }
+    for c in [&svc.cpus_deploy, &svc.cpus, &svc.cpu_quota]
+        .into_iter()
+        .flatten()
+        .filter(|c| c.indeterminate)
+    {
+        push("CPU limit", &["MCP-CS-005"], &c.vars, &c.loc);
+    }
+    for o in svc.security_opt.iter().filter(|o| o.indeterminate) {
+        push(
+            "security_opt",
+            &["MCP-CS-006", "MCP-CS-011"],
+            &o.vars,
+            &o.loc,
+        );
+    }
+    for p in svc.ports.iter().filter(|p| p.indeterminate) {
+        push(
+            "published port",
+            &["MCP-CS-013", "MCP-CS-014"],
+            &p.unset,
+            &p.loc,
+        );
+    }
+    for m in svc.volumes.iter().filter(|m| m.indeterminate) {
+        push("volume", &["MCP-CS-002", "MCP-CS-012"], &m.unset, &m.loc);
+    }
+    // `mcp.*` labels: the metadata rules that read one leave it undecided.
+    for (key, l) in svc
+        .labels
+        .iter()
+        .filter(|(k, l)| k.starts_with("mcp.") && l.indeterminate)
+    {
+        let rules: &[&str] = match key.as_str() {
+            "mcp.server" => &["MCP-MD-001"],
+            "mcp.governance.level" => &["MCP-MD-002"],
+            "mcp.governance.audit" => &["MCP-MD-003"],
+            "mcp.owner" => &["MCP-MD-005"],
+            _ => &[],
+        };
+        push(&format!("label {key}"), rules, &l.vars, &l.loc);
+    }
 }
 
 /// The effective user, healthcheck and memory limit of a service.
@@ -1221,6 +1283,7 @@ fn service_unit(
     if let Some(v) = &view {
         unresolved_bases(v, registry_allowlist(ctx.config), &mut indet);
     }
+    unresolved_controls(&svc, &mut indet);
     let role = role_of(&svc, view.as_ref(), ctx.config);
     let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
     let indet = merge_same_place(indet);
