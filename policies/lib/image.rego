@@ -30,3 +30,27 @@ mutable(ref) if {
 }
 
 pinned_tag(ref) if tag(ref) != "latest"
+
+# The OCI packages of a registry `server.json` (`packages[].registryType: oci`): the
+# image reference (`identifier`, with the package `version` as its tag when the
+# identifier has none, as the older schema wrote it) and where its identifier is
+# written. Templates (`$VERSION`, `${VERSION}`, `<<Version>>`) are not judged.
+server_json_images contains {"ref": ref, "node": {"loc": object.get(p, ["key_locs", "identifier"], p.loc)}} if {
+	input.metadata.format == "registry-server"
+	some p in object.get(input.doc, "packages", [])
+	is_object(p)
+	lower(object.get(p, "registryType", "")) == "oci"
+	id := p.identifier
+	is_string(id)
+	ref := oci_ref(id, object.get(p, "version", null))
+	not template(ref)
+}
+
+oci_ref(id, version) := concat(":", [id, version]) if {
+	is_string(version)
+	version != ""
+	not tag(id)
+	not has_digest(id)
+} else := id
+
+template(s) if regex.match(`[$<{]`, s)

@@ -38,3 +38,25 @@ test_not_mutable if {
 	not image.mutable("srv:latest@sha256:abc")
 	not image.mutable("registry:5000/acme/srv:v2")
 }
+
+pl := {"file": "server.json", "line": 8, "col": 5, "end_line": 12, "end_col": 6}
+
+il := {"file": "server.json", "line": 10, "col": 7, "end_line": 10, "end_col": 19}
+
+server_json(packages) := {"metadata": {"format": "registry-server"}, "doc": {"packages": packages}}
+
+oci(id, version) := {"registryType": "oci", "identifier": id, "version": version, "loc": pl, "key_locs": {"identifier": il}}
+
+test_server_json_images if {
+	refs := {p.ref | some p in image.server_json_images} with input as server_json([
+		oci("docker.io/mcp/redis:latest", null),
+		oci("ghcr.io/acme/srv", "1.2.0"),
+		oci("ghcr.io/acme/pinned:2.0", "9.9.9"),
+		oci("ghcr.io/acme/tmpl:${VERSION}", null),
+		oci("ghcr.io/acme/tmpl2", "<<Version>>"),
+		{"registryType": "npm", "identifier": "pkg", "version": "1.0.0", "loc": pl},
+		"not a package",
+	])
+	refs == {"docker.io/mcp/redis:latest", "ghcr.io/acme/srv:1.2.0", "ghcr.io/acme/pinned:2.0"}
+	count(image.server_json_images) == 0 with input as {"metadata": {"format": "docker-server-yaml"}, "doc": {"packages": [oci("x", null)]}}
+}

@@ -6,7 +6,9 @@
 #   service that is not built locally, and on every external `FROM` of the
 #   Dockerfile (after global ARG defaults are applied), and on the image of a
 #   client-config `docker run` / `podman run` entry (its first positional
-#   after `run`). Stage aliases, `scratch`, digests and local build tags are
+#   after `run`), and on the OCI packages of a registry `server.json`
+#   (`identifier`, with its `version` when the identifier has no tag;
+#   `$VERSION`-style templates are not judged). Stage aliases, `scratch`, digests and local build tags are
 #   not mutable references; a client image behind an unexpanded variable
 #   (`${IMAGE}`) is not judged. A Compose or `FROM` reference with an unset
 #   variable is judged as written when the variable ends before its tag and
@@ -17,7 +19,7 @@
 # custom:
 #   id: MCP-SC-001
 #   severity: MEDIUM
-#   kinds: [compose_service, dockerfile, mcp_client]
+#   kinds: [compose_service, dockerfile, mcp_client, mcp_metadata]
 #   remediation: >-
 #     Pin a version tag, and a digest for production
 #     (`image: repo:1.4.2@sha256:…`), kept fresh with a bot such as Renovate.
@@ -67,6 +69,12 @@ deny contains r if {
 	not contains(img.value, "$")
 	unpinned(img.value)
 	r := result.new(sprintf("client entry %q runs image %q, which %s", [input.unit.name, img.value, why(img.value)]), img)
+}
+
+deny contains r if {
+	some p in image.server_json_images
+	unpinned(p.ref)
+	r := result.new(sprintf("`server.json` OCI package %q %s", [p.ref, why(p.ref)]), p.node)
 }
 
 # unpinned(ref): mutable, or (under `require_digest: true`) without a digest.

@@ -96,3 +96,17 @@ test_dockerfile_from_unset_variable_before_the_tag if {
 	some r in rs
 	r.msg == "base image \"pakyow/ci-ruby-$ruby:latest\" uses the mutable `latest` tag"
 }
+
+sjl := {"file": "server.json", "line": 18, "col": 7, "end_line": 18, "end_col": 19}
+
+server_json(id, version) := {"kind": "mcp_metadata", "metadata": {"format": "registry-server"}, "doc": {"packages": [{"registryType": "oci", "identifier": id, "version": version, "loc": l, "key_locs": {"identifier": sjl}}]}}
+
+test_server_json_oci_package if {
+	rs := mcp_sc_001.deny with input as server_json("docker.io/mcp/redis:latest", null)
+	[r.msg | some r in rs] == ["`server.json` OCI package \"docker.io/mcp/redis:latest\" uses the mutable `latest` tag"]
+	[r.loc | some r in rs] == [sjl]
+	count(mcp_sc_001.deny) == 1 with input as server_json("ghcr.io/acme/srv", null)
+	count(mcp_sc_001.deny) == 0 with input as server_json("ghcr.io/acme/srv", "1.2.0")
+	count(mcp_sc_001.deny) == 0 with input as server_json("docker.io/mcp/redis:1.0.3", null)
+	count(mcp_sc_001.deny) == 0 with input as server_json("docker.io/grafana/mcp-grafana:$VERSION", null)
+}

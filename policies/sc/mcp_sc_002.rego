@@ -5,7 +5,8 @@
 #   in `allowed_registries` of `.mcp-audit.yaml`. Checked on the Compose
 #   `image:` of a service that is not built locally, on every external `FROM`
 #   of a Dockerfile (after global ARG defaults), built by Compose or standalone,
-#   and on the image a client entry runs with `docker run`. Docker Hub short
+#   on the image a client entry runs with `docker run`, and on the OCI
+#   packages of a registry `server.json`. Docker Hub short
 #   names are docker.io references (`node:20` is
 #   `docker.io/library/node:20`, `mcp/fetch` is `docker.io/mcp/fetch`). Stage
 #   aliases and `scratch` are not images. An image with an unset variable is
@@ -16,7 +17,7 @@
 # custom:
 #   id: MCP-SC-002
 #   severity: MEDIUM
-#   kinds: [compose_service, dockerfile, mcp_client]
+#   kinds: [compose_service, dockerfile, mcp_client, mcp_metadata]
 #   remediation: >-
 #     Mirror third-party MCP and base images into the internal registry and
 #     reference them from there, or add the registry to `allowed_registries`
@@ -26,6 +27,7 @@
 #     - hadolint DL3026
 package mcp_audit.sc.mcp_sc_002
 
+import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
 import rego.v1
 
@@ -81,6 +83,13 @@ deny contains r if {
 	not allowed(img.value)
 	what := sprintf("client entry %q: image", [input.unit.name])
 	r := result.with_evidence(message(what, img.value, img.value), img, evidence(img.value, img.value))
+}
+
+deny contains r if {
+	count(allowlist) > 0
+	some p in image.server_json_images
+	not allowed(p.ref)
+	r := result.with_evidence(message("`server.json` OCI package", p.ref, p.ref), p.node, evidence(p.ref, p.ref))
 }
 
 from_what(f) := sprintf("base image of stage %q", [f.stage])

@@ -188,3 +188,19 @@ test_client_docker_run_image if {
 	count(mcp_sc_002.deny) == 0 with input as client("ghcr.io/${ORG}/server:1")
 	count(mcp_sc_002.deny) == 0 with input as object.union(client("quay.io/x/y:1"), {"config": {"allowed_registries": []}})
 }
+
+server_json(id) := {
+	"kind": "mcp_metadata",
+	"metadata": {"format": "registry-server"},
+	"doc": {"packages": [{"registryType": "oci", "identifier": id, "loc": l}]},
+	"config": {"allowed_registries": s1_preset},
+}
+
+test_server_json_oci_package if {
+	rs := mcp_sc_002.deny with input as server_json("ghcr.io/github/github-mcp-server:1.0.0")
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "`server.json` OCI package \"ghcr.io/github/github-mcp-server:1.0.0\" comes from ghcr.io/github")
+	r.loc == l
+	count(mcp_sc_002.deny) == 0 with input as server_json("docker.io/mcp/redis:1.0.0")
+}

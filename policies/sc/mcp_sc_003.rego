@@ -7,12 +7,17 @@
 #   `@latest`, `@next`, a range); `uvx`/`uv tool run` without `==<version>`
 #   or `@<version>`; `pipx run` without `==<version>`; `go run pkg@latest`;
 #   `dnx` without a version. Checked in the Compose `entrypoint`/`command`,
-#   the effective Dockerfile ENTRYPOINT/CMD they do not replace, and the RUN
-#   instructions of the target stage's ancestry. Local paths pass.
+#   the effective Dockerfile ENTRYPOINT/CMD they do not replace, the RUN
+#   instructions of the target stage's ancestry, and the `command`/`args` of
+#   client configuration entries (`.mcp.json`, `claude_desktop_config.json`,
+#   `.vscode/mcp.json`; through `cmd /c` and `sh -c` too). Local paths pass.
+#   The npm, PyPI and NuGet packages of a registry `server.json`, which
+#   clients start with `npx`, `uvx` and `dnx`, need an exact `version` too
+#   (`$VERSION`-style templates are not judged).
 # custom:
 #   id: MCP-SC-003
 #   severity: MEDIUM
-#   kinds: [compose_service, dockerfile]
+#   kinds: [compose_service, dockerfile, mcp_client, mcp_metadata]
 #   remediation: >-
 #     Pin the exact version (`npx -y @modelcontextprotocol/server-filesystem@2025.8.21`,
 #     `uvx mcp-server-fetch==2025.4.7`), or install the package at build time
@@ -23,6 +28,7 @@
 #     - MCP registry server.json (version "latest" is rejected)
 package mcp_audit.sc.mcp_sc_003
 
+import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
 import rego.v1
 
@@ -32,10 +38,20 @@ deny contains r if {
 	some u in unpinned(call)
 	r := result.with_evidence(
 		sprintf("%s runs `%s %s` without a pinned version (%s)", [src.where, u.runner, u.package, u.why]),
-		src.node,
+		at_package(src, u.package),
 		{"runner": u.runner, "package": u.package},
 	)
 }
+
+# A client entry's finding points at the argument that names the package.
+at_package(src, pkg) := args[min(at)] if {
+	args := object.get(src, "args", [])
+	at := {i |
+		some i, a in args
+		a.value == pkg
+	}
+	count(at) > 0
+} else := src.node
 
 # RUN instructions of the target's ancestry, through the index of the programs they
 # run (`input.dockerfile.programs`): only runners are looked at.
@@ -53,6 +69,44 @@ deny contains r if {
 	)
 }
 
+# The runner packages of a registry `server.json`: a client runs the `version` given.
+deny contains r if {
+	input.metadata.format == "registry-server"
+	some p in object.get(input.doc, "packages", [])
+	is_object(p)
+	eco := server_json_ecosystems[lower(object.get(p, "registryType", ""))]
+	id := p.identifier
+	is_string(id)
+	not image.template(id)
+	v := object.get(p, "version", null)
+	why := server_json_unpinned(eco, v)
+	r := result.with_evidence(
+		sprintf("`server.json` %s package %q %s", [p.registryType, id, why]),
+		{"loc": object.get(p, ["key_locs", "version"], object.get(p, ["key_locs", "identifier"], p.loc))},
+		{"registry_type": p.registryType, "package": id, "version": v},
+	)
+}
+
+server_json_ecosystems := {"npm": "npm", "pypi": "pypi", "nuget": "nuget"}
+
+server_json_unpinned(_, v) := "has no `version`, so clients run the latest release" if not is_string(v)
+
+server_json_unpinned(_, v) := "has no `version`, so clients run the latest release" if v == ""
+
+server_json_unpinned(eco, v) := sprintf("has version `%s`, which is not an exact version", [v]) if {
+	is_string(v)
+	v != ""
+	not image.template(v)
+	not exact_version(eco, v)
+}
+
+exact_version("npm", v) if exact_semver(v)
+
+exact_version(eco, v) if {
+	eco != "npm"
+	exact_python(v)
+}
+
 # --- where commands come from (mcp-audit lists the programs each runs as `calls`)
 
 svc := object.get(input, "service", {})
@@ -63,6 +117,12 @@ sources contains {"where": sprintf("compose `%s` of service %q", [key, input.uni
 	some key in ["entrypoint", "command"]
 	compose_set(key)
 	not svc[key].indeterminate
+}
+
+# A client entry's `command` and `args` (mcp-audit lists the programs they run).
+sources contains {"where": sprintf("client entry %q", [input.unit.name]), "node": input.server.command, "args": input.server.args, "calls": input.calls} if {
+	input.kind == "mcp_client"
+	count(input.calls) > 0
 }
 
 sources contains {"where": sprintf("ENTRYPOINT of stage %q", [c.stage]), "node": c, "calls": c.calls} if {

@@ -142,3 +142,46 @@ test_runs_outside_the_chain_are_ignored if {
 test_runner_programs_are_the_first_words_of_the_runners if {
 	mcp_sc_003.runner_programs == {rn.words[0] | some rn in mcp_sc_003.runners}
 }
+
+cl := {"file": ".mcp.json", "line": 3, "col": 23, "end_line": 3, "end_col": 28}
+
+al := {"file": ".mcp.json", "line": 3, "col": 45, "end_line": 3, "end_col": 86}
+
+client(calls) := {
+	"kind": "mcp_client",
+	"unit": {"name": "fs"},
+	"server": {"command": {"value": "npx", "loc": cl, "indeterminate": false}, "args": [{"value": "-y", "loc": cl}, {"value": "@modelcontextprotocol/server-filesystem", "loc": al}]},
+	"calls": calls,
+}
+
+test_client_entries if {
+	rs := mcp_sc_003.deny with input as client([{"program": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem", "/data"]}])
+	count(rs) == 1
+	some r in rs
+	r.loc == al
+	r.msg == "client entry \"fs\" runs `npx @modelcontextprotocol/server-filesystem` without a pinned version (no version)"
+	count(mcp_sc_003.deny) == 0 with input as client([{"program": "npx", "args": ["-y", "@modelcontextprotocol/server-filesystem@2025.8.21", "/data"]}])
+	# (a package no argument names exactly is reported at the command)
+	rs2 := mcp_sc_003.deny with input as client([{"program": "uvx", "args": ["mcp-server-fetch"]}])
+	[r2.loc | some r2 in rs2] == [cl]
+	count(mcp_sc_003.deny) == 0 with input as client([{"program": "node", "args": ["/srv/index.js"]}])
+	count(mcp_sc_003.deny) == 0 with input as client([])
+}
+
+vl := {"file": "server.json", "line": 11, "col": 7, "end_line": 11, "end_col": 16}
+
+server_json(type, id, version) := {"kind": "mcp_metadata", "metadata": {"format": "registry-server"}, "doc": {"packages": [{"registryType": type, "identifier": id, "version": version, "loc": cl, "key_locs": {"version": vl}}]}}
+
+test_server_json_packages if {
+	rs := mcp_sc_003.deny with input as server_json("npm", "@acme/server", "latest")
+	[r.msg | some r in rs] == ["`server.json` npm package \"@acme/server\" has version `latest`, which is not an exact version"]
+	[r.loc | some r in rs] == [vl]
+	count(mcp_sc_003.deny) == 1 with input as server_json("npm", "@acme/server", "^1.2.0")
+	count(mcp_sc_003.deny) == 1 with input as server_json("pypi", "acme-server", null)
+	count(mcp_sc_003.deny) == 1 with input as server_json("nuget", "Acme.Server", "")
+	count(mcp_sc_003.deny) == 0 with input as server_json("npm", "@acme/server", "1.2.0")
+	count(mcp_sc_003.deny) == 0 with input as server_json("pypi", "acme-server", "2025.4.7")
+	count(mcp_sc_003.deny) == 0 with input as server_json("pypi", "acme-server", "$VERSION")
+	count(mcp_sc_003.deny) == 0 with input as server_json("npm", "<<NpmPackageName>>", "<<Version>>")
+	count(mcp_sc_003.deny) == 0 with input as server_json("oci", "ghcr.io/acme/server", null)
+}

@@ -1560,7 +1560,15 @@ pub fn units(
         );
         for s in &c.servers {
             let id = format!("{}#{}", c.file, s.name);
-            let input = Doc::from(json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()}}))
+            // The programs the entry runs (`npx -y pkg`, `cmd /c uvx tool`), for SC-003.
+            let calls = match &s.command {
+                Some(c) if s.docker.is_none() => {
+                    let args: Vec<&str> = s.args.iter().map(|a| a.value.as_str()).collect();
+                    shell::argv_calls(&c.value, &args)
+                }
+                _ => Vec::new(),
+            };
+            let input = Doc::from(json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()}, "calls": calls}))
                 .with("client", Field::Shared(client.clone()))
                 .with("server", Field::Own(serde_json::to_value(s).unwrap_or(Value::Null)))
                 .with("config", Field::Shared(config_doc.clone()));

@@ -190,9 +190,41 @@ pub fn calls(commands: &[Vec<String>]) -> Vec<Call> {
     out
 }
 
+/// The programs a client configuration entry runs: its `command` and `args` (an argv,
+/// not shell text). The command is named by its file name (`C:\\…\\npx.cmd` is
+/// `npx`), `cmd /c …` runs the rest, and a script argument (`sh -c "npx -y pkg"`) is
+/// split as the rules split `RUN` text.
+pub fn argv_calls(command: &str, args: &[&str]) -> Vec<Call> {
+    let file = command.rsplit(['/', '\\']).next().unwrap_or(command);
+    let file = file.to_ascii_lowercase();
+    let program = [".exe", ".cmd", ".bat"]
+        .iter()
+        .find_map(|x| file.strip_suffix(x))
+        .unwrap_or(&file);
+    let mut args = args;
+    if program == "cmd" {
+        while let Some(a) = args.first().filter(|a| a.starts_with('/')) {
+            let run = a.eq_ignore_ascii_case("/c") || a.eq_ignore_ascii_case("/k");
+            args = &args[1..];
+            if run {
+                break;
+            }
+        }
+        let Some((first, rest)) = args.split_first() else {
+            return Vec::new();
+        };
+        return argv_calls(first, rest);
+    }
+    let text = std::iter::once(program)
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    calls(&commands(&text))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{calls, commands};
+    use super::{argv_calls, calls, commands};
 
     fn programs(s: &str) -> Vec<String> {
         calls(&commands(s))
@@ -329,6 +361,33 @@ mod tests {
                 "fi"
             ]
         );
+    }
+
+    #[test]
+    fn client_entries_run_their_command_and_the_scripts_it_is_given() {
+        let programs = |command: &str, args: &[&str]| -> Vec<String> {
+            argv_calls(command, args)
+                .into_iter()
+                .map(|c| format!("{} {}", c.program, c.args.join(" ")))
+                .collect()
+        };
+        assert_eq!(
+            programs("npx", &["-y", "@scope/server@1.2.3"]),
+            vec!["npx -y @scope/server@1.2.3"]
+        );
+        assert_eq!(
+            programs(r"C:\Program Files\nodejs\NPX.CMD", &["-y", "pkg"]),
+            vec!["npx -y pkg"]
+        );
+        assert_eq!(
+            programs("cmd", &["/s", "/c", "npx", "-y", "pkg"]),
+            vec!["npx -y pkg"]
+        );
+        assert_eq!(
+            programs("/bin/sh", &["-c", "cd /srv && uvx mcp-server-fetch"]),
+            vec!["sh -c cd /srv", "cd /srv", "uvx mcp-server-fetch"]
+        );
+        assert!(programs("cmd", &["/c"]).is_empty());
     }
 
     fn words(s: &str) -> Vec<Vec<&str>> {
