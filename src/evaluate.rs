@@ -69,6 +69,7 @@ fn governance_level(input: &regorus::Value) -> Option<String> {
     let s = |v: &regorus::Value| v.as_string().ok().map(|s| s.to_ascii_lowercase());
     let k8s = at(input, &["workload", "labels", KEY]);
     s(at(input, &["service", "labels", KEY, "value"]))
+        .or_else(|| s(at(input, &["service", "build", "labels", KEY, "value"])))
         .or_else(|| s(k8s).or_else(|| s(at(k8s, &["value"]))))
         .or_else(|| s(at(input, &["dockerfile", "labels", KEY, "value"])))
         .or_else(|| s(at(input, &["manifest", "doc", "governance", "level"])))

@@ -111,6 +111,10 @@ pub struct Build {
     pub dockerfile_inline: Option<Val>,
     pub target: Option<Val>,
     pub args: BTreeMap<String, Val>,
+    /// `build.labels`: labels of the built image, so of its containers (under the
+    /// service's own `labels`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, Val>,
     pub loc: Loc,
 }
 
@@ -589,6 +593,7 @@ fn build(n: Option<&CNode>, placeholders: &Placeholders) -> Option<Build> {
             dockerfile_inline: None,
             target: None,
             args: BTreeMap::new(),
+            labels: BTreeMap::new(),
         });
     }
     Some(Build {
@@ -597,6 +602,7 @@ fn build(n: Option<&CNode>, placeholders: &Placeholders) -> Option<Build> {
         dockerfile_inline: val_at(n, &["dockerfile_inline"]),
         target: val_at(n, &["target"]),
         args: protect_map(key_value_map(n.get("args")), placeholders),
+        labels: key_value_map(n.get("labels")),
         loc: n.loc.clone(),
     })
 }

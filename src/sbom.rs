@@ -397,6 +397,7 @@ fn supplier_of(input: &Value) -> Option<String> {
     let s = |v: &Value| v.as_str().map(str::to_string).filter(|x| !x.is_empty());
     s(&input["manifest"]["doc"]["owner"]["team"])
         .or_else(|| s(&input["service"]["labels"]["mcp.owner"]["value"]))
+        .or_else(|| s(&input["service"]["build"]["labels"]["mcp.owner"]["value"]))
         .or_else(|| s(&input["service"]["labels"]["org.opencontainers.image.vendor"]["value"]))
         .or_else(|| s(&input["dockerfile"]["labels"]["org.opencontainers.image.vendor"]["value"]))
         .or_else(|| s(&input["dockerfile"]["labels"]["mcp.owner"]["value"]))

@@ -28,6 +28,7 @@
 package mcp_audit.ec.mcp_ec_003
 
 import data.mcp_audit.lib.result
+import data.mcp_audit.md.common
 import rego.v1
 
 applicable if count(risk_reasons) > 0
@@ -69,6 +70,7 @@ details(control) := {g.detail | some g in gaps; g.control == control}
 
 level_sources := [
 	["label", object.get(input.service, ["labels", "mcp.governance.level"], null)],
+	["build label", object.get(input.service, ["build", "labels", "mcp.governance.level"], null)],
 	["image label", object.get(input, ["dockerfile", "labels", "mcp.governance.level"], null)],
 	["manifest", manifest_level],
 ]
@@ -83,7 +85,7 @@ declared_levels := [[source, lower(trim_space(l.value))] |
 	trim_space(l.value) != ""
 ]
 
-# The first declared level wins (service label, then image LABEL, then manifest).
+# The first declared level wins (service label, `build.labels`, image LABEL, manifest).
 risk_reasons contains sprintf("governance level high from the %s", [declared_levels[0][0]]) if {
 	declared_levels[0][1] == "high"
 }
@@ -100,7 +102,7 @@ risk_reasons contains sprintf("high-risk class %q", [class]) if {
 server_names contains input.unit.name
 
 server_names contains l.value if {
-	l := input.service.labels["mcp.server"]
+	l := common.label("mcp.server")
 	not l.indeterminate
 }
 
@@ -243,6 +245,7 @@ gaps contains {"control": "internal networks only", "detail": sprintf("external 
 audit_values := [v |
 	some l in [
 		object.get(input.service, ["labels", "mcp.governance.audit"], null),
+		object.get(input.service, ["build", "labels", "mcp.governance.audit"], null),
 		object.get(input, ["dockerfile", "labels", "mcp.governance.audit"], null),
 	]
 	is_object(l)

@@ -199,3 +199,12 @@ test_audit if {
 	d := object.union(with_service({"labels": {"mcp.governance.audit": v("false")}}), {"dockerfile": {"labels": {}}, "manifest": {"doc": {"governance": {"audit": true}}}})
 	count(mcp_ec_003.deny) == 0 with input as d
 }
+
+test_level_and_audit_from_build_labels if {
+	d := object.union(with_service({"labels": {"mcp.server": v("notes")}, "build": {"labels": {"mcp.governance.level": v("high"), "mcp.governance.audit": v("true")}}, "cap_drop": []}), {"unit": {"name": "notes-mcp"}})
+	d2 := json.remove(d, ["service/labels/mcp.governance.level", "service/labels/mcp.governance.audit"])
+	rs := mcp_ec_003.deny with input as d2
+	some r in rs
+	contains(r.msg, "governance level high from the build label")
+	not contains(r.msg, "audit enabled")
+}

@@ -24,9 +24,12 @@ unit_kind := "service" if input.unit.role != "hub"
 # --- labels
 
 # label(key): the effective label, `{value, loc, indeterminate?}`. A service
-# label wins over the image LABEL, even when it is empty.
+# label wins over `build.labels`, which wins over the image LABEL, even when it
+# is empty.
 label(key) := l if {
 	l := input.service.labels[key]
+} else := l if {
+	l := input.service.build.labels[key]
 } else := input.dockerfile.labels[key]
 
 indeterminate(l) if object.get(l, "indeterminate", false) == true

@@ -62,6 +62,11 @@ test_label_precedence if {
 	d := common.label("mcp.server") with input as {"service": {"labels": {}}, "dockerfile": {"labels": {"mcp.server": {"value": "github", "loc": cycle_loc}}}}
 	d.value == "github"
 	not common.label("mcp.server") with input as {"service": {"labels": {}}, "dockerfile": null}
+	b := common.label("mcp.server") with input as {
+		"service": {"labels": {}, "build": {"labels": {"mcp.server": {"value": "notes", "loc": review_loc}}}},
+		"dockerfile": {"labels": {"mcp.server": {"value": "github", "loc": cycle_loc}}},
+	}
+	b.value == "notes"
 }
 
 test_server_unit if {

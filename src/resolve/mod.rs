@@ -346,12 +346,21 @@ fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Rol
         pats.iter()
             .any(|p| p == &svc.name || (!image.is_empty() && match_image(p, image).is_some()))
     };
+    // The container's labels: the service's, then `build.labels`, then the image's
+    // Dockerfile `LABEL`s.
+    let label = |k: &str| -> Option<&str> {
+        svc.labels
+            .get(k)
+            .or_else(|| svc.build.as_ref().and_then(|b| b.labels.get(k)))
+            .map(|v| v.value.as_str())
+            .or_else(|| view.and_then(|v| v.labels.get(k)).map(|v| v.value.as_str()))
+    };
     if name_or_image(&config.hubs) {
         return Role::Hub;
     }
     for k in &config.label_aliases.role {
-        if let Some(v) = svc.labels.get(k) {
-            if matches!(v.value.to_ascii_lowercase().as_str(), "hub" | "gateway") {
+        if let Some(v) = label(k) {
+            if matches!(v.to_ascii_lowercase().as_str(), "hub" | "gateway") {
                 return Role::Hub;
             }
         }
@@ -368,7 +377,7 @@ fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Rol
             .label_aliases
             .server
             .iter()
-            .any(|k| svc.labels.contains_key(k))
+            .any(|k| label(k).is_some())
         || (!image.is_empty()
             && SERVER_IMAGE_PATTERNS
                 .iter()
@@ -477,10 +486,13 @@ fn unresolved_controls(svc: &Service, indet: &mut Vec<Value>) {
     for m in svc.volumes.iter().filter(|m| m.indeterminate) {
         push("volume", &["MCP-CS-002", "MCP-CS-012"], &m.unset, &m.loc);
     }
-    // `mcp.*` labels: the metadata rules that read one leave it undecided.
+    // `mcp.*` labels (the service's, or `build.labels` it does not override): the
+    // metadata rules that read one leave it undecided.
+    let build_labels = svc.build.iter().flat_map(|b| &b.labels);
     for (key, l) in svc
         .labels
         .iter()
+        .chain(build_labels.filter(|(k, _)| !svc.labels.contains_key(*k)))
         .filter(|(k, l)| k.starts_with("mcp.") && l.indeterminate)
     {
         let rules: &[&str] = match key.as_str() {
