@@ -529,10 +529,10 @@ pub fn resolve(
     let mut cmd: Option<CmdView> = None;
     for &si in &chain {
         let s = &stages[si];
-        let mut args: BTreeMap<String, String> = BTreeMap::new();
-        // What an instruction's `$VAR`s expand to: the ENV so far, overridden by this
-        // stage's ARGs, as they stood before the instruction (so `ENV A=1 B=$A` gives B
-        // the earlier A). Kept up to date after each ARG and ENV rather than rebuilt for
+        // What an instruction's `$VAR`s expand to: this stage's ARGs, overridden by the
+        // ENV so far ("ENV always overrides an ARG of the same name", whichever comes
+        // first), as they stood before the instruction (so `ENV A=1 B=$A` gives B the
+        // earlier A). Kept up to date after each ARG and ENV rather than rebuilt for
         // every instruction, which made a Dockerfile with many ENV lines quadratic.
         let mut scope: BTreeMap<String, String> = env
             .iter()
@@ -553,8 +553,9 @@ pub fn resolve(
                         }
                     }
                     for (name, v) in set {
-                        scope.insert(name.clone(), v.clone());
-                        args.insert(name, v);
+                        if !env.contains_key(&name) {
+                            scope.insert(name, v);
+                        }
                     }
                 }
                 "ENV" => {
@@ -571,9 +572,7 @@ pub fn resolve(
                         ));
                     }
                     for (name, v) in set {
-                        if !args.contains_key(&name) {
-                            scope.insert(name.clone(), v.value.clone());
-                        }
+                        scope.insert(name.clone(), v.value.clone());
                         env.insert(name, v);
                     }
                 }
@@ -952,8 +951,8 @@ mod tests {
                 "FROM alpine:3.20 AS base\n",
                 "ENV A=1 B=$A\n", // B sees the A before this line: none
                 "ENV C=$A\n",     // C sees A=1
-                "ARG A=arg\n",    // a stage ARG overrides ENV for expansion
-                "ENV D=$A A=2\n", // D sees the ARG; ENV A=2 does not hide the ARG
+                "ARG A=arg\n",    // ENV always overrides an ARG of the same name
+                "ENV D=$A A=2\n", // D sees the ENV A=1, not the ARG
                 "ENV E=$A\n",
                 "USER u$A\n",
                 "FROM base\n", // ARGs end with their stage; ENV is inherited
@@ -966,10 +965,10 @@ mod tests {
         let env = |k: &str| v.env[k].value.as_str();
         assert_eq!(
             [env("A"), env("B"), env("C"), env("D"), env("E"), env("F")],
-            ["2", "", "1", "arg", "arg", "2"]
+            ["2", "", "1", "1", "2", "2"]
         );
         assert_eq!(v.labels["g"].value, "2");
-        assert_eq!(v.user.resolved, "uarg");
+        assert_eq!(v.user.resolved, "u2");
     }
 
     #[test]
