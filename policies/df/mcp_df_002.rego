@@ -6,6 +6,10 @@
 #   in a stage that is not an ancestor of the target stage does not count. The
 #   base image's own HEALTHCHECK counts when `base_images` in `.mcp-audit.yaml`
 #   gives it (`healthcheck:`), as the scan cannot see inside external images.
+#   Not applicable to a Dockerfile that no Compose service runs when the
+#   `mcp-manifest.json` or registry `server.json` beside it declares the
+#   stdio transport only: a per-call stdio container (`docker run -i --rm`)
+#   has no health state to check.
 # custom:
 #   id: MCP-DF-002
 #   severity: MEDIUM
@@ -25,6 +29,8 @@ package mcp_audit.df.mcp_df_002
 
 import data.mcp_audit.lib.result
 import rego.v1
+
+applicable if not input.stdio
 
 deny contains r if {
 	h := input.dockerfile.healthcheck

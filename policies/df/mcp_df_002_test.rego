@@ -22,3 +22,8 @@ test_inherited_healthcheck_allowed if {
 test_no_dockerfile_no_finding if {
 	count(mcp_df_002.deny) == 0 with input as {"kind": "compose_service"}
 }
+
+test_stdio_only_standalone_image_is_not_applicable if {
+	not mcp_df_002.applicable with input as {"kind": "dockerfile", "stdio": {"file": "mcp-manifest.json"}}
+	mcp_df_002.applicable with input as {"kind": "dockerfile"}
+}

@@ -160,6 +160,8 @@ pub struct Deferred {
     pub registry_allowlist: bool,
     /// The config's `placeholders` (stand-in values of secret-named `ENV`/`ARG`).
     pub placeholders: crate::secrets::Placeholders,
+    /// The metadata file beside the Dockerfile that declares the stdio transport only.
+    pub stdio: Option<String>,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -562,9 +564,18 @@ pub struct StandaloneDoc<'a> {
     unit: UnitRef<'a>,
     dockerfile: &'a DockerfileView,
     indeterminate: Vec<Value>,
+    /// `{"file"}` of the metadata beside the Dockerfile that declares the stdio
+    /// transport only: a per-call stdio server, with no health state to check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stdio: Option<StdioDeclared<'a>>,
     /// `config`, `scan`, `vulns`: the fields every input carries.
     #[serde(flatten)]
     shared: &'a Shared,
+}
+
+#[derive(Serialize)]
+struct StdioDeclared<'a> {
+    file: &'a str,
 }
 
 #[derive(Serialize)]
@@ -617,6 +628,7 @@ fn standalone_input<R>(
             },
             dockerfile: &view,
             indeterminate: indet,
+            stdio: d.stdio.as_deref().map(|file| StdioDeclared { file }),
             shared: &d.shared,
         },
         &src,

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{json, Value};
 use stage::DockerfileView;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -391,6 +391,37 @@ fn role_of(svc: &Service, view: Option<&DockerfileView>, config: &Config) -> Rol
 
 fn indeterminate(control: &str, rules: &[&str], reason: String, loc: &Loc) -> Value {
     json!({"control": control, "rules": rules, "reason": reason, "loc": loc_json(loc)})
+}
+
+/// The directories whose MCP metadata (`mcp-manifest.json`, registry `server.json`)
+/// declares the stdio transport and no other, with the file that says so: a Dockerfile
+/// there builds a per-call stdio server (MCP-DF-002 does not apply to it). A
+/// `server.json` is read by its first package's transport.
+fn stdio_declarations(
+    metadata: &[(std::path::PathBuf, std::sync::Arc<Metadata>)],
+) -> HashMap<&std::path::Path, String> {
+    let mut by_dir: HashMap<&std::path::Path, Option<String>> = HashMap::new();
+    for (path, m) in metadata {
+        let (Some(dir), Some(t)) = (path.parent(), m.transport.as_deref()) else {
+            continue;
+        };
+        if !matches!(m.format, "mcp-manifest" | "registry-server") {
+            continue;
+        }
+        let stdio = t.eq_ignore_ascii_case("stdio");
+        by_dir
+            .entry(dir)
+            .and_modify(|e| {
+                if !stdio {
+                    *e = None;
+                }
+            })
+            .or_insert_with(|| stdio.then(|| m.file.clone()));
+    }
+    by_dir
+        .into_iter()
+        .filter_map(|(d, f)| Some((d, f?)))
+        .collect()
 }
 
 /// Whether `allowed_registries` holds an entry, so that MCP-SC-002 applies.
@@ -1528,6 +1559,7 @@ pub fn units(
     drop(compose_timer);
     // Standalone Dockerfiles: not bound to any Compose service; their inputs are built
     // when they are evaluated.
+    let stdio = stdio_declarations(&parsed.metadata);
     for (path, e) in &parsed.dockerfiles {
         if bound.contains(path) {
             continue;
@@ -1559,6 +1591,7 @@ pub fn units(
                 base_images: base_images.clone(),
                 registry_allowlist: registry_allowlist(config),
                 placeholders: config.placeholders.clone(),
+                stdio: path.parent().and_then(|d| stdio.get(d)).cloned(),
             }),
         });
     }
