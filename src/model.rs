@@ -118,6 +118,48 @@ pub struct Build {
     pub loc: Loc,
 }
 
+/// A credential-shaped string in a service field.
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldSecret {
+    /// The top-level key it is under (`labels`, `healthcheck`, `build`…).
+    pub field: String,
+    /// The credential's kind (`github-token`, `aws-access-key`…).
+    pub kind: &'static str,
+    pub loc: Loc,
+}
+
+/// The credential-shaped strings of a service outside `environment`, `build.args`,
+/// `command` and `entrypoint` (read by their own rules).
+fn field_secrets(n: &CNode) -> Vec<FieldSecret> {
+    let mut out = Vec::new();
+    for (k, v) in n.map() {
+        if matches!(k.name.as_str(), "environment" | "command" | "entrypoint") {
+            continue;
+        }
+        let mut scan = |x: &CNode| {
+            if let Some(t) = x.text() {
+                for kind in secrets::find_in_text(&t) {
+                    out.push(FieldSecret {
+                        field: k.name.clone(),
+                        kind,
+                        loc: x.loc.clone(),
+                    });
+                }
+            }
+        };
+        if k.name == "build" {
+            for (bk, bv) in v.map() {
+                if bk.name != "args" {
+                    bv.walk(&mut scan);
+                }
+            }
+        } else {
+            v.walk(&mut scan);
+        }
+    }
+    out
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Port {
     pub host_ip: Option<String>,
@@ -227,6 +269,10 @@ pub struct Service {
     pub entrypoint_calls: Vec<crate::resolve::shell::Call>,
     /// Credential-shaped strings found in `command` / `entrypoint`.
     pub command_secrets: Vec<&'static str>,
+    /// Credential-shaped strings anywhere else but `environment` and `build.args`
+    /// (whose keys the secrets rules read): labels, `healthcheck.test`, …
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub field_secrets: Vec<FieldSecret>,
     pub tmpfs: Vec<Val>,
     pub pids_limit: Option<Val>,
     pub cpu_shares: Option<Val>,
@@ -726,6 +772,7 @@ impl Service {
                 }
                 v
             },
+            field_secrets: field_secrets(n),
             tmpfs: list_vals(n.get("tmpfs")),
             pids_limit: val_at(n, &["pids_limit"])
                 .or_else(|| res.and_then(|r| val_at(r, &["limits", "pids"]))),

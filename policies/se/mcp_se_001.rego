@@ -6,7 +6,8 @@
 #   service's `environment` (including `x-*` anchors merged into it) or
 #   `build.args`, or in an `env_file` the service loads; a credential-shaped
 #   value (GitHub, AWS, Slack, OpenAI-style tokens, private keys) anywhere in
-#   those or on the command line; or a password in a connection string
+#   those, on the command line or elsewhere in the service (labels,
+#   `healthcheck.test`, `build.labels`…); or a password in a connection string
 #   (`postgresql://user:pw@host`). Placeholder values (`your_vault_token_here`,
 #   `changeme`, or a value matching the config's `placeholders`) are reported as
 #   "placeholder secret committed" (MEDIUM in the catalog). `${VAR}`, `${VAR:?…}` and `*_FILE=/run/secrets/x` are not
@@ -62,6 +63,16 @@ deny contains r if {
 		sprintf("service %q has a hard-coded %s credential in its `%s`", [input.unit.name, kind, field]),
 		secrets.command_lines[field],
 		{"class": "credential", "kind": kind, "catalog_severity": "CRITICAL"},
+	)
+}
+
+# Credential-shaped strings anywhere else in the service (labels, healthcheck test…).
+deny contains r if {
+	some f in input.service.field_secrets
+	r := result.with_evidence(
+		sprintf("service %q has a hard-coded %s credential in its `%s`", [input.unit.name, f.kind, f.field]),
+		f,
+		{"class": "credential", "kind": f.kind, "field": f.field, "catalog_severity": "CRITICAL"},
 	)
 }
 

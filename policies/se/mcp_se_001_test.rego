@@ -111,3 +111,13 @@ test_non_secret_values_pass if {
 		"EMPTY_TOKEN": {"value": "", "loc": l(8)},
 	})
 }
+
+test_credential_in_other_fields if {
+	rs := mcp_se_001.deny with input as {
+		"unit": {"name": "gh-mcp"},
+		"service": {"environment": {}, "command_secrets": [], "field_secrets": [{"field": "labels", "kind": "github-token", "loc": l(7)}]},
+		"env_files": [],
+	}
+	[r.msg | some r in rs] == ["service \"gh-mcp\" has a hard-coded github-token credential in its `labels`"]
+	[r.loc | some r in rs] == [l(7)]
+}
