@@ -394,44 +394,34 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
         )
     };
     let rules = [
-        ("MCP-CS-001", "pass"),
-        ("MCP-CS-002", "pass"),
-        ("MCP-CS-005", "pass"),
-        ("MCP-CS-006", "pass"),
-        ("MCP-CS-009", "pass"),
-        ("MCP-CS-011", "pass"),
-        ("MCP-CS-012", "pass"),
-        ("MCP-CS-014", "pass"),
-        ("MCP-MD-005", "pass"),
+        "MCP-CS-001",
+        "MCP-CS-002",
+        "MCP-CS-005",
+        "MCP-CS-006",
+        "MCP-CS-009",
+        "MCP-CS-011",
+        "MCP-CS-012",
+        "MCP-CS-014",
+        "MCP-MD-005",
     ];
-    let verdicts = |r: &mcp_audit::ScanResult| -> Vec<(String, String)> {
+    // Scan `compose`, and check every rule above has `verdict` on the service.
+    let scan_expecting = |compose: String, verdict: &str| -> mcp_audit::ScanResult {
+        write(d.path(), &[("compose.yaml", &compose)]);
+        let r = common::scan(d.path());
         let unit = r.units.iter().find(|u| u.name == "files-mcp").unwrap();
-        rules
+        let got: Vec<(&str, String)> = rules
             .iter()
-            .map(|(rule, _)| {
+            .map(|rule| {
                 let v = unit.verdicts.iter().find(|v| v.rule == *rule).unwrap();
-                let verdict = serde_json::to_value(v.verdict).unwrap();
-                (rule.to_string(), verdict.as_str().unwrap().to_string())
+                let v = serde_json::to_value(v.verdict).unwrap();
+                (*rule, v.as_str().unwrap().to_string())
             })
-            .collect()
+            .collect();
+        let want: Vec<(&str, String)> = rules.iter().map(|r| (*r, verdict.to_string())).collect();
+        assert_eq!(got, want, "{}", common::finding_lines(&r, d.path()));
+        r
     };
-    let expect = |verdict: &str| -> Vec<(String, String)> {
-        rules
-            .iter()
-            .map(|(rule, _)| (rule.to_string(), verdict.to_string()))
-            .collect()
-    };
-    write(
-        d.path(),
-        &[("compose.yaml", &compose(&|var, _| format!("${{{var}}}")))],
-    );
-    let r = common::scan(d.path());
-    assert_eq!(
-        verdicts(&r),
-        expect("indeterminate"),
-        "{}",
-        common::finding_lines(&r, d.path())
-    );
+    let r = scan_expecting(compose(&|var, _| format!("${{{var}}}")), "indeterminate");
     let controls: Vec<&str> = active(&r, "MCP-EC-004")
         .iter()
         .map(|f| f.evidence.as_ref().unwrap()["control"].as_str().unwrap())
@@ -448,19 +438,9 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
             "label mcp.owner"
         ]
     );
-    write(
-        d.path(),
-        &[(
-            "compose.yaml",
-            &compose(&|var, default| format!("${{{var}:-{default}}}")),
-        )],
-    );
-    let r = common::scan(d.path());
-    assert_eq!(
-        verdicts(&r),
-        expect("pass"),
-        "{}",
-        common::finding_lines(&r, d.path())
+    let r = scan_expecting(
+        compose(&|var, default| format!("${{{var}:-{default}}}")),
+        "pass",
     );
     assert!(active(&r, "MCP-EC-004").is_empty());
 }
