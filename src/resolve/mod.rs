@@ -397,10 +397,8 @@ fn indeterminate(control: &str, rules: &[&str], reason: String, loc: &Loc) -> Va
 /// declares the stdio transport and no other, with the file that says so: a Dockerfile
 /// there builds a per-call stdio server (MCP-DF-002 does not apply to it). A
 /// `server.json` is read by its first package's transport.
-fn stdio_declarations(
-    metadata: &[(std::path::PathBuf, std::sync::Arc<Metadata>)],
-) -> HashMap<&std::path::Path, String> {
-    let mut by_dir: HashMap<&std::path::Path, Option<String>> = HashMap::new();
+fn stdio_declarations(metadata: &[(PathBuf, Arc<Metadata>)]) -> HashMap<&Path, String> {
+    let mut by_dir: HashMap<&Path, Option<String>> = HashMap::new();
     for (path, m) in metadata {
         let (Some(dir), Some(t)) = (path.parent(), m.transport.as_deref()) else {
             continue;
