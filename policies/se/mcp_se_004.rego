@@ -7,9 +7,13 @@
 #   (typically `*_FILE`) but nothing is granted or mounted there; or a host
 #   file is bind-mounted into `/run/secrets/` instead of being declared as a
 #   Compose secret (LOW in the catalog when read-only, MEDIUM when writable).
-#   Defined, granted and `external: true` secrets pass, including long-form
-#   grants with a `target:`. Not checked: whether a `secrets.x.file` exists or
-#   is gitignored, and `secrets.x.environment` variables unset at deploy time.
+#   A granted secret's `file:` inside the repository must be gitignored: one
+#   that is in the working tree and not ignored is committed (HIGH in the
+#   catalog); one that is missing and not ignored makes Compose fail. Absolute
+#   and `~` paths (files of the deploy host) are not judged. Defined, granted,
+#   gitignored and `external: true` secrets pass, including long-form grants
+#   with a `target:`. Not checked: `secrets.x.environment` variables unset at
+#   deploy time.
 # custom:
 #   id: MCP-SE-004
 #   severity: MEDIUM
@@ -41,6 +45,31 @@ deny contains r if {
 		{"defect": "undefined", "secret": g.value},
 	)
 }
+
+# A granted secret whose `file:` is missing from the working tree and not gitignored
+# (Compose fails with "secret file not found"), or is there and not gitignored (a
+# secret committed to the repository; HIGH in the catalog).
+deny contains r if {
+	some g in input.service.secrets
+	not g.indeterminate
+	s := input.project.secrets[g.value]
+	state := s.local
+	not state.gitignored
+	r := result.with_evidence(
+		sprintf("service %q is granted secret %q, whose file %q %s", [input.unit.name, g.value, s.file, file_defect[state.exists]]),
+		{"loc": object.get(s, "file_loc", s.loc)},
+		{"defect": file_defect_name[state.exists], "secret": g.value, "file": s.file, "catalog_severity": file_severity[state.exists]},
+	)
+}
+
+file_defect := {
+	false: "does not exist and is not gitignored (Compose fails with \"secret file not found\")",
+	true: "is in the working tree and not gitignored: a secret committed to the repository",
+}
+
+file_defect_name := {false: "file-missing", true: "file-not-gitignored"}
+
+file_severity := {false: "MEDIUM", true: "HIGH"}
 
 # A `/run/secrets/…` path in the environment with nothing granted or mounted there.
 deny contains r if {

@@ -83,3 +83,17 @@ test_named_volume_and_other_binds_pass if {
 		{"type": "bind", "source": "./dashboards", "target": "/etc/grafana/provisioning/dashboards", "read_only": true, "loc": l(51)},
 	]}, {})
 }
+
+file_secret(local) := {"grafana_password": {"file": "./secrets/grafana_password.txt", "external": false, "loc": l(40), "file_loc": l(41), "local": local}}
+
+test_secret_file_in_the_working_tree if {
+	granted := {"secrets": [grant("grafana_password", 87)]}
+	rs := mcp_se_004.deny with input as svc(granted, file_secret({"exists": true, "gitignored": false}))
+	[[r.evidence.defect, r.evidence.catalog_severity, r.loc.line] | some r in rs] == [["file-not-gitignored", "HIGH", 41]]
+	missing := mcp_se_004.deny with input as svc(granted, file_secret({"exists": false, "gitignored": false}))
+	[r.evidence.defect | some r in missing] == ["file-missing"]
+	count(mcp_se_004.deny) == 0 with input as svc(granted, file_secret({"exists": true, "gitignored": true}))
+	count(mcp_se_004.deny) == 0 with input as svc(granted, file_secret({"exists": false, "gitignored": true}))
+	# An absolute or home path (`local: null`) is the deploy host's: not judged.
+	count(mcp_se_004.deny) == 0 with input as svc(granted, file_secret(null))
+}

@@ -811,6 +811,7 @@ fn project_info(
     files: &[&ComposeFile],
     services: &[project::MergedService],
     networks: &BTreeMap<String, CNode>,
+    compose_dir: &Path,
     config: &Config,
 ) -> Value {
     let nets: serde_json::Map<String, Value> = networks
@@ -830,10 +831,15 @@ fn project_info(
     for f in files {
         if let Some(sec) = f.root.get("secrets") {
             for (k, v) in sec.map() {
+                let file = v.get("file");
+                let local = file
+                    .and_then(CNode::text)
+                    .and_then(|f| secret_file_state(compose_dir, &f));
                 secrets.insert(
                     k.name.clone(),
-                    json!({"file": v.get("file").and_then(CNode::text), "environment": v.get("environment").and_then(CNode::text),
-                           "external": v.get("external").and_then(CNode::truthy).unwrap_or(false), "loc": loc_json(&k.loc)}),
+                    json!({"file": file.and_then(CNode::text), "environment": v.get("environment").and_then(CNode::text),
+                           "external": v.get("external").and_then(CNode::truthy).unwrap_or(false), "loc": loc_json(&k.loc),
+                           "file_loc": file.map(|f| loc_json(&f.loc)), "local": local}),
                 );
             }
         }
@@ -851,6 +857,41 @@ fn project_info(
         .collect();
     let names: Vec<&str> = services.iter().map(|m| m.key.name.as_str()).collect();
     json!({"networks": nets, "secrets": secrets, "hubs": hubs, "services": names})
+}
+
+/// Where a secret's `file:` stands in the working tree (MCP-SE-004): `{exists,
+/// gitignored}` for a relative path inside the repository (the nearest ancestor of
+/// the Compose directory that holds `.git`, else the Compose directory). `None` for
+/// an absolute or home path (a file of the deploy host), or one outside the tree.
+fn secret_file_state(compose_dir: &Path, file: &str) -> Option<Value> {
+    if file.is_empty() || file.starts_with('~') || Path::new(file).is_absolute() {
+        return None;
+    }
+    let path = normalize(&compose_dir.join(file));
+    let root = compose_dir
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(compose_dir);
+    if !path.starts_with(root) {
+        return None;
+    }
+    Some(json!({"exists": path.is_file(), "gitignored": gitignored(root, &path)}))
+}
+
+/// Whether the `.gitignore` files from `path`'s directory up to `root` ignore it (the
+/// deepest file that decides wins, as in git).
+fn gitignored(root: &Path, path: &Path) -> bool {
+    for dir in path.ancestors().skip(1) {
+        let (gi, _) = ignore::gitignore::Gitignore::new(dir.join(".gitignore"));
+        let m = gi.matched_path_or_any_parents(path, false);
+        if m.is_ignore() {
+            return true;
+        }
+        if m.is_whitelist() || dir == root {
+            return false;
+        }
+    }
+    false
 }
 
 /// The settings policies may read.
@@ -1397,7 +1438,7 @@ fn prepare_project(
     let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
     let (services, networks) = project::merge_project(&files);
     let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
-    let project_json = project_info(&files, &services, &networks, config);
+    let project_json = project_info(&files, &services, &networks, &compose_dir, config);
     let mut project_without_services = project_json.clone();
     if let Some(o) = project_without_services.as_object_mut() {
         o.remove("services");
