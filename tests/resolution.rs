@@ -444,3 +444,58 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
     );
     assert!(active(&r, "MCP-EC-004").is_empty());
 }
+
+/// A secret in an env_file is committed unless a `.gitignore` keeps the file out of
+/// the repository (MCP-SE-001); a secret file beside the Compose file is committed
+/// unless ignored (MCP-SE-004).
+#[test]
+fn gitignored_env_and_secret_files_are_not_committed() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            (
+                "compose.yaml",
+                "services:\n  gh-mcp:\n    image: ghcr.io/acme/gh-mcp:1.0.0\n    env_file: [.env.local]\n    secrets: [gh_token]\nsecrets:\n  gh_token:\n    file: ./secrets/gh_token.txt\n",
+            ),
+            (".env.local", "GITHUB_TOKEN=s3cr3t-value-for-the-test\n"),
+            ("secrets/gh_token.txt", "s3cr3t\n"),
+        ],
+    );
+    let r = common::scan(d.path());
+    assert_eq!(
+        active(&r, "MCP-SE-001").len(),
+        1,
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    let se4 = active(&r, "MCP-SE-004");
+    assert_eq!(se4.len(), 1);
+    assert_eq!(
+        se4[0].evidence.as_ref().unwrap()["defect"],
+        "file-not-gitignored"
+    );
+    write(d.path(), &[(".gitignore", ".env.local\nsecrets/\n")]);
+    let r = common::scan(d.path());
+    assert!(
+        active(&r, "MCP-SE-001").is_empty(),
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    assert!(active(&r, "MCP-SE-004").is_empty());
+    // Inside an ignored directory a negation cannot re-include a file, as in git…
+    write(d.path(), &[("secrets/.gitignore", "!gh_token.txt\n")]);
+    let r = common::scan(d.path());
+    assert!(active(&r, "MCP-SE-004").is_empty());
+    // …but a deeper negation of an ignored file pattern does.
+    write(
+        d.path(),
+        &[
+            (".gitignore", ".env.local\n*.txt\n"),
+            ("secrets/.gitignore", "!gh_token.txt\n"),
+        ],
+    );
+    let r = common::scan(d.path());
+    assert_eq!(active(&r, "MCP-SE-004").len(), 1);
+    assert!(active(&r, "MCP-SE-001").is_empty());
+}

@@ -4,7 +4,8 @@
 #   A secret is written into the deployment files: a literal value for a
 #   secret-named key (`*_TOKEN`, `*_PASSWORD`, `*SECRET*`, `*_API_KEY`…) in a
 #   service's `environment` (including `x-*` anchors merged into it) or
-#   `build.args`, or in an `env_file` the service loads; a credential-shaped
+#   `build.args`, or in an `env_file` the service loads (unless a
+#   `.gitignore` keeps that file out of the repository); a credential-shaped
 #   value (GitHub, AWS, Slack, OpenAI-style tokens, private keys) anywhere in
 #   those, on the command line or elsewhere in the service (labels,
 #   `healthcheck.test`, `build.labels`…); or a password in a connection string
@@ -46,10 +47,13 @@ deny contains r if {
 }
 
 # Entries of the `env_file`s the service loads. The file may serve several
-# services: the message names the file, and the finding lists every service.
+# services: the message names the file, and the finding lists every service. A
+# gitignored env_file is not shipped with the repository: its values are not
+# committed.
 deny contains r if {
 	some f in input.env_files
 	f.exists
+	not f.gitignored
 	some e in f.entries
 	secrets.hard_coded(e.key, e)
 	r := finding(sprintf("env_file %q sets %s", [secrets.base_name(e.loc.file), e.key]), e.key, e)

@@ -68,6 +68,16 @@ test_env_file_entry if {
 	contains(r.msg, `env_file ".env.mcp"`)
 }
 
+test_gitignored_env_file_is_not_shipped if {
+	count(mcp_se_001.deny) == 0 with input as {
+		"unit": {"name": "mcp-github"},
+		"service": {"environment": {}, "command_secrets": []},
+		"env_files": [{"file": ".env.mcp", "exists": true, "gitignored": true, "entries": [
+			{"key": "GITHUB_TOKEN", "value": "****", "secret": literal, "loc": {"file": "stack/.env.mcp", "line": 2, "col": 1, "end_line": 2, "end_col": 50}},
+		]}],
+	}
+}
+
 test_build_arg_literal if {
 	count(mcp_se_001.deny) == 1 with input as {
 		"unit": {"name": "app-mcp"},

@@ -342,6 +342,9 @@ impl Serialize for ComposeFields<'_> {
 pub struct EnvFileView {
     pub file: String,
     pub exists: bool,
+    /// A `.gitignore` of the repository ignores it: the file is not shipped.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub gitignored: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     pub loc: Value,

@@ -868,30 +868,54 @@ fn secret_file_state(compose_dir: &Path, file: &str) -> Option<Value> {
         return None;
     }
     let path = normalize(&compose_dir.join(file));
-    let root = compose_dir
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .unwrap_or(compose_dir);
+    let root = repo_root(compose_dir);
     if !path.starts_with(root) {
         return None;
     }
     Some(json!({"exists": path.is_file(), "gitignored": gitignored(root, &path)}))
 }
 
-/// Whether the `.gitignore` files from `path`'s directory up to `root` ignore it (the
-/// deepest file that decides wins, as in git).
+/// The repository `dir` is in: its nearest ancestor that holds `.git`, else `dir`.
+fn repo_root(dir: &Path) -> &Path {
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(dir)
+}
+
+/// Whether the repository's `.gitignore` files ignore `path`, as git decides: a file
+/// under an ignored directory is ignored (git does not look inside it, so no
+/// negation re-includes it); otherwise the deepest `.gitignore` with a matching
+/// pattern decides.
 fn gitignored(root: &Path, path: &Path) -> bool {
+    let parents: Vec<&Path> = path
+        .ancestors()
+        .skip(1)
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .collect();
+    parents
+        .iter()
+        .rev()
+        .any(|dir| ignore_decision(root, dir, true) == Some(true))
+        || ignore_decision(root, path, false) == Some(true)
+}
+
+/// What the deepest `.gitignore` between `path`'s directory and `root` that has a
+/// matching pattern says: `Some(true)` ignored, `Some(false)` re-included (`!…`).
+fn ignore_decision(root: &Path, path: &Path, is_dir: bool) -> Option<bool> {
     for dir in path.ancestors().skip(1) {
         let (gi, _) = ignore::gitignore::Gitignore::new(dir.join(".gitignore"));
-        let m = gi.matched_path_or_any_parents(path, false);
+        let m = gi.matched(path, is_dir);
         if m.is_ignore() {
-            return true;
+            return Some(true);
         }
-        if m.is_whitelist() || dir == root {
-            return false;
+        if m.is_whitelist() {
+            return Some(false);
+        }
+        if dir == root || !dir.starts_with(root) {
+            break;
         }
     }
-    false
+    None
 }
 
 /// The settings policies may read.
@@ -1008,6 +1032,7 @@ fn env_files(
                 out.push(EnvFileView {
                     file: ef.display.clone(),
                     exists: false,
+                    gitignored: false,
                     error: Some(e.clone()),
                     loc,
                     entries: Field::Own(json!([])),
@@ -1029,9 +1054,11 @@ fn env_files(
             mark_overridden(&mut own, &later);
             Field::Own(Value::Array(own))
         };
+        let path = env_file_path(compose_dir, &f.value);
         out.push(EnvFileView {
             file: ef.display.clone(),
             exists: true,
+            gitignored: gitignored(repo_root(compose_dir), &path),
             error: None,
             loc,
             entries,
