@@ -84,3 +84,12 @@ test_applicable_to_servers_and_hubs if {
 test_not_applicable_to_supporting_services if {
 	not mcp_md_001.applicable with input as unit("supporting-service", {}, {})
 }
+
+test_identity_claimed_by_two_services if {
+	d := object.union(unit("mcp-server", {"mcp.server": {"value": "github", "loc": label_loc}}, {}), {"project": {"server_identities_claimed_twice": {"github": ["github-mcp", "github-mcp-v2"]}}})
+	rs := mcp_md_001.deny with input as d
+	[r.msg | some r in rs] == ["service \"github-mcp\" claims server identity `mcp.server=github`, which service \"github-mcp-v2\" claims too"]
+	[r.loc | some r in rs] == [label_loc]
+	other := object.union(unit("mcp-server", {"mcp.server": {"value": "github", "loc": label_loc}}, {}), {"project": {"server_identities_claimed_twice": {"gitlab": ["a", "b"]}}})
+	count(mcp_md_001.deny) == 0 with input as other
+}

@@ -812,6 +812,7 @@ fn project_info(
     services: &[project::MergedService],
     networks: &BTreeMap<String, CNode>,
     compose_dir: &Path,
+    completed: &BTreeSet<String>,
     config: &Config,
 ) -> Value {
     let nets: serde_json::Map<String, Value> = networks
@@ -844,19 +845,48 @@ fn project_info(
             }
         }
     }
-    let hubs: Vec<String> = services
-        .iter()
-        .filter(|m| {
-            role_of(
-                &Service::from_node(&m.key, &m.node, &config.placeholders),
-                None,
-                config,
-            ) == Role::Hub
-        })
-        .map(|m| m.key.name.clone())
-        .collect();
+    let mut hubs: Vec<String> = Vec::new();
+    // The services that claim each server identity (`mcp.server` or an alias, on the
+    // service or in `build.labels`), for MCP-MD-001's duplicate check. A copy that only
+    // runs under a profile (`--profile dev`) and a one-shot job of the server (a
+    // migration, a seed) share the identity by design.
+    let mut claims: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for m in services {
+        let svc = Service::from_node(&m.key, &m.node, &config.placeholders);
+        if role_of(&svc, None, config) == Role::Hub {
+            hubs.push(m.key.name.clone());
+        }
+        let job = svc
+            .labels
+            .get("mcp.job")
+            .is_some_and(|v| v.value.eq_ignore_ascii_case("true"))
+            || one_shot(&svc, completed);
+        if job || m.node.get("profiles").is_some() {
+            continue;
+        }
+        let build_labels = svc.build.as_ref().map(|b| &b.labels);
+        let identity = config.label_aliases.server.iter().find_map(|k| {
+            svc.labels
+                .get(k)
+                .or_else(|| build_labels.and_then(|l| l.get(k)))
+        });
+        if let Some(v) = identity.filter(|v| !v.indeterminate && !v.value.trim().is_empty()) {
+            claims
+                .entry(v.value.trim().to_string())
+                .or_default()
+                .push(m.key.name.as_str());
+        }
+    }
+    claims.retain(|_, names| names.len() > 1);
     let names: Vec<&str> = services.iter().map(|m| m.key.name.as_str()).collect();
-    json!({"networks": nets, "secrets": secrets, "hubs": hubs, "services": names})
+    json!({"networks": nets, "secrets": secrets, "hubs": hubs, "services": names,
+           "server_identities_claimed_twice": claims})
+}
+
+/// A job run to completion: another service waits for its success
+/// (`service_completed_successfully`) and it is not restarted.
+fn one_shot(svc: &Service, completed: &BTreeSet<String>) -> bool {
+    completed.contains(&svc.name) && svc.restart.as_ref().is_none_or(|r| r.value == "no")
 }
 
 /// Where a secret's `file:` stands in the working tree (MCP-SE-004): `{exists,
@@ -1465,7 +1495,27 @@ fn prepare_project(
     let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
     let (services, networks) = project::merge_project(&files);
     let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
-    let project_json = project_info(&files, &services, &networks, &compose_dir, config);
+    // Which services are waited on for successful completion (one-shot jobs).
+    let mut completed: BTreeSet<String> = BTreeSet::new();
+    for s in &services {
+        if let Some(d) = s.node.get("depends_on") {
+            for (k, v) in d.map() {
+                if v.get("condition").and_then(CNode::text).as_deref()
+                    == Some("service_completed_successfully")
+                {
+                    completed.insert(k.name.clone());
+                }
+            }
+        }
+    }
+    let project_json = project_info(
+        &files,
+        &services,
+        &networks,
+        &compose_dir,
+        &completed,
+        config,
+    );
     let mut project_without_services = project_json.clone();
     if let Some(o) = project_without_services.as_object_mut() {
         o.remove("services");
@@ -1483,26 +1533,12 @@ fn prepare_project(
     } else {
         BTreeMap::new()
     };
-    // Which services are waited on for successful completion (one-shot jobs).
-    let mut completed: BTreeSet<String> = BTreeSet::new();
-    for s in &services {
-        if let Some(d) = s.node.get("depends_on") {
-            for (k, v) in d.map() {
-                if v.get("condition").and_then(CNode::text).as_deref()
-                    == Some("service_completed_successfully")
-                {
-                    completed.insert(k.name.clone());
-                }
-            }
-        }
-    }
     // Each service bound to its Dockerfile, in parallel (in the pool `units` runs in).
     let services: Vec<(project::MergedService, Box<Service>, Binding)> = services
         .into_par_iter()
         .map(|ms| {
             let mut svc = Box::new(Service::from_node(&ms.key, &ms.node, &config.placeholders));
-            svc.one_shot = completed.contains(&svc.name)
-                && svc.restart.as_ref().is_none_or(|r| r.value == "no");
+            svc.one_shot = one_shot(&svc, &completed);
             let b = bind(&svc, &compose_dir, config, &files[ms.file].display);
             (ms, svc, b)
         })
