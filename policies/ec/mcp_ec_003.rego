@@ -2,13 +2,15 @@
 # title: High-risk server missing the mandatory hardening bundle
 # description: >-
 #   A high-risk MCP server (effective `mcp.governance.level` high, from the
-#   service label, the image LABEL or `mcp-manifest.json`; or a server whose
+#   service label, `build.labels`, the image LABEL or `mcp-manifest.json`; or a server whose
 #   `mcp.server` label or service name names a configured high-risk class:
 #   shell, docker, database, filesystem, browser by default) lacks one of the
 #   controls of the hardening bundle: non-root user, memory limit, CPU limit,
 #   `no-new-privileges`, `cap_drop: [ALL]`, read-only root filesystem, no
 #   writable bind of a sensitive host path, internal networks only (or
-#   `network_mode: none`), and audit enabled. A control that is indeterminate
+#   `network_mode: none`), audit enabled, and a security approval
+#   (`approvals.security` in `mcp-manifest.json`, MCP-MD-010). A control that
+#   is indeterminate
 #   (unresolved variable, opaque image, external network) counts as missing.
 #   One finding lists every missing control. Not applicable to low and medium
 #   risk servers.
@@ -20,8 +22,8 @@
 #     Apply the full bundle before deploying a high-risk server: a non-root
 #     user, `mem_limit` and `cpus`, `security_opt: ["no-new-privileges:true"]`,
 #     `cap_drop: [ALL]`, `read_only: true` (with `tmpfs: [/tmp]`), only
-#     narrow or `:ro` binds, `internal: true` networks only, and
-#     `mcp.governance.audit=true`.
+#     narrow or `:ro` binds, `internal: true` networks only,
+#     `mcp.governance.audit=true`, and a recorded security approval.
 #   references:
 #     - CIS Docker Benchmark 4.1, 5.4, 5.6, 5.11, 5.12, 5.13, 5.26
 #     - OWASP MCP Top 10 MCP02, MCP10
@@ -43,6 +45,7 @@ controls := [
 	"no writable sensitive bind mount",
 	"internal networks only",
 	"audit enabled",
+	"security approval",
 ]
 
 deny contains r if {
@@ -259,3 +262,23 @@ audited if {
 }
 
 gaps contains {"control": "audit enabled", "detail": "`mcp.governance.audit` is not true"} if not audited
+
+# MD-010's security approval: `approvals.security` in mcp-manifest.json.
+gaps contains {"control": "security approval", "detail": "no mcp-manifest.json"} if not common.has_manifest
+
+gaps contains {"control": "security approval", "detail": "`approvals.security` missing from mcp-manifest.json"} if {
+	common.has_manifest
+	not security_approved
+}
+
+security_approved if {
+	v := common.manifest_value(["approvals", "security"])
+	not blank(v)
+}
+
+blank(v) if {
+	is_string(v)
+	trim_space(v) == ""
+}
+
+blank(v) if v == {}

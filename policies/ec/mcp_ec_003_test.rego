@@ -28,7 +28,7 @@ hardened := {
 	},
 	"project": {"networks": {"mcp-internal": {"internal": true, "external": false}, "mcp-public": {"internal": false, "external": false}}},
 	"dockerfile": null,
-	"manifest": null,
+	"manifest": {"doc": {"approvals": {"security": {"by": "security-team", "date": "2026-01-10"}}}},
 	"config": {"high_risk_classes": ["shell", "docker", "database", "filesystem", "browser"]},
 }
 
@@ -207,4 +207,12 @@ test_level_and_audit_from_build_labels if {
 	some r in rs
 	contains(r.msg, "governance level high from the build label")
 	not contains(r.msg, "audit enabled")
+}
+
+test_security_approval if {
+	missing(json.remove(hardened, ["manifest/doc/approvals/security"])) == {"security approval"}
+	missing(object.union(hardened, {"manifest": {"doc": {"approvals": {"security": "  "}}}})) == {"security approval"}
+	rs := mcp_ec_003.deny with input as object.union(hardened, {"manifest": null})
+	some r in rs
+	contains(r.msg, "security approval (no mcp-manifest.json)")
 }
