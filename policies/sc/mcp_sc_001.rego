@@ -36,6 +36,11 @@ import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
 import rego.v1
 
+# A metadata file is judged only for the OCI packages of a registry `server.json`.
+applicable if input.kind != "mcp_metadata"
+
+applicable if count(image.server_json_images) > 0
+
 deny contains r if {
 	img := input.service.image
 	not input.service.has_build

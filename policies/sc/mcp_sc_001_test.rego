@@ -110,3 +110,9 @@ test_server_json_oci_package if {
 	count(mcp_sc_001.deny) == 0 with input as server_json("docker.io/mcp/redis:1.0.3", null)
 	count(mcp_sc_001.deny) == 0 with input as server_json("docker.io/grafana/mcp-grafana:$VERSION", null)
 }
+
+test_metadata_without_oci_packages_is_not_applicable if {
+	not mcp_sc_001.applicable with input as {"kind": "mcp_metadata", "metadata": {"format": "mcp-manifest"}, "doc": {}}
+	mcp_sc_001.applicable with input as server_json("docker.io/mcp/redis:1.0.0", null)
+	mcp_sc_001.applicable with input as {"kind": "compose_service"}
+}

@@ -31,7 +31,16 @@ import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
 import rego.v1
 
-applicable if count(allowlist) > 0
+applicable if {
+	count(allowlist) > 0
+	input.kind != "mcp_metadata"
+}
+
+# A metadata file is judged only for the OCI packages of a registry `server.json`.
+applicable if {
+	count(allowlist) > 0
+	count(image.server_json_images) > 0
+}
 
 allowlist := [p | some p in object.get(input, ["config", "allowed_registries"], []); trim_space(p) != ""]
 

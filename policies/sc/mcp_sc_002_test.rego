@@ -204,3 +204,8 @@ test_server_json_oci_package if {
 	r.loc == l
 	count(mcp_sc_002.deny) == 0 with input as server_json("docker.io/mcp/redis:1.0.0")
 }
+
+test_metadata_without_oci_packages_is_not_applicable if {
+	not mcp_sc_002.applicable with input as {"kind": "mcp_metadata", "metadata": {"format": "registry-server"}, "doc": {"packages": [{"registryType": "npm", "identifier": "x", "loc": l}]}, "config": {"allowed_registries": s1_preset}}
+	mcp_sc_002.applicable with input as server_json("docker.io/mcp/redis:1.0.0")
+}

@@ -69,15 +69,24 @@ deny contains r if {
 	)
 }
 
+# A metadata file is judged only for the runner packages of a registry `server.json`.
+applicable if input.kind != "mcp_metadata"
+
+applicable if count(server_json_packages) > 0
+
 # The runner packages of a registry `server.json`: a client runs the `version` given.
-deny contains r if {
+server_json_packages contains [eco, p] if {
 	input.metadata.format == "registry-server"
 	some p in object.get(input.doc, "packages", [])
 	is_object(p)
 	eco := server_json_ecosystems[lower(object.get(p, "registryType", ""))]
+	is_string(p.identifier)
+	not image.template(p.identifier)
+}
+
+deny contains r if {
+	some [eco, p] in server_json_packages
 	id := p.identifier
-	is_string(id)
-	not image.template(id)
 	v := object.get(p, "version", null)
 	why := server_json_unpinned(eco, v)
 	r := result.with_evidence(

@@ -185,3 +185,9 @@ test_server_json_packages if {
 	count(mcp_sc_003.deny) == 0 with input as server_json("npm", "<<NpmPackageName>>", "<<Version>>")
 	count(mcp_sc_003.deny) == 0 with input as server_json("oci", "ghcr.io/acme/server", null)
 }
+
+test_metadata_without_runner_packages_is_not_applicable if {
+	not mcp_sc_003.applicable with input as server_json("oci", "ghcr.io/acme/server:1.0.0", null)
+	mcp_sc_003.applicable with input as server_json("npm", "@acme/server", "1.2.0")
+	mcp_sc_003.applicable with input as client([])
+}
