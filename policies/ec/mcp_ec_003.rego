@@ -268,17 +268,5 @@ gaps contains {"control": "security approval", "detail": "no mcp-manifest.json"}
 
 gaps contains {"control": "security approval", "detail": "`approvals.security` missing from mcp-manifest.json"} if {
 	common.has_manifest
-	not security_approved
+	not common.manifest_present(["approvals", "security"])
 }
-
-security_approved if {
-	v := common.manifest_value(["approvals", "security"])
-	not blank(v)
-}
-
-blank(v) if {
-	is_string(v)
-	trim_space(v) == ""
-}
-
-blank(v) if v == {}

@@ -56,6 +56,20 @@ manifest_value(path) := v if {
 	v != null
 }
 
+# manifest_present(path): the manifest sets a non-empty value at path (an object,
+# a number, or a non-blank string).
+manifest_present(path) if {
+	v := manifest_value(path)
+	not blank(v)
+}
+
+blank(v) if {
+	is_string(v)
+	trim_space(v) == ""
+}
+
+blank(v) if v == {}
+
 # manifest_node(path): something with the `loc` of the key at path, else of its
 # closest enclosing key, else of the whole manifest.
 manifest_node(path) := {"loc": key_locs(path)[0]} if count(key_locs(path)) > 0

@@ -45,14 +45,14 @@ required := [
 deny contains r if {
 	common.has_manifest
 	some [path, what] in required
-	not present(path)
+	not common.manifest_present(path)
 	r := missing(path, what)
 }
 
 deny contains r if {
 	common.has_manifest
 	high_risk
-	not present(["approvals", "security"])
+	not common.manifest_present(["approvals", "security"])
 	r := missing(["approvals", "security"], "security approval, required for governance level high,")
 }
 
@@ -66,19 +66,6 @@ deny contains r if {
 		{"field": "quality.testCoverage", "testCoverage": c, "minimum": min_coverage, "high_risk": high_risk},
 	)
 }
-
-# present(path): a non-empty value (an object, a number, or a non-blank string).
-present(path) if {
-	v := common.manifest_value(path)
-	not blank(v)
-}
-
-blank(v) if {
-	is_string(v)
-	trim_space(v) == ""
-}
-
-blank(v) if v == {}
 
 missing(path, what) := result.with_evidence(
 	sprintf("%s %q has no %s (`%s` in mcp-manifest.json)", [common.unit_kind, input.unit.name, what, concat(".", path)]),

@@ -962,6 +962,8 @@ pub(crate) fn config_json(config: &Config) -> Value {
 struct EnvFile {
     display: String,
     read: Result<EnvEntries, String>,
+    /// A `.gitignore` of the repository keeps it out (decided once per file).
+    gitignored: bool,
 }
 
 struct EnvEntries {
@@ -985,6 +987,7 @@ fn read_env_file(
             return EnvFile {
                 display,
                 read: Err(e.to_string()),
+                gitignored: false,
             }
         }
     };
@@ -1019,6 +1022,7 @@ fn read_env_file(
             shared: SharedDoc::new(Value::Array(entries)),
             keys,
         }),
+        gitignored: false,
     }
 }
 
@@ -1084,11 +1088,10 @@ fn env_files(
             mark_overridden(&mut own, &later);
             Field::Own(Value::Array(own))
         };
-        let path = env_file_path(compose_dir, &f.value);
         out.push(EnvFileView {
             file: ef.display.clone(),
             exists: true,
-            gitignored: gitignored(repo_root(compose_dir), &path),
+            gitignored: ef.gitignored,
             error: None,
             loc,
             entries,
@@ -1552,7 +1555,8 @@ fn prepare_project(
     let env_files: std::collections::HashMap<PathBuf, EnvFile> = env_paths
         .into_par_iter()
         .map(|p| {
-            let f = read_env_file(&p, show, &parsed.fence, &config.placeholders);
+            let mut f = read_env_file(&p, show, &parsed.fence, &config.placeholders);
+            f.gitignored = f.read.is_ok() && gitignored(repo_root(&compose_dir), &p);
             (p, f)
         })
         .collect();
