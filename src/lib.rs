@@ -349,7 +349,20 @@ fn parse_source(
                 dotenv: dotenv_for(dir, &settings.root, fence),
             };
             match compose::load(&src, &env, limits) {
-                Ok(c) => ParseOut::Compose(path.to_path_buf(), c),
+                Ok(mut c) => {
+                    // `extends: {file: …}` reads other files, bounded and fenced like
+                    // every file a scanned file refers to.
+                    let read = |p: &Path| {
+                        let bytes = fence.read(p)?;
+                        Ok(SourceFile::from_bytes(
+                            p,
+                            display_path(p, &settings.root),
+                            &bytes,
+                        ))
+                    };
+                    parse::extends::apply(&mut c, path, &env, limits, &read);
+                    ParseOut::Compose(path.to_path_buf(), c)
+                }
                 Err((m, loc)) => fail(&src, m, loc),
             }
         }

@@ -383,6 +383,29 @@ pub fn read_masked<'a>(
     })
 }
 
+/// Lexically normalise `a/./b/../c` → `a/c` (no file-system access); a relative path
+/// keeps its leading `..`s.
+pub fn normalize(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                // `..` over `..` (or over nothing) stays: `../../x` is not `x`.
+                let up = matches!(
+                    out.components().next_back(),
+                    None | Some(std::path::Component::ParentDir)
+                );
+                if up || !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// Whether `path`, with every symbolic link resolved, lies inside one of `roots`
 /// (canonical directories). Files referenced *from* scanned files (`.env`, `env_file:`,
 /// `build.dockerfile`) are read only when this holds, so that a link or a `../..` path

@@ -1,4 +1,4 @@
-//! The Compose loader (YAML with spans, merge keys, aliases) and interpolation on
+//! The Compose loader (YAML with spans, merge keys, aliases, `extends:`) and interpolation on
 //! arbitrary bytes: never panics, every location inside the file.
 #![no_main]
 
@@ -33,7 +33,16 @@ fuzz_target!(|data: &[u8]| {
         ..YamlLimits::default()
     };
     match compose::load(&src, &env, &limits) {
-        Ok(c) => {
+        Ok(mut c) => {
+            // Same-file `extends:` chains and cycles (no other file is read).
+            let read = |_: &Path| -> Result<SourceFile, String> { Err("not read".into()) };
+            mcp_audit::parse::extends::apply(
+                &mut c,
+                Path::new("compose.yaml"),
+                &env,
+                &limits,
+                &read,
+            );
             for (_, l) in &c.errors {
                 check(&src, l);
             }

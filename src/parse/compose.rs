@@ -78,6 +78,27 @@ impl CNode {
             _ => None,
         }
     }
+    pub fn entry_mut(&mut self, key: &str) -> Option<&mut CNode> {
+        match &mut self.v {
+            CVal::Map(m) => m
+                .iter_mut()
+                .rev()
+                .find(|(k, _)| k.name == key)
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+    /// A plain string scalar written at `loc`.
+    pub fn scalar(text: &str, loc: Loc) -> CNode {
+        CNode {
+            v: CVal::Str(text.to_string()),
+            loc,
+            defined: None,
+            vars: Vec::new(),
+            raw: None,
+            tag: None,
+        }
+    }
     pub fn map(&self) -> &[(CKey, CNode)] {
         match &self.v {
             CVal::Map(m) => m,

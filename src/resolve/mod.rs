@@ -228,22 +228,7 @@ pub fn absolute(p: &Path) -> PathBuf {
     }
 }
 
-/// Lexically normalise `a/./b/../c` → `a/c` (no file-system access).
-pub fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
-}
+pub use crate::source::normalize;
 
 /// How a service found (or did not find) its Dockerfile.
 struct Binding {
