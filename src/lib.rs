@@ -350,8 +350,9 @@ fn parse_source(
             };
             match compose::load(&src, &env, limits) {
                 Ok(mut c) => {
-                    // `extends: {file: …}` reads other files, bounded and fenced like
-                    // every file a scanned file refers to.
+                    // `include:` and `extends: {file: …}` read other files, bounded and
+                    // fenced like every file a scanned file refers to; an included file
+                    // is interpolated with its own directory's `.env`.
                     let read = |p: &Path| {
                         let bytes = fence.read(p)?;
                         Ok(SourceFile::from_bytes(
@@ -360,6 +361,11 @@ fn parse_source(
                             &bytes,
                         ))
                     };
+                    let env_for = |d: &Path| InterpEnv {
+                        process: settings.env.clone(),
+                        dotenv: dotenv_for(d, &settings.root, fence),
+                    };
+                    parse::include::apply(&mut c, path, limits, &read, &env_for);
                     parse::extends::apply(&mut c, path, &env, limits, &read);
                     ParseOut::Compose(path.to_path_buf(), c)
                 }

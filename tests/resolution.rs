@@ -499,3 +499,62 @@ fn gitignored_env_and_secret_files_are_not_committed() {
     assert_eq!(active(&r, "MCP-SE-004").len(), 1);
     assert!(active(&r, "MCP-SE-001").is_empty());
 }
+
+#[test]
+fn included_and_extended_services_run_what_their_own_files_build() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            (
+                "hub/compose.yaml",
+                "include:\n  - ../servers/github/compose.yaml\nservices:\n  hub:\n    extends:\n      file: ../common/base.yaml\n      service: hardened\n    image: hub:1.0\n    depends_on: [github-mcp]\n",
+            ),
+            (
+                "servers/github/compose.yaml",
+                "services:\n  github-mcp:\n    build: .\n    mem_limit: ${MEM:-0}\n    labels:\n      mcp.server: github\n",
+            ),
+            ("servers/github/.env", "MEM=256m\n"),
+            // No USER: the server runs as root, from the Dockerfile beside its file.
+            ("servers/github/Dockerfile", "FROM node:20.11-alpine\nCMD [\"node\", \"index.js\"]\n"),
+            (
+                "common/base.yaml",
+                "services:\n  hardened:\n    build: ./hub-image\n    read_only: true\n    mem_limit: 128m\n",
+            ),
+            ("common/hub-image/Dockerfile", "FROM alpine:3.20\nUSER 10001\nHEALTHCHECK CMD true\n"),
+        ],
+    );
+    let r = common::scan(d.path());
+    let lines = common::finding_lines(&r, d.path());
+    let ids: Vec<&str> = r.units.iter().map(|u| u.id.as_str()).collect();
+    // The included file is part of the hub's project, not a project of its own.
+    assert!(ids.contains(&"hub/compose.yaml#github-mcp"), "{ids:?}");
+    assert!(!ids.iter().any(|i| i.starts_with("servers/")), "{ids:?}");
+    // Its build context is its own directory, and `.env` there fed `${MEM}`.
+    let root = active(&r, "MCP-EC-001");
+    assert!(
+        root.iter().any(|f| f.message.contains("\"github-mcp\"")
+            && f.location
+                .as_ref()
+                .unwrap()
+                .file
+                .ends_with("servers/github/Dockerfile")),
+        "{lines}"
+    );
+    assert!(
+        !active(&r, "MCP-CS-004")
+            .iter()
+            .any(|f| f.message.contains("github-mcp")),
+        "{lines}"
+    );
+    // The hub's build, limit and read-only root come from the extended service.
+    for rule in ["MCP-CS-004", "MCP-CS-009", "MCP-DF-001", "MCP-EC-001"] {
+        assert!(
+            !active(&r, rule)
+                .iter()
+                .any(|f| f.message.contains("\"hub\"")),
+            "{rule}: {lines}"
+        );
+    }
+    assert!(!lines.contains("MCP-AUD-001"), "{lines}");
+}

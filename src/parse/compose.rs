@@ -88,6 +88,13 @@ impl CNode {
             _ => None,
         }
     }
+    /// An empty mapping written at `loc`.
+    pub fn map_at(loc: Loc) -> CNode {
+        CNode {
+            v: CVal::Map(Vec::new()),
+            ..CNode::scalar("", loc)
+        }
+    }
     /// A plain string scalar written at `loc`.
     pub fn scalar(text: &str, loc: Loc) -> CNode {
         CNode {
@@ -220,8 +227,11 @@ impl InterpEnv {
 pub struct ComposeFile {
     pub display: String,
     pub root: CNode,
-    /// Interpolation syntax errors (the value is kept as written).
+    /// Interpolation syntax errors (the value is kept as written), and those of
+    /// `include:` and `extends:`.
     pub errors: Vec<(String, Loc)>,
+    /// The files its `include:` added (normalised paths), nested ones too.
+    pub included: Vec<std::path::PathBuf>,
 }
 
 /// Default max nesting of `${A:-${B:-…}}` (`limits.interpolation_max_depth`).
@@ -255,6 +265,7 @@ pub fn load(
         display: src.display.to_string(),
         root,
         errors,
+        included: Vec::new(),
     })
 }
 

@@ -56,6 +56,7 @@ pub fn apply(
         display: file.display.clone(),
         root: file.root.clone(),
         errors: Vec::new(),
+        included: Vec::new(),
     });
     let path = normalize(path);
     loader.files.insert(path.clone(), Ok(this.clone()));
@@ -234,7 +235,7 @@ fn without(node: &CNode, key: &str) -> CNode {
 }
 
 /// The path that leads from directory `from` to directory `to` (both normalised).
-fn relative(from: &Path, to: &Path) -> PathBuf {
+pub(super) fn relative(from: &Path, to: &Path) -> PathBuf {
     let (f, t): (Vec<Component>, Vec<Component>) =
         (from.components().collect(), to.components().collect());
     let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
@@ -249,7 +250,7 @@ fn relative(from: &Path, to: &Path) -> PathBuf {
 }
 
 /// A URL, a Git remote or a `scheme:` resource (`oci:`, `git:`; not a drive letter).
-fn remote(path: &str) -> bool {
+pub(super) fn remote(path: &str) -> bool {
     let scheme = path.split_once(':').is_some_and(|(s, _)| {
         s.len() > 1
             && s.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -261,7 +262,7 @@ fn remote(path: &str) -> bool {
 
 /// A relative local path (not a URL, a Git remote, `~` or an absolute path) seen from
 /// `rel` instead of from its own file's directory.
-fn rebased(path: &str, rel: &Path) -> Option<String> {
+pub(super) fn rebased(path: &str, rel: &Path) -> Option<String> {
     if remote(path)
         || path.starts_with('~')
         || path.starts_with('$')
@@ -284,7 +285,7 @@ fn rebase_scalar(node: &mut CNode, rel: &Path) {
 
 /// Rewrite the relative paths of a service defined in another directory: `build` (its
 /// context, which defaults to that directory), `env_file` and bind-mount sources.
-fn rebase_paths(service: &mut CNode, rel: &Path) {
+pub(super) fn rebase_paths(service: &mut CNode, rel: &Path) {
     let CVal::Map(entries) = &mut service.v else {
         return;
     };

@@ -5,6 +5,7 @@ pub mod client;
 pub mod compose;
 pub mod dockerfile;
 pub mod extends;
+pub mod include;
 pub mod interpolate;
 pub mod k8s;
 pub mod metadata;

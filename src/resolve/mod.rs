@@ -1570,7 +1570,31 @@ pub fn units(
     let mut built: Vec<BuiltImage> = Vec::new();
 
     let paths: Vec<PathBuf> = parsed.composes.iter().map(|(p, _)| p.clone()).collect();
-    let projects = crate::phase("projects", || project::projects(&paths));
+    // A file another one includes is part of that project, not one of its own (unless
+    // they include each other: a cycle, reported as an error, keeps both).
+    let includes: HashMap<&Path, BTreeSet<PathBuf>> = parsed
+        .composes
+        .iter()
+        .map(|(p, c)| {
+            (
+                p.as_path(),
+                c.included.iter().map(|i| absolute(i)).collect(),
+            )
+        })
+        .collect();
+    let included: BTreeSet<PathBuf> = includes
+        .iter()
+        .flat_map(|(&by, files)| {
+            let by_included_by = |f: &PathBuf| {
+                includes
+                    .get(f.as_path())
+                    .is_some_and(|theirs| theirs.contains(by))
+            };
+            files.iter().filter(move |f| *f != by && !by_included_by(f))
+        })
+        .cloned()
+        .collect();
+    let projects = crate::phase("projects", || project::projects(&paths, &included));
     let compose_timer = crate::PhaseTimer::start("compose units");
     // The fields every late-built input carries (the scan adds `scan` and `vulns`).
     let mut shared = serde_json::Map::new();

@@ -2,7 +2,7 @@
 //! and the merged service and network maps with their provenance.
 
 use crate::parse::compose::{merge, CKey, CNode, CVal, ComposeFile};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 const BASES: &[&str] = &[
@@ -39,10 +39,14 @@ fn variant_name(file: &str) -> Option<String> {
     (!rest.is_empty()).then(|| rest.to_string())
 }
 
-/// Group Compose files (given by path) into projects.
-pub fn projects(paths: &[PathBuf]) -> Vec<Project> {
+/// Group Compose files (given by path) into projects; a file in `included` (one that
+/// another file's `include:` brings into its project) forms none of its own.
+pub fn projects(paths: &[PathBuf], included: &BTreeSet<PathBuf>) -> Vec<Project> {
     let mut by_dir: BTreeMap<PathBuf, Vec<(usize, String)>> = BTreeMap::new();
     for (i, p) in paths.iter().enumerate() {
+        if included.contains(p) {
+            continue;
+        }
         let dir = p.parent().map(Path::to_path_buf).unwrap_or_default();
         let name = p
             .file_name()
@@ -197,7 +201,7 @@ mod tests {
             p("b/docker-compose.mcp.yml"),
             p("c/stack.yml"),
         ];
-        let ps = projects(&files);
+        let ps = projects(&files, &BTreeSet::new());
         let shapes: Vec<_> = ps
             .iter()
             .map(|p| (p.files.clone(), p.variant.clone()))
