@@ -7,9 +7,16 @@
 #   becomes false, `privileged: true` or a host namespace appears,
 #   `cap_drop: [ALL]` or `no-new-privileges` goes away, `user:` becomes root
 #   while the base ran as non-root, the memory limit is removed, or the
-#   healthcheck is disabled. The finding points at the overriding value and
-#   links the base value. Overrides that tighten a control or only change
-#   other keys (new ports or binds included) do not trigger.
+#   healthcheck is disabled — written as a value or as `!reset` (`user: !reset`
+#   brings back an image user that is not known to be non-root,
+#   `healthcheck: !reset` leaves no healthcheck). The production variant
+#   (`docker-compose.prod.yml`, `compose.production.yaml`) must not add a
+#   debugger port (9229, 9230, 5678, 5005, 2345, 9222) or a bind mount of
+#   source code (the project directory, a `src`/`app`/`lib`/`code`/`server`
+#   directory, a code file). The finding points at the overriding value (or
+#   the `!reset`) and links the base value. Overrides that tighten a control
+#   or only change other keys (ports and binds outside the production variant
+#   included) do not trigger.
 # custom:
 #   id: MCP-EC-005
 #   severity: MEDIUM
@@ -45,10 +52,16 @@ deny contains r if {
 	)
 }
 
-# Where to point when the override removed a value: the key as written, else the service.
+# Where to point when the override removed a value: the key as written, else the
+# `!reset` that removed it, else the service.
 key_loc(key) := input.raw.key_locs[key] if is_object(input.raw.key_locs[key])
 
+else := resets[key] if is_object(resets[key])
+
 else := svc.loc
+
+# What a later file removed with `!reset`: dotted key path → where the tag is written.
+resets := object.get(input.unit, "resets", {})
 
 # The base value's location, or the base service's key when the base leaves it unset.
 base_loc(v) := v.loc if is_object(v)
@@ -174,6 +187,28 @@ relaxations contains {
 	compose_root(svc.user)
 }
 
+# `user: !reset`: the image's user comes back, and it is not a known non-root one.
+relaxations contains {
+	"before": base_user.text,
+	"after": sprintf("`user: !reset` (the image's user: %s)", [image_user]),
+	"loc": resets.user,
+	"base_loc": base_user.loc,
+} if {
+	is_object(resets.user)
+	is_object(base.user)
+	not is_object(svc.user)
+	not known_non_root(input.effective.user)
+}
+
+known_non_root(u) if {
+	u.root == false
+	not u.indeterminate
+}
+
+image_user := "root" if input.effective.user.root == true
+
+else := "unknown, the image is not built here"
+
 # The user the base file runs as, when it is known and non-root.
 base_user := {"text": sprintf("`user: %s`", [base.user.value]), "loc": base.user.loc} if {
 	is_object(base.user)
@@ -233,6 +268,11 @@ memory_after := sprintf("`%s: %s`", [memory_names[n.key], n.v.value]) if {
 
 memory_loc := svc_non_limits[0].v.loc if count(svc_non_limits) > 0
 
+else := resets[k] if {
+	some k in ["mem_limit", "deploy.resources.limits.memory", "deploy.resources.limits", "deploy.resources", "deploy"]
+	is_object(resets[k])
+}
+
 else := key_loc("mem_limit")
 
 # --- healthcheck
@@ -261,6 +301,19 @@ relaxations contains {
 	disabled(svc.healthcheck)
 }
 
+# `healthcheck: !reset`, with no image HEALTHCHECK to fall back on.
+relaxations contains {
+	"before": base_health.text,
+	"after": "`healthcheck: !reset` (no healthcheck left)",
+	"loc": resets.healthcheck,
+	"base_loc": base_health.loc,
+} if {
+	is_object(resets.healthcheck)
+	is_object(base.healthcheck)
+	not is_object(svc.healthcheck)
+	not input.effective.healthcheck.present == true
+}
+
 health_after := "`healthcheck.disable: true`" if svc.healthcheck.disable.value == true
 
 else := "`healthcheck.test: [\"NONE\"]`"
@@ -268,3 +321,54 @@ else := "`healthcheck.test: [\"NONE\"]`"
 health_loc := svc.healthcheck.disable.loc if svc.healthcheck.disable.value == true
 
 else := svc.healthcheck.loc
+
+# --- what the production variant adds (`docker-compose.prod.yml`)
+
+production if lower(object.get(input.unit, "variant", "")) in {"prod", "production"}
+
+variant_file := input.unit.files[count(input.unit.files) - 1]
+
+# Debugger ports: Node inspector, debugpy, JDWP, Delve, Chrome DevTools.
+debug_ports := {"9229", "9230", "5678", "5005", "2345", "9222"}
+
+relaxations contains {
+	"before": "no debugger port",
+	"after": sprintf("a published debugger port `%s`", [p.target]),
+	"loc": p.loc,
+	"base_loc": base.loc,
+} if {
+	production
+	some p in svc.ports
+	p.loc.file == variant_file
+	p.target in debug_ports
+}
+
+# A bind of the project directory, a source directory or a code file.
+relaxations contains {
+	"before": "the image's own code",
+	"after": sprintf("a source-code bind mount `%s:%s`", [m.source, m.target]),
+	"loc": m.loc,
+	"base_loc": base.loc,
+} if {
+	production
+	some m in svc.volumes
+	m.type == "bind"
+	m.loc.file == variant_file
+	source_code(m)
+}
+
+source_code(m) if {
+	startswith(m.source, ".")
+	name := last_segment(m.source)
+	name in {".", "..", "", "src", "source", "app", "lib", "code", "server", "srv"}
+}
+
+source_code(m) if {
+	startswith(m.source, ".")
+	regex.match(`\.(py|js|mjs|cjs|ts|go|rb|php|java|rs|sh)$`, lower(m.source))
+}
+
+last_segment(p) := s if {
+	parts := split(trim_right(p, "/"), "/")
+	s := parts[count(parts) - 1]
+}

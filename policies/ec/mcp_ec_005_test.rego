@@ -151,3 +151,96 @@ test_key_loc if {
 	mcp_ec_005.key_loc("mem_limit") == o(11) with input as d
 	mcp_ec_005.key_loc("read_only") == b(2) with input as d
 }
+
+# --- `!reset`
+
+with_resets(d, resets) := object.union(d, {"unit": {"resets": resets}})
+
+root_image := {"user": {"root": true, "indeterminate": false}}
+
+test_user_reset_to_a_root_image if {
+	d := with_resets(doc({"user": null}, root_image), {"user": o(6)})
+	r := only(d)
+	r.loc == o(6)
+	r.related == [b(3)]
+	contains(r.msg, "`user: !reset` (the image's user: root) replaces `user: 1001:1001`")
+}
+
+test_user_reset_to_an_opaque_image if {
+	d := with_resets(doc({"user": null}, {"user": {"root": false, "indeterminate": true}}), {"user": o(6)})
+	contains(only(d).msg, "(the image's user: unknown, the image is not built here)")
+}
+
+test_user_reset_to_a_non_root_image_passes if {
+	d := with_resets(doc({"user": null}, {"user": {"root": false, "indeterminate": false}}), {"user": o(6)})
+	count(mcp_ec_005.deny) == 0 with input as d
+}
+
+health_base := object.union(doc({}, {}), {"base_service": {"healthcheck": {"loc": b(12), "test": [v("CMD", b(12))]}}})
+
+test_healthcheck_reset_leaves_none if {
+	d := with_resets(object.union(health_base, {"effective": {"healthcheck": {"present": false}}}), {"healthcheck": o(7)})
+	r := only(json.remove(d, ["service/healthcheck"]))
+	r.loc == o(7)
+	r.related == [b(12)]
+	contains(r.msg, "`healthcheck: !reset` (no healthcheck left) replaces the base healthcheck")
+}
+
+test_healthcheck_reset_to_the_image_healthcheck_passes if {
+	d := with_resets(object.union(health_base, {"effective": {"healthcheck": {"present": true}}}), {"healthcheck": o(7)})
+	count(mcp_ec_005.deny) == 0 with input as json.remove(d, ["service/healthcheck"])
+}
+
+test_read_only_reset_points_at_the_reset if {
+	d := with_resets(json.remove(doc({}, {}), ["service/read_only"]), {"read_only": o(8)})
+	r := only(d)
+	r.loc == o(8)
+	contains(r.msg, "no `read_only` replaces `read_only: true`")
+}
+
+test_memory_limit_reset_in_deploy_points_at_the_reset if {
+	d0 := doc({"mem_limit": null}, {"memory_limit": {"set": false, "valid": false}})
+	d := with_resets(object.union(d0, {"raw": {"key_locs": {"mem_limit": null}}}), {"deploy.resources.limits.memory": o(13)})
+	r := only(d)
+	r.loc == o(13)
+	contains(r.msg, "no memory limit replaces `mem_limit: 512m`")
+}
+
+# --- the production variant
+
+prod(d) := object.union(d, {"unit": {"variant": "prod", "files": ["compose.yaml", "compose.prod.yaml"]}})
+
+pl(line) := {"file": "compose.prod.yaml", "line": line, "col": 9, "end_line": line, "end_col": 30}
+
+test_prod_variant_adds_a_debugger_port if {
+	d := prod(doc({"ports": [{"target": "9229", "published": "9229", "loc": pl(4)}]}, {}))
+	r := only(d)
+	r.loc == pl(4)
+	contains(r.msg, "a published debugger port `9229` replaces no debugger port")
+}
+
+test_prod_variant_adds_source_binds if {
+	vols := [
+		{"type": "bind", "source": ".", "target": "/app", "read_only": false, "loc": pl(5)},
+		{"type": "bind", "source": "./src/", "target": "/app/src", "read_only": true, "loc": pl(6)},
+		{"type": "bind", "source": "./server.py", "target": "/app/server.py", "read_only": true, "loc": pl(7)},
+	]
+	rs := mcp_ec_005.deny with input as prod(doc({"volumes": vols}, {}))
+	{r.loc.line | some r in rs} == {5, 6, 7}
+}
+
+test_prod_variant_config_binds_and_other_variants_pass if {
+	vols := [
+		{"type": "bind", "source": "./config/prod.yaml", "target": "/etc/app.yaml", "read_only": true, "loc": pl(5)},
+		{"type": "bind", "source": "./data", "target": "/data", "read_only": false, "loc": pl(6)},
+		{"type": "volume", "source": "app", "target": "/app", "read_only": false, "loc": pl(7)},
+	]
+	count(mcp_ec_005.deny) == 0 with input as prod(doc({"volumes": vols, "ports": [{"target": "8080", "loc": pl(4)}]}, {}))
+	dev := object.union(prod(doc({"ports": [{"target": "9229", "loc": pl(4)}]}, {})), {"unit": {"variant": "dev"}})
+	count(mcp_ec_005.deny) == 0 with input as dev
+}
+
+test_prod_debug_port_from_the_base_file_is_not_added_by_the_variant if {
+	d := prod(doc({"ports": [{"target": "9229", "loc": b(9)}]}, {}))
+	count(mcp_ec_005.deny) == 0 with input as d
+}

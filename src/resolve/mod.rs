@@ -1420,8 +1420,17 @@ fn service_unit(
         .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
     let variant_suffix = ctx.variant.map(|v| format!("@{v}")).unwrap_or_default();
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
-    let unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
+    let mut unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
                       "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
+    // What an override removed with `!reset` (MCP-EC-005 points there).
+    if !ms.resets.is_empty() {
+        let resets: serde_json::Map<String, Value> = ms
+            .resets
+            .iter()
+            .map(|(path, loc)| (path.clone(), loc_json(loc)))
+            .collect();
+        unit_json["resets"] = Value::Object(resets);
+    }
     let base_service = ctx.base_services.get(svc.name.as_str()).map(|b| {
         Box::new(Service::from_node(
             &b.key,

@@ -2,6 +2,7 @@
 //! and the merged service and network maps with their provenance.
 
 use crate::parse::compose::{merge, CKey, CNode, CVal, ComposeFile};
+use crate::source::Loc;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
@@ -115,6 +116,25 @@ pub struct MergedService {
     pub node: CNode,
     /// The file (index into the project's files) that first defined it.
     pub file: usize,
+    /// What a later file removed with `!reset`: the key's dotted path (`healthcheck`,
+    /// `deploy.resources.limits.memory`) and where the `!reset` is written.
+    pub resets: Vec<(String, Loc)>,
+}
+
+/// The `!reset` keys of an override's service node, with their dotted paths.
+fn resets_in(node: &CNode, prefix: &str, out: &mut Vec<(String, Loc)>) {
+    for (k, v) in node.map() {
+        let path = if prefix.is_empty() {
+            k.name.clone()
+        } else {
+            format!("{prefix}.{}", k.name)
+        };
+        if v.tag.as_deref() == Some("!reset") {
+            out.push((path, k.loc.clone()));
+        } else {
+            resets_in(v, &path, out);
+        }
+    }
 }
 
 /// Merge the `services` (and `networks`) of the project's files, in order.
@@ -136,7 +156,10 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
                             .as_ref()
                             .and_then(|m| merge(&m.node, v, &k.name));
                         match (merged, &mut services[i]) {
-                            (Some(n), Some(m)) => m.node = n,
+                            (Some(n), Some(m)) => {
+                                m.node = n;
+                                resets_in(v, "", &mut m.resets);
+                            }
                             _ => {
                                 services[i] = None;
                                 at.remove(&k.name);
@@ -158,6 +181,7 @@ pub fn merge_project(files: &[&ComposeFile]) -> (Vec<MergedService>, BTreeMap<St
                                 key: k.clone(),
                                 node,
                                 file: fi,
+                                resets: Vec::new(),
                             }));
                         }
                     }
