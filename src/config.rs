@@ -148,6 +148,11 @@ pub struct Config {
     /// (MCP-CS-012): `/srv/mcp-data`, `~/workspaces`.
     #[serde(default)]
     pub allowed_bind_roots: Vec<String>,
+    /// Where a service's `mcp-manifest.json` may also be (MCP-MD-004), after its
+    /// Dockerfile's directory and its build context: globs over the scanned paths,
+    /// `{name}` standing for the service name.
+    #[serde(default = "default_manifest_paths")]
+    pub manifest_paths: Vec<String>,
     /// The Docker daemon rotates `json-file` logs (`log-opts.max-size` in
     /// `daemon.json`), so a service without a `logging` block is rotated (MCP-CS-016).
     #[serde(default)]
@@ -287,6 +292,10 @@ impl Limits {
         }
         Ok(())
     }
+}
+
+fn default_manifest_paths() -> Vec<String> {
+    vec!["**/servers/{name}/mcp-manifest.json".to_string()]
 }
 
 fn default_high_risk() -> Vec<String> {
@@ -430,6 +439,11 @@ impl Config {
                 );
             }
         }
+        for g in &self.manifest_paths {
+            if let Err(e) = globset::Glob::new(&g.replace("{name}", "name")) {
+                anyhow::bail!("`manifest_paths`: {g:?} is not a glob: {}", e.kind());
+            }
+        }
         for w in &self.waivers {
             if let Some(e) = &w.expires {
                 if !crate::suppress::is_date(e) {
@@ -564,6 +578,22 @@ mod tests {
         std::fs::write(&p, "base_images: [{image: \"x/*\"}]\n").unwrap();
         let e = format!("{:#}", Config::load(&p).unwrap_err());
         assert!(e.starts_with(&format!("{}: ", p.display())), "{e}");
+    }
+
+    #[test]
+    fn manifest_paths_default_and_are_globs() {
+        assert_eq!(
+            Config::default().manifest_paths,
+            ["**/servers/{name}/mcp-manifest.json"]
+        );
+        let c: Config = serde_saphyr::from_str("manifest_paths: [\"meta/{a,b/\"]\n").unwrap();
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("`manifest_paths`: \"meta/{a,b/\" is not a glob"),
+            "{e}"
+        );
+        let c: Config = serde_saphyr::from_str("manifest_paths: []\n").unwrap();
+        assert!(c.validate().is_ok());
     }
 
     #[test]

@@ -1,8 +1,10 @@
 # METADATA
 # title: Lifecycle manifest missing or invalid
 # description: >-
-#   An MCP server or hub has no `mcp-manifest.json` in its Dockerfile's
-#   directory (a service with an opaque image has none to find), or a
+#   An MCP server or hub has no `mcp-manifest.json`: none beside its
+#   Dockerfile, in its build context, at a `manifest_paths` glob of the
+#   config (default `**/servers/<service>/mcp-manifest.json`) or at the path
+#   its `mcp.manifest` label gives (relative to the Compose file); or a
 #   manifest fails its JSON Schema (`mcp-audit schema manifest`): one finding
 #   per violation, at its location, raised for the manifest file and for the
 #   services it belongs to. While the manifest is missing, the
@@ -42,9 +44,34 @@ deny contains r if {
 	)
 }
 
-where := sprintf("beside its Dockerfile %s", [input.unit.dockerfile]) if is_string(input.unit.dockerfile)
+where := concat("", [looked, label_note])
 
-where := "(its image is not built from a Dockerfile here, so none can be found)" if not is_string(object.get(input.unit, "dockerfile", null))
+# The lookup: beside the Dockerfile, in the build context, at a `manifest_paths` glob,
+# at the `mcp.manifest` label's path.
+looked := sprintf("beside its Dockerfile %s, in its build context, or at %s", [input.unit.dockerfile, globs]) if {
+	is_string(input.unit.dockerfile)
+}
+
+looked := sprintf("at %s (its image is not built from a Dockerfile here)", [globs]) if {
+	not is_string(object.get(input.unit, "dockerfile", null))
+}
+
+globs := concat(" or ", [sprintf("`%s`", [replace(g, "{name}", input.unit.name)]) | some g in object.get(input.config, "manifest_paths", [])]) if {
+	count(object.get(input.config, "manifest_paths", [])) > 0
+}
+
+else := "no `manifest_paths` glob"
+
+label_note := sprintf("; its `mcp.manifest` label names %q, which is not a scanned mcp-manifest.json", [manifest_label.value]) if {
+	manifest_label
+}
+
+else := ""
+
+# The Compose label (the service's, else `build.labels`): a path from the Compose file.
+manifest_label := l if {
+	l := input.service.labels["mcp.manifest"]
+} else := input.service.build.labels["mcp.manifest"]
 
 # Schema violations: the same finding (message and location) for the manifest
 # file and for each service bound to it, so they are reported once.

@@ -74,3 +74,18 @@ test_applicability if {
 	not mcp_md_004.applicable with input as metadata("registry-server", [])
 	not mcp_md_004.applicable with input as metadata("catalog-server", [])
 }
+
+test_missing_manifest_names_every_place_looked if {
+	inp := object.union(service("mcp-server", null), {"config": {"manifest_paths": ["**/servers/{name}/mcp-manifest.json", "meta/{name}.json"]}})
+	rs := mcp_md_004.deny with input as inp
+	some r in rs
+	r.msg == "service \"orchestrator\" has no mcp-manifest.json beside its Dockerfile servers/orchestrator/Dockerfile, in its build context, or at `**/servers/orchestrator/mcp-manifest.json` or `meta/orchestrator.json`"
+}
+
+test_missing_manifest_named_by_label if {
+	label := {"value": "manifests/orchestrator.json", "loc": svc_loc}
+	inp := object.union(service("mcp-server", null), {"service": {"build": {"labels": {"mcp.manifest": label}}}})
+	rs := mcp_md_004.deny with input as inp
+	some r in rs
+	endswith(r.msg, "; its `mcp.manifest` label names \"manifests/orchestrator.json\", which is not a scanned mcp-manifest.json")
+}

@@ -940,7 +940,8 @@ pub(crate) fn config_json(config: &Config) -> Value {
            "hub": config.hub, "auto_approve_allowlist": config.auto_approve_allowlist,
            "allowed_capabilities": config.allowed_capabilities,
            "placeholder_pattern": config.placeholders.regex(),
-           "allowed_bind_roots": config.allowed_bind_roots, "daemon_log_rotation": config.daemon_log_rotation})
+           "allowed_bind_roots": config.allowed_bind_roots, "daemon_log_rotation": config.daemon_log_rotation,
+           "manifest_paths": config.manifest_paths})
 }
 
 /// An `env_file` read once for every service of its project that loads it.
@@ -1268,8 +1269,88 @@ fn oci_dockerfile(
     None
 }
 
+/// The scanned `mcp-manifest.json` files by the service name a `manifest_paths` glob
+/// gives them (`**/servers/{name}/mcp-manifest.json`), built once per scan.
+#[derive(Default)]
+struct ManifestIndex {
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+impl ManifestIndex {
+    fn new(metadata: &[(PathBuf, Arc<Metadata>)], globs: &[String]) -> ManifestIndex {
+        // `{name}` becomes a capture: the glob's regular expression with a token for
+        // it, the token then replaced (globset escapes nothing in a run of letters; its
+        // expression is byte-oriented). The globs were checked when the config was
+        // loaded.
+        const TOKEN: &str = "MCPAUDITSERVICENAME";
+        let patterns: Vec<regex::bytes::Regex> = globs
+            .iter()
+            .filter_map(|g| {
+                let glob = globset::GlobBuilder::new(&g.replace("{name}", TOKEN))
+                    .literal_separator(true)
+                    .build()
+                    .ok()?;
+                regex::bytes::Regex::new(&glob.regex().replacen(TOKEN, "(?P<name>[^/]+)", 1)).ok()
+            })
+            .collect();
+        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, (_, m)) in metadata.iter().enumerate() {
+            if m.format != "mcp-manifest" {
+                continue;
+            }
+            for re in &patterns {
+                if let Some(name) = re.captures(m.file.as_bytes()).and_then(|c| c.name("name")) {
+                    let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
+                    by_name.entry(name).or_default().push(i);
+                }
+            }
+        }
+        ManifestIndex { by_name }
+    }
+}
+
+/// A service's `mcp-manifest.json` and how it was found, in MCP-MD-004's lookup order:
+/// beside its Dockerfile, in its build context, at a `manifest_paths` glob, at the path
+/// of its `mcp.manifest` label (relative to the Compose file).
+fn find_manifest<'a>(
+    ctx: &ProjectContext<'a>,
+    svc: &Service,
+    dockerfile_dir: Option<&Path>,
+) -> Option<(&'a Metadata, &'static str)> {
+    let manifests = || {
+        ctx.parsed
+            .metadata
+            .iter()
+            .filter(|(_, m)| m.format == "mcp-manifest")
+    };
+    let in_dir = |dir: &Path| manifests().find(|(p, _)| p.parent() == Some(dir));
+    if let Some((_, m)) = dockerfile_dir.and_then(in_dir) {
+        return Some((m, "dockerfile-directory"));
+    }
+    let context = svc.build.as_ref().map(|b| {
+        let c = b.context.as_ref().map_or(".", |c| c.value.as_str());
+        absolute(&ctx.compose_dir.join(c))
+    });
+    if let Some((_, m)) = context.as_deref().and_then(in_dir) {
+        return Some((m, "build-context"));
+    }
+    if let Some(&i) = ctx.manifests.by_name.get(&svc.name).and_then(|v| v.first()) {
+        return Some((&ctx.parsed.metadata[i].1, "manifest-paths"));
+    }
+    let label = svc.labels.get("mcp.manifest").or_else(|| {
+        svc.build
+            .as_ref()
+            .and_then(|b| b.labels.get("mcp.manifest"))
+    })?;
+    let path = absolute(&ctx.compose_dir.join(&label.value));
+    manifests()
+        .find(|(p, _)| *p == path)
+        .map(|(_, m)| (&**m, "label"))
+}
+
 /// What the service loop of [`units`] needs of the project being resolved.
 struct ProjectContext<'a> {
+    manifests: &'a ManifestIndex,
     env_files: &'a std::collections::HashMap<PathBuf, EnvFile>,
     parsed: &'a Parsed,
     extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
@@ -1414,10 +1495,8 @@ fn service_unit(
     let role = role_of(&svc, view.as_ref(), ctx.config);
     let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
     let indet = merge_same_place(indet);
-    let manifest = bound_dir
-        .as_ref()
-        .and_then(|dir| ctx.parsed.metadata.iter().find(|(p, m)| m.format == "mcp-manifest" && p.parent() == Some(dir.as_path())))
-        .map(|(_, m)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc)}));
+    let manifest = find_manifest(ctx, &svc, bound_dir.as_deref())
+        .map(|(m, via)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc), "via": via}));
     let variant_suffix = ctx.variant.map(|v| format!("@{v}")).unwrap_or_default();
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
     let mut unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
@@ -1647,6 +1726,7 @@ pub fn units(
             read_errors
         })
         .collect();
+    let manifests = ManifestIndex::new(&parsed.metadata, &config.manifest_paths);
     let per_project: Vec<Vec<ServiceUnit>> = crate::pool().install(|| {
         prepared
             .into_par_iter()
@@ -1654,6 +1734,7 @@ pub fn units(
             .zip(read_errors.par_iter())
             .map(|((pp, proj), read_errors)| {
                 let ctx = ProjectContext {
+                    manifests: &manifests,
                     env_files: &pp.env_files,
                     parsed,
                     extra: &extra,
