@@ -7,7 +7,11 @@
 #   secret-named key and a literal value; `ENV SECRET=${ARG_OR_ENV}` (the build
 #   value persists in the image config); a credential-shaped string in any
 #   instruction; a `COPY`/`ADD` of `.env*`, `*.pem`, `*.key`, `*.p12`, `*.pfx`,
-#   `id_rsa*` or `credentials*` files; or a Compose `build.args` secret consumed
+#   `id_rsa*` or `credentials*` files, or of an `.npmrc` of the build context
+#   that holds a literal `_authToken`/`_auth`/`_password` (named as a source,
+#   or copied with the context root `COPY . .` when `.dockerignore` does not
+#   exclude it; `${NPM_TOKEN}` templates do not count); or a Compose
+#   `build.args` secret consumed
 #   by an `ARG` of a shipped stage (build arguments are recorded in the image
 #   history). `RUN --mount=type=secret`, `*_FILE` paths, placeholder defaults
 #   (built-in ones or the config's `placeholders`),
@@ -104,6 +108,19 @@ deny contains r if {
 	some src in sources(i)
 	secret_file(src)
 	r := result.with_evidence(sprintf("`%s %s` in stage %q copies a secret file into the image", [i.keyword, src, i.stage]), i, {"instruction": i.keyword, "source": src})
+}
+
+# A build-context file with a registry credential that a COPY/ADD of a shipped stage
+# copies (mcp-audit reads the context: an `.npmrc` with a literal `_authToken`).
+deny contains r if {
+	some c in object.get(input.dockerfile, "copied_secrets", [])
+	i := input.dockerfile.instructions[c.inst]
+	i.in_chain
+	r := result.with_evidence(
+		sprintf("`%s %s` in stage %q copies %s into the image, and it holds an npm registry credential (`%s`)", [i.keyword, c.source, i.stage, c.file, c.key]),
+		{"loc": i.loc, "from": [c.loc]},
+		{"instruction": i.keyword, "source": c.source, "file": c.file, "key": c.key},
+	)
 }
 
 # Compose `build.args` secret consumed by an ARG of a shipped stage.

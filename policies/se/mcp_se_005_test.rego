@@ -129,3 +129,28 @@ test_secret_file_prefilter_reads_both_forms if {
 	not mcp_se_005.may_name_secret_file(ins(8, "COPY", "package.json src/ ./", "runtime", true))
 	not mcp_se_005.may_name_secret_file(object.union(ins(9, "COPY", ".env", "runtime", true), {"form": "exec", "words": ["app.py", "/app/"]}))
 }
+
+npmrc_key := {"file": "app/.npmrc", "line": 2, "col": 1, "end_line": 2, "end_col": 32}
+
+copied(instructions, copied_secrets) := object.union(df(instructions, []), {"dockerfile": {"copied_secrets": copied_secrets}})
+
+test_copied_npmrc_with_a_token if {
+	d := copied(
+		[ins(2, "COPY", ".npmrc package.json ./", "runtime", true)],
+		[{"inst": 0, "source": ".npmrc", "file": "app/.npmrc", "key": "_authToken", "loc": npmrc_key}],
+	)
+	rs := mcp_se_005.deny with input as d
+	count(rs) == 1
+	some r in rs
+	[r.loc.file, r.loc.line] == ["Dockerfile", 2]
+	r.related == [npmrc_key]
+	r.msg == "`COPY .npmrc` in stage \"runtime\" copies app/.npmrc into the image, and it holds an npm registry credential (`_authToken`)"
+}
+
+test_copied_npmrc_in_a_build_stage_only_passes if {
+	d := copied(
+		[ins(2, "COPY", ". .", "build", false)],
+		[{"inst": 0, "source": ".", "file": "app/.npmrc", "key": "_authToken", "loc": npmrc_key}],
+	)
+	count(mcp_se_005.deny) == 0 with input as d
+}

@@ -162,6 +162,8 @@ pub struct Deferred {
     pub placeholders: crate::secrets::Placeholders,
     /// The metadata file beside the Dockerfile that declares the stdio transport only.
     pub stdio: Option<String>,
+    /// How files of its build context (its directory) are read.
+    pub fence: Arc<super::ReadFence>,
 }
 
 impl std::fmt::Debug for Deferred {
@@ -608,6 +610,17 @@ fn standalone_input<R>(
         &d.placeholders,
     )
     .ok()?;
+    // Its build context is its directory.
+    let mut view = view;
+    if let (Some(dir), Some(shown)) = (d.path.parent(), std::path::Path::new(&d.display).parent()) {
+        let read = |p: &std::path::Path| d.fence.read(p);
+        let c = super::context::Context {
+            dir,
+            display: &shown.to_string_lossy(),
+            read: &read,
+        };
+        view.copied_secrets = super::context::copied_secrets(&view, &c, &d.placeholders);
+    }
     let mut indet = Vec::new();
     if view.user.indeterminate {
         indet.push(indeterminate(

@@ -2,6 +2,7 @@
 //! *effective* container (Compose over Dockerfile, overrides over base, the target
 //! stage and its ancestry, the manifest beside the Dockerfile).
 
+pub mod context;
 pub mod input;
 pub mod project;
 pub mod shell;
@@ -1327,10 +1328,7 @@ fn find_manifest<'a>(
     if let Some((_, m)) = dockerfile_dir.and_then(in_dir) {
         return Some((m, "dockerfile-directory"));
     }
-    let context = svc.build.as_ref().map(|b| {
-        let c = b.context.as_ref().map_or(".", |c| c.value.as_str());
-        absolute(&ctx.compose_dir.join(c))
-    });
+    let context = build_context(ctx, svc).map(|(dir, _)| dir);
     if let Some((_, m)) = context.as_deref().and_then(in_dir) {
         return Some((m, "build-context"));
     }
@@ -1346,6 +1344,27 @@ fn find_manifest<'a>(
     manifests()
         .find(|(p, _)| *p == path)
         .map(|(_, m)| (&**m, "label"))
+}
+
+/// A service's local build context: its directory, and that directory as the scan
+/// shows paths (from the Compose file's).
+fn build_context(ctx: &ProjectContext<'_>, svc: &Service) -> Option<(PathBuf, String)> {
+    let c = svc
+        .build
+        .as_ref()?
+        .context
+        .as_ref()
+        .map_or(".", |c| c.value.as_str());
+    if c.contains("://") || c.starts_with("git@") || c.contains('$') {
+        return None;
+    }
+    let shown = Path::new(ctx.file_names.first()?).parent()?.join(c);
+    Some((
+        absolute(&ctx.compose_dir.join(c)),
+        crate::source::normalize(&shown)
+            .to_string_lossy()
+            .replace('\\', "/"),
+    ))
 }
 
 /// What the service loop of [`units`] needs of the project being resolved.
@@ -1435,6 +1454,16 @@ fn service_unit(
                 ) {
                     Ok(mut v) => {
                         unresolved_build_args(&svc, &mut v);
+                        if let Some((dir, display)) = build_context(ctx, &svc) {
+                            let read = |p: &Path| ctx.parsed.fence.read(p);
+                            let c = context::Context {
+                                dir: &dir,
+                                display: &display,
+                                read: &read,
+                            };
+                            v.copied_secrets =
+                                context::copied_secrets(&v, &c, &ctx.config.placeholders);
+                        }
                         Some(v)
                     }
                     Err(stage::TargetError::UnknownTarget(t)) => {
@@ -1765,6 +1794,7 @@ pub fn units(
     // Standalone Dockerfiles: not bound to any Compose service; their inputs are built
     // when they are evaluated.
     let stdio = stdio_declarations(&parsed.metadata);
+    let fence = Arc::new(parsed.fence.clone());
     for (path, e) in &parsed.dockerfiles {
         if bound.contains(path) {
             continue;
@@ -1797,6 +1827,7 @@ pub fn units(
                 registry_allowlist: registry_allowlist(config),
                 placeholders: config.placeholders.clone(),
                 stdio: path.parent().and_then(|d| stdio.get(d)).cloned(),
+                fence: fence.clone(),
             }),
         });
     }

@@ -360,6 +360,10 @@ pub struct DockerfileView {
     pub args: Vec<ArgView>,
     pub entrypoint: Option<CmdView>,
     pub cmd: Option<CmdView>,
+    /// Credentials of build-context files that COPY/ADD bring in (filled where the
+    /// context is known: [`super::context::copied_secrets`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub copied_secrets: Vec<super::context::CopiedSecret>,
 }
 
 /// Why a target could not be selected.
@@ -845,6 +849,7 @@ pub fn resolve(
         env,
         base_image,
         base_accounts,
+        copied_secrets: Vec::new(),
     })
 }
 
