@@ -16,7 +16,8 @@ pub struct Metadata {
     pub name: Option<String>,
     /// Image the metadata refers to (manifest `image`, catalog `image`, OCI package identifier).
     pub images: Vec<String>,
-    /// `transport` (`stdio`, `streamable-http`, `sse`) when declared.
+    /// `transport` (`stdio`, `streamable-http`, `sse`) when declared; for a registry
+    /// `server.json`, its first OCI package's (else its first package's).
     pub transport: Option<String>,
     /// registry `server.json` schema generation: `camelCase` or `snake_case`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub fn parse(
     }
     let mut images = Vec::new();
     let mut transport = None;
+    let mut oci_transport = None;
     let mut naming = None;
     match format {
         "mcp-manifest" => {
@@ -82,13 +84,20 @@ pub fn parse(
                 }
                 let rtype =
                     text_at(p, &["registryType"]).or_else(|| text_at(p, &["registry_type"]));
+                let t = text_at(p, &["transport", "type"]);
                 if rtype.as_deref() == Some("oci") {
                     images.extend(text_at(p, &["identifier"]));
+                    // The image a Dockerfile beside the file builds: its transport
+                    // is the one that tells (the first OCI package's).
+                    if oci_transport.is_none() {
+                        oci_transport = t.clone();
+                    }
                 }
                 if transport.is_none() {
-                    transport = text_at(p, &["transport", "type"]);
+                    transport = t;
                 }
             }
+            transport = oci_transport.or(transport);
         }
     }
     let errors = if format == "mcp-manifest" {
@@ -123,6 +132,13 @@ mod tests {
         assert_eq!(m.name.as_deref(), Some("io.github.acme/w"));
         assert_eq!(m.images, vec!["ghcr.io/acme/w:1.0.0"]);
         assert_eq!(m.transport.as_deref(), Some("stdio"));
+        // The OCI package's transport, not the npm package's before it.
+        let src = SourceFile::from_str(
+            "server.json",
+            r#"{"name":"io.github.acme/w","packages":[{"registryType":"npm","identifier":"w","transport":{"type":"stdio"}},{"registryType":"oci","identifier":"ghcr.io/acme/w:1.0.0","transport":{"type":"streamable-http","url":"http://localhost:8080/mcp"}}]}"#,
+        );
+        let m = parse(&src, "registry-server", &YamlLimits::default()).unwrap();
+        assert_eq!(m.transport.as_deref(), Some("streamable-http"));
         assert_eq!(m.naming, Some("camelCase"));
         let snake = SourceFile::from_str(
             "server.json",

@@ -382,7 +382,7 @@ fn indeterminate(control: &str, rules: &[&str], reason: String, loc: &Loc) -> Va
 /// The directories whose MCP metadata (`mcp-manifest.json`, registry `server.json`)
 /// declares the stdio transport and no other, with the file that says so: a Dockerfile
 /// there builds a per-call stdio server (MCP-DF-002 does not apply to it). A
-/// `server.json` is read by its first package's transport.
+/// `server.json` is read by its OCI package's transport (else its first package's).
 fn stdio_declarations(metadata: &[(PathBuf, Arc<Metadata>)]) -> HashMap<&Path, String> {
     let mut by_dir: HashMap<&Path, Option<String>> = HashMap::new();
     for (path, m) in metadata {
