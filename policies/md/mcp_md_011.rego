@@ -7,7 +7,11 @@
 #   labels over the image LABEL), the manifest `governance.level` against the
 #   `mcp.governance.level` label (case-insensitive), and the manifest
 #   `image` against the Compose `image` repository (tags and digests are
-#   ignored, and so are `docker.io/` and `library/`: pinning is MCP-SC-001).
+#   ignored, and so are `docker.io/` and `library/`: pinning is MCP-SC-001),
+#   and the manifest `serverJsonName` against the `name` of the registry
+#   `server.json` beside the Dockerfile (or in the build context); that
+#   `server.json`'s OCI package identifiers against the Compose `image`
+#   repository (one must match).
 #   For a Docker catalog entry at `servers/<dir>/server.yaml`: its `name`
 #   against the directory name. Applicable only when at least two sources
 #   declare the same fact; unresolved variables are skipped.
@@ -38,25 +42,53 @@ applicable if catalog_dir
 # --- Compose service + mcp-manifest.json
 
 # Facts two sources declare: {what, manifest value, other value, other source, node}.
-pairs contains {"what": "server name", "field": "name", "manifest": m, "other": l.value, "source": sprintf("label `%s`", [key]), "node": l} if {
+pairs contains {"what": "server name", "field": "name", "from": "mcp-manifest.json", "manifest": m, "other": l.value, "source": sprintf("label `%s`", [key]), "node": l} if {
 	m := text_value(["name"])
 	some key in common.server_label_keys
 	l := common.label(key)
 	common.declared(l)
 }
 
-pairs contains {"what": "governance level", "field": "governance.level", "manifest": m, "other": l.value, "source": "label `mcp.governance.level`", "node": l} if {
+pairs contains {"what": "governance level", "field": "governance.level", "from": "mcp-manifest.json", "manifest": m, "other": l.value, "source": "label `mcp.governance.level`", "node": l} if {
 	m := text_value(["governance", "level"])
 	l := common.label("mcp.governance.level")
 	common.declared(l)
 }
 
-pairs contains {"what": "image", "field": "image", "manifest": m, "other": img.value, "source": "Compose `image`", "node": img} if {
+pairs contains {"what": "image", "field": "image", "from": "mcp-manifest.json", "manifest": m, "other": img.value, "source": "Compose `image`", "node": img} if {
 	m := text_value(["image"])
 	img := input.service.image
 	not img.indeterminate
 	is_string(img.value)
 }
+
+# The registry name the manifest declares against the `server.json` beside the
+# Dockerfile (or in the build context).
+pairs contains {"what": "server.json name", "field": "serverJsonName", "from": "mcp-manifest.json", "manifest": m, "other": sj.name, "source": sprintf("%s `name`", [sj.file]), "node": key_node(sj, "name")} if {
+	m := text_value(["serverJsonName"])
+	sj := input.server_json
+	is_string(sj.name)
+}
+
+# The OCI package of that `server.json` against the Compose `image`: the same
+# repository (one of them, when it lists several).
+pairs contains {"what": "OCI image", "field": "packages[].identifier", "from": input.server_json.file, "manifest": oci[0], "other": img.value, "source": "Compose `image`", "node": img} if {
+	count(oci) > 0
+	img := input.service.image
+	not img.indeterminate
+	is_string(img.value)
+}
+
+# OCI identifiers that are not templates (`$VERSION`, `<<Version>>`).
+oci := [i |
+	is_object(input.server_json)
+	some i in input.server_json.images
+	not regex.match(`\$|<<`, i)
+]
+
+key_node(f, key) := {"loc": f.doc.key_locs[key]} if f.doc.key_locs[key]
+
+else := {"loc": f.loc}
 
 text_value(path) := v if {
 	v := common.manifest_value(path)
@@ -70,9 +102,9 @@ deny contains r if {
 	some p in pairs
 	not same(p)
 	r := result.with_evidence(
-		sprintf("%s %q: mcp-manifest.json %s %q differs from %s %q", [common.unit_kind, input.unit.name, p.what, p.manifest, p.source, p.other]),
+		sprintf("%s %q: %s %s %q differs from %s %q", [common.unit_kind, input.unit.name, p.from, p.what, p.manifest, p.source, p.other]),
 		p.node,
-		{"field": p.field, "manifest": p.manifest, "manifest_file": input.manifest.file, "other": p.other, "source": p.source},
+		{"field": p.field, "manifest": p.manifest, "manifest_file": from_file(p), "other": p.other, "source": p.source},
 	)
 }
 
@@ -90,6 +122,21 @@ same(p) if {
 	p.what == "image"
 	repository(p.manifest) == repository(p.other)
 }
+
+same(p) if {
+	p.what == "server.json name"
+	trim_space(p.manifest) == trim_space(p.other)
+}
+
+same(p) if {
+	p.what == "OCI image"
+	some i in oci
+	repository(i) == repository(p.other)
+}
+
+from_file(p) := input.manifest.file if p.from == "mcp-manifest.json"
+
+else := p.from
 
 # repository(ref): the image repository without tag or digest, Docker Hub's
 # `docker.io/` and `library/` removed, lower-cased.

@@ -117,3 +117,43 @@ test_catalog_outside_servers_dir_not_applicable if {
 	not mcp_md_011.applicable with input as catalog("pkg/workingset/testdata/server.yaml", "my-mcp")
 	not mcp_md_011.applicable with input as {"kind": "mcp_metadata", "metadata": {"format": "registry-server", "file": "servers/x/server.json"}, "doc": {"name": "io.github.a/x"}}
 }
+
+server_json(name, images) := {
+	"file": "servers/github/server.json",
+	"name": name,
+	"images": images,
+	"loc": loc("servers/github/server.json", 1),
+	"doc": {"key_locs": {"name": loc("servers/github/server.json", 2)}},
+}
+
+with_server_json(doc, img, sj) := object.union(unit(doc, agreeing_labels, img), {"server_json": sj})
+
+test_server_json_name_differs_from_the_manifest if {
+	doc := object.union(manifest, {"serverJsonName": "io.github.acme/github"})
+	rs := mcp_md_011.deny with input as with_server_json(doc, null, server_json("io.github.acme/github-mcp", []))
+	count(rs) == 1
+	some r in rs
+	r.msg == "service \"github-mcp\": mcp-manifest.json server.json name \"io.github.acme/github\" differs from servers/github/server.json `name` \"io.github.acme/github-mcp\""
+	r.loc.line == 2
+}
+
+test_oci_identifier_differs_from_the_compose_image if {
+	sj := server_json("io.github.acme/github", ["ghcr.io/acme/github-mcp:1.4.2"])
+	rs := mcp_md_011.deny with input as with_server_json(manifest, image("localhost:5000/idp/github-mcp:1.4.2"), sj)
+	count(rs) == 1
+	some r in rs
+	r.msg == "service \"github-mcp\": servers/github/server.json OCI image \"ghcr.io/acme/github-mcp:1.4.2\" differs from Compose `image` \"localhost:5000/idp/github-mcp:1.4.2\""
+	r.evidence.manifest_file == "servers/github/server.json"
+}
+
+test_server_json_agreeing_or_templated_passes if {
+	doc := object.union(manifest, {"serverJsonName": "io.github.acme/github"})
+	sj := server_json("io.github.acme/github", ["ghcr.io/acme/other:1.0", "localhost:5000/idp/github-mcp:2.0.0"])
+	count(mcp_md_011.deny) == 0 with input as with_server_json(doc, image("localhost:5000/idp/github-mcp:1.4.2"), sj)
+	templated := server_json("io.github.acme/github", ["ghcr.io/acme/github-mcp:$VERSION"])
+	count(mcp_md_011.deny) == 0 with input as with_server_json(manifest, image("localhost:5000/idp/github-mcp:1"), templated)
+	# Without a manifest, the OCI image against the Compose image is still two sources.
+	no_manifest := json.remove(with_server_json(manifest, image("localhost:5000/idp/github-mcp:1"), server_json("x", ["ghcr.io/acme/other:1"])), ["manifest"])
+	mcp_md_011.applicable with input as no_manifest
+	count(mcp_md_011.deny) == 1 with input as no_manifest
+}

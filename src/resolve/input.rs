@@ -267,6 +267,8 @@ pub struct ComposeParts {
     /// (Boxed: most services of a large project have none, and it is a kilobyte inline.)
     pub dockerfile: Option<Box<DockerfileView>>,
     pub manifest: Option<Value>,
+    /// The registry `server.json` beside its Dockerfile or in its build context.
+    pub server_json: Option<Value>,
     pub indeterminate: Vec<Value>,
     /// The merged service node, written with its mappings' locations and with values
     /// that look like credentials redacted (`RawView`).
@@ -299,6 +301,7 @@ impl ComposeParts {
             "effective" => &self.effective,
             "dockerfile" => &self.dockerfile,
             "manifest" => &self.manifest,
+            "server_json" => &self.server_json,
             "indeterminate" => &self.indeterminate,
             "raw" => &RawView { node: &self.raw, at: RawPlace::Top },
             "project" => &self.project,

@@ -1310,19 +1310,21 @@ impl ManifestIndex {
     }
 }
 
-/// A service's `mcp-manifest.json` and how it was found, in MCP-MD-004's lookup order:
-/// beside its Dockerfile, in its build context, at a `manifest_paths` glob, at the path
-/// of its `mcp.manifest` label (relative to the Compose file).
-fn find_manifest<'a>(
+/// A service's metadata file of `format` and how it was found: beside its Dockerfile,
+/// in its build context; and for an `mcp-manifest.json` (MCP-MD-004's lookup order)
+/// then at a `manifest_paths` glob, at the path of its `mcp.manifest` label (relative
+/// to the Compose file).
+fn find_metadata<'a>(
     ctx: &ProjectContext<'a>,
     svc: &Service,
     dockerfile_dir: Option<&Path>,
+    format: &str,
 ) -> Option<(&'a Metadata, &'static str)> {
     let manifests = || {
         ctx.parsed
             .metadata
             .iter()
-            .filter(|(_, m)| m.format == "mcp-manifest")
+            .filter(move |(_, m)| m.format == format)
     };
     let in_dir = |dir: &Path| manifests().find(|(p, _)| p.parent() == Some(dir));
     if let Some((_, m)) = dockerfile_dir.and_then(in_dir) {
@@ -1331,6 +1333,9 @@ fn find_manifest<'a>(
     let context = build_context(ctx, svc).map(|(dir, _)| dir);
     if let Some((_, m)) = context.as_deref().and_then(in_dir) {
         return Some((m, "build-context"));
+    }
+    if format != "mcp-manifest" {
+        return None;
     }
     if let Some(&i) = ctx.manifests.by_name.get(&svc.name).and_then(|v| v.first()) {
         return Some((&ctx.parsed.metadata[i].1, "manifest-paths"));
@@ -1524,8 +1529,11 @@ fn service_unit(
     let role = role_of(&svc, view.as_ref(), ctx.config);
     let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
     let indet = merge_same_place(indet);
-    let manifest = find_manifest(ctx, &svc, bound_dir.as_deref())
+    let manifest = find_metadata(ctx, &svc, bound_dir.as_deref(), "mcp-manifest")
         .map(|(m, via)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc), "via": via}));
+    // The registry `server.json` beside its Dockerfile or in its build context (MCP-MD-011).
+    let server_json = find_metadata(ctx, &svc, bound_dir.as_deref(), "registry-server")
+        .map(|(m, via)| json!({"file": m.file, "name": m.name, "images": m.images, "doc": m.doc_json(), "loc": loc_json(&m.loc), "via": via}));
     let variant_suffix = ctx.variant.map(|v| format!("@{v}")).unwrap_or_default();
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
     let mut unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
@@ -1559,6 +1567,7 @@ fn service_unit(
             effective: eff,
             dockerfile: view.map(Box::new),
             manifest,
+            server_json,
             indeterminate: indet,
             raw: ms.node,
             // The names of all services only for hubs (CS-003 reads them): a
