@@ -360,26 +360,41 @@ fn rebase_mount(mount: &mut CNode, rel: &Path) {
     }
 }
 
+/// In-memory files for the tests of `extends` and `include`.
+#[cfg(test)]
+pub(super) mod testing {
+    use crate::source::SourceFile;
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    /// Files by absolute path under `/r` (shown relative to it).
+    pub struct Files(BTreeMap<PathBuf, String>);
+
+    impl Files {
+        pub fn new(files: &[(&str, &str)]) -> Files {
+            Files(
+                files
+                    .iter()
+                    .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+                    .collect(),
+            )
+        }
+        pub fn read(&self, p: &Path) -> Result<SourceFile, String> {
+            let t = self.0.get(p).ok_or("does not exist")?;
+            let display = p.strip_prefix("/r").unwrap_or(p).to_string_lossy();
+            Ok(SourceFile::from_str(&display, t))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     /// Files by path; `apply` on the first, the others read through the reader.
     fn run(files: &[(&str, &str)]) -> ComposeFile {
-        let texts: BTreeMap<PathBuf, String> = files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect();
-        let read = |p: &Path| -> Result<SourceFile, String> {
-            let t = texts.get(p).ok_or("does not exist")?;
-            let display = p
-                .strip_prefix("/r")
-                .unwrap_or(p)
-                .to_string_lossy()
-                .to_string();
-            Ok(SourceFile::from_str(&display, t))
-        };
+        let texts = testing::Files::new(files);
+        let read = |p: &Path| texts.read(p);
         let (path, _) = files[0];
         let mut f = compose::load(
             &read(Path::new(path)).unwrap(),

@@ -247,24 +247,11 @@ fn set(node: &mut CNode, key: CKey, value: CNode) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::SourceFile;
-    use std::collections::BTreeMap;
 
     /// Files by path; `apply` on the first. Each directory's `.env` sets `DIR=<dir>`.
     fn run(files: &[(&str, &str)]) -> ComposeFile {
-        let texts: BTreeMap<PathBuf, String> = files
-            .iter()
-            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
-            .collect();
-        let read = |p: &Path| -> Result<SourceFile, String> {
-            let t = texts.get(p).ok_or("does not exist")?;
-            let display = p
-                .strip_prefix("/r")
-                .unwrap_or(p)
-                .to_string_lossy()
-                .to_string();
-            Ok(SourceFile::from_str(&display, t))
-        };
+        let texts = super::extends::testing::Files::new(files);
+        let read = |p: &Path| texts.read(p);
         let env_for = |d: &Path| {
             let mut env = InterpEnv::default();
             let v = d.to_string_lossy().to_string();

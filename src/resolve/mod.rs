@@ -1270,15 +1270,19 @@ fn oci_dockerfile(
     None
 }
 
-/// The scanned `mcp-manifest.json` files by the service name a `manifest_paths` glob
-/// gives them (`**/servers/{name}/mcp-manifest.json`), built once per scan.
+/// The scanned metadata files by directory and format, and the `mcp-manifest.json`
+/// files by path and by the service name a `manifest_paths` glob gives them
+/// (`**/servers/{name}/mcp-manifest.json`): built once per scan, so that finding a
+/// service's files is a lookup, not a pass over all of them.
 #[derive(Default)]
-struct ManifestIndex {
-    by_name: HashMap<String, Vec<usize>>,
+struct MetadataIndex {
+    by_dir: HashMap<(PathBuf, &'static str), usize>,
+    manifests_by_path: HashMap<PathBuf, usize>,
+    manifests_by_name: HashMap<String, usize>,
 }
 
-impl ManifestIndex {
-    fn new(metadata: &[(PathBuf, Arc<Metadata>)], globs: &[String]) -> ManifestIndex {
+impl MetadataIndex {
+    fn new(metadata: &[(PathBuf, Arc<Metadata>)], globs: &[String]) -> MetadataIndex {
         // `{name}` becomes a capture: the glob's regular expression with a token for
         // it, the token then replaced (globset escapes nothing in a run of letters; its
         // expression is byte-oriented). The globs were checked when the config was
@@ -1294,19 +1298,27 @@ impl ManifestIndex {
                 regex::bytes::Regex::new(&glob.regex().replacen(TOKEN, "(?P<name>[^/]+)", 1)).ok()
             })
             .collect();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, (_, m)) in metadata.iter().enumerate() {
+        let mut index = MetadataIndex::default();
+        // The first file of a kind in a directory, as the scan lists them.
+        for (i, (path, m)) in metadata.iter().enumerate() {
+            if let Some(dir) = path.parent() {
+                index
+                    .by_dir
+                    .entry((dir.to_path_buf(), m.format))
+                    .or_insert(i);
+            }
             if m.format != "mcp-manifest" {
                 continue;
             }
+            index.manifests_by_path.entry(path.clone()).or_insert(i);
             for re in &patterns {
                 if let Some(name) = re.captures(m.file.as_bytes()).and_then(|c| c.name("name")) {
                     let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
-                    by_name.entry(name).or_default().push(i);
+                    index.manifests_by_name.entry(name).or_insert(i);
                 }
             }
         }
-        ManifestIndex { by_name }
+        index
     }
 }
 
@@ -1318,27 +1330,22 @@ fn find_metadata<'a>(
     ctx: &ProjectContext<'a>,
     svc: &Service,
     dockerfile_dir: Option<&Path>,
-    format: &str,
+    format: &'static str,
 ) -> Option<(&'a Metadata, &'static str)> {
-    let manifests = || {
-        ctx.parsed
-            .metadata
-            .iter()
-            .filter(move |(_, m)| m.format == format)
-    };
-    let in_dir = |dir: &Path| manifests().find(|(p, _)| p.parent() == Some(dir));
-    if let Some((_, m)) = dockerfile_dir.and_then(in_dir) {
-        return Some((m, "dockerfile-directory"));
+    let file = |i: &usize| &*ctx.parsed.metadata[*i].1;
+    let in_dir = |dir: &Path| ctx.metadata.by_dir.get(&(dir.to_path_buf(), format));
+    if let Some(i) = dockerfile_dir.and_then(in_dir) {
+        return Some((file(i), "dockerfile-directory"));
     }
     let context = build_context(ctx, svc).map(|(dir, _)| dir);
-    if let Some((_, m)) = context.as_deref().and_then(in_dir) {
-        return Some((m, "build-context"));
+    if let Some(i) = context.as_deref().and_then(in_dir) {
+        return Some((file(i), "build-context"));
     }
     if format != "mcp-manifest" {
         return None;
     }
-    if let Some(&i) = ctx.manifests.by_name.get(&svc.name).and_then(|v| v.first()) {
-        return Some((&ctx.parsed.metadata[i].1, "manifest-paths"));
+    if let Some(i) = ctx.metadata.manifests_by_name.get(&svc.name) {
+        return Some((file(i), "manifest-paths"));
     }
     let label = svc.labels.get("mcp.manifest").or_else(|| {
         svc.build
@@ -1346,9 +1353,10 @@ fn find_metadata<'a>(
             .and_then(|b| b.labels.get("mcp.manifest"))
     })?;
     let path = absolute(&ctx.compose_dir.join(&label.value));
-    manifests()
-        .find(|(p, _)| *p == path)
-        .map(|(_, m)| (&**m, "label"))
+    ctx.metadata
+        .manifests_by_path
+        .get(&path)
+        .map(|i| (file(i), "label"))
 }
 
 /// A service's local build context: its directory, and that directory as the scan
@@ -1374,7 +1382,7 @@ fn build_context(ctx: &ProjectContext<'_>, svc: &Service) -> Option<(PathBuf, St
 
 /// What the service loop of [`units`] needs of the project being resolved.
 struct ProjectContext<'a> {
-    manifests: &'a ManifestIndex,
+    metadata: &'a MetadataIndex,
     env_files: &'a std::collections::HashMap<PathBuf, EnvFile>,
     parsed: &'a Parsed,
     extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
@@ -1764,7 +1772,7 @@ pub fn units(
             read_errors
         })
         .collect();
-    let manifests = ManifestIndex::new(&parsed.metadata, &config.manifest_paths);
+    let metadata = MetadataIndex::new(&parsed.metadata, &config.manifest_paths);
     let per_project: Vec<Vec<ServiceUnit>> = crate::pool().install(|| {
         prepared
             .into_par_iter()
@@ -1772,7 +1780,7 @@ pub fn units(
             .zip(read_errors.par_iter())
             .map(|((pp, proj), read_errors)| {
                 let ctx = ProjectContext {
-                    manifests: &manifests,
+                    metadata: &metadata,
                     env_files: &pp.env_files,
                     parsed,
                     extra: &extra,
