@@ -448,6 +448,17 @@ pub fn looks_binary(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn normalize_is_lexical_and_keeps_leading_parents() {
+        let n = |p: &str| normalize(Path::new(p)).to_string_lossy().into_owned();
+        assert_eq!(n("a/./b/../c"), "a/c");
+        assert_eq!(n("../../x/./y"), "../../x/y");
+        assert_eq!(n("a/../../b"), "../b");
+        assert_eq!(n("/r/app/../commons"), "/r/commons");
+        assert_eq!(n("/.."), "/..");
+        assert_eq!(n("."), "");
+    }
+
     /// The line index agrees with reading the text byte by byte, on every mix of
     /// `\n`, `\r\n` and lone `\r`, at the start, the end and across long runs.
     #[test]
