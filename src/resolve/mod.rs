@@ -265,7 +265,7 @@ fn bind(svc: &Service, compose_dir: &Path, config: &Config, compose_file: &str) 
             .as_ref()
             .map(|c| c.value.clone())
             .unwrap_or_else(|| ".".into());
-        if ctx.contains("://") || ctx.starts_with("git@") {
+        if remote_context(&ctx) {
             return Binding {
                 path: None,
                 inline: None,
@@ -1330,6 +1330,7 @@ fn find_metadata<'a>(
     ctx: &ProjectContext<'a>,
     svc: &Service,
     dockerfile_dir: Option<&Path>,
+    context_dir: Option<&Path>,
     format: &'static str,
 ) -> Option<(&'a Metadata, &'static str)> {
     let file = |i: &usize| &*ctx.parsed.metadata[*i].1;
@@ -1337,8 +1338,7 @@ fn find_metadata<'a>(
     if let Some(i) = dockerfile_dir.and_then(in_dir) {
         return Some((file(i), "dockerfile-directory"));
     }
-    let context = build_context(ctx, svc).map(|(dir, _)| dir);
-    if let Some(i) = context.as_deref().and_then(in_dir) {
+    if let Some(i) = context_dir.and_then(in_dir) {
         return Some((file(i), "build-context"));
     }
     if format != "mcp-manifest" {
@@ -1359,6 +1359,11 @@ fn find_metadata<'a>(
         .map(|i| (file(i), "label"))
 }
 
+/// A build context that is a URL or a Git remote, not a local directory.
+fn remote_context(c: &str) -> bool {
+    c.contains("://") || c.starts_with("git@")
+}
+
 /// A service's local build context: its directory, and that directory as the scan
 /// shows paths (from the Compose file's).
 fn build_context(ctx: &ProjectContext<'_>, svc: &Service) -> Option<(PathBuf, String)> {
@@ -1368,7 +1373,7 @@ fn build_context(ctx: &ProjectContext<'_>, svc: &Service) -> Option<(PathBuf, St
         .context
         .as_ref()
         .map_or(".", |c| c.value.as_str());
-    if c.contains("://") || c.starts_with("git@") || c.contains('$') {
+    if remote_context(c) || c.contains('$') {
         return None;
     }
     let shown = Path::new(ctx.file_names.first()?).parent()?.join(c);
@@ -1431,6 +1436,8 @@ fn service_unit(
         .path
         .as_ref()
         .and_then(|p| p.parent().map(Path::to_path_buf));
+    // Its local build context (directory, and as the scan shows it), worked out once.
+    let context = build_context(ctx, &svc);
     let view: Option<DockerfileView> = {
         let pd: Option<(&SourceFile, &Dockerfile)> = if let Some((src, df)) = &b.inline {
             Some((src, df))
@@ -1467,11 +1474,11 @@ fn service_unit(
                 ) {
                     Ok(mut v) => {
                         unresolved_build_args(&svc, &mut v);
-                        if let Some((dir, display)) = build_context(ctx, &svc) {
+                        if let Some((dir, display)) = &context {
                             let read = |p: &Path| ctx.parsed.fence.read(p);
                             let c = context::Context {
-                                dir: &dir,
-                                display: &display,
+                                dir,
+                                display,
                                 read: &read,
                             };
                             v.copied_secrets =
@@ -1537,10 +1544,11 @@ fn service_unit(
     let role = role_of(&svc, view.as_ref(), ctx.config);
     let eff = effective(&svc, view.as_ref(), opaque.as_deref(), &mut indet);
     let indet = merge_same_place(indet);
-    let manifest = find_metadata(ctx, &svc, bound_dir.as_deref(), "mcp-manifest")
+    let context_dir = context.as_ref().map(|(dir, _)| dir.as_path());
+    let manifest = find_metadata(ctx, &svc, bound_dir.as_deref(), context_dir, "mcp-manifest")
         .map(|(m, via)| json!({"file": m.file, "name": m.name, "transport": m.transport, "doc": m.doc_json(), "errors": m.errors, "loc": loc_json(&m.loc), "via": via}));
     // The registry `server.json` beside its Dockerfile or in its build context (MCP-MD-011).
-    let server_json = find_metadata(ctx, &svc, bound_dir.as_deref(), "registry-server")
+    let server_json = find_metadata(ctx, &svc, bound_dir.as_deref(), context_dir, "registry-server")
         .map(|(m, via)| json!({"file": m.file, "name": m.name, "images": m.images, "doc": m.doc_json(), "loc": loc_json(&m.loc), "via": via}));
     let variant_suffix = ctx.variant.map(|v| format!("@{v}")).unwrap_or_default();
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
