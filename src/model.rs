@@ -167,7 +167,14 @@ pub struct Port {
     pub target: String,
     pub protocol: String,
     pub loc: Loc,
+    /// An unresolved variable is in some part of the entry (the part is shown as
+    /// written, `${HOST_PORT}`).
     pub indeterminate: bool,
+    /// The host IP is undecided: the variable is in it, or, with no host IP written,
+    /// in the part before the container port (`"${PORT}:8080"` may be set to
+    /// `127.0.0.1:3000`). A port with only the host port or the container port
+    /// unresolved is still published, and on the interfaces its host IP says.
+    pub host_ip_indeterminate: bool,
     /// The unset or required variables that make it indeterminate.
     #[serde(skip)]
     pub unset: Vec<Var>,
@@ -470,7 +477,36 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
             let unset = unset_vars(p);
             let indeterminate = !unset.is_empty();
             if let Some(t) = p.text() {
-                let (host_ip, published, target, protocol) = parse_port(&t);
+                let (mut host_ip, mut published, mut target, protocol) = parse_port(&t);
+                let mut host_ip_indeterminate = indeterminate;
+                if indeterminate {
+                    if let Some(w) = p.raw.as_deref().and_then(|raw| written_port(raw, &p.vars)) {
+                        // The same parts as the interpolated text (an unresolved
+                        // variable interpolates to nothing): the undecided ones are
+                        // shown as written.
+                        if (w.0.is_some(), w.1.is_some())
+                            == (host_ip.is_some(), published.is_some())
+                        {
+                            host_ip_indeterminate = match (&w.0, &w.1) {
+                                (Some(ip), _) => ip.undecided,
+                                (None, Some(p)) => p.undecided,
+                                (None, None) => w.2.undecided,
+                            };
+                            let shown = |part: &WrittenPart, value: &mut String| {
+                                if part.undecided {
+                                    *value = part.text.clone();
+                                }
+                            };
+                            if let (Some(w), Some(v)) = (&w.0, host_ip.as_mut()) {
+                                shown(w, v);
+                            }
+                            if let (Some(w), Some(v)) = (&w.1, published.as_mut()) {
+                                shown(w, v);
+                            }
+                            shown(&w.2, &mut target);
+                        }
+                    }
+                }
                 Port {
                     host_ip,
                     published,
@@ -478,24 +514,112 @@ fn ports(n: Option<&CNode>) -> Vec<Port> {
                     protocol,
                     loc: p.loc.clone(),
                     indeterminate,
+                    host_ip_indeterminate,
                     unset,
                 }
             } else {
+                // Long syntax: each part is its own scalar.
+                let part = |key: &str| {
+                    p.get(key).map(|n| {
+                        if n.vars.iter().any(Var::unresolved) {
+                            n.raw.clone().or_else(|| n.text()).unwrap_or_default()
+                        } else {
+                            n.text().unwrap_or_default()
+                        }
+                    })
+                };
+                let host_ip_node = p.get("host_ip");
                 Port {
-                    host_ip: p.get("host_ip").and_then(CNode::text),
-                    published: p.get("published").and_then(CNode::text),
-                    target: p.get("target").and_then(CNode::text).unwrap_or_default(),
+                    host_ip: host_ip_node.and_then(CNode::text).and(part("host_ip")),
+                    published: p
+                        .get("published")
+                        .and_then(CNode::text)
+                        .and(part("published")),
+                    target: part("target").unwrap_or_default(),
                     protocol: p
                         .get("protocol")
                         .and_then(CNode::text)
                         .unwrap_or_else(|| "tcp".into()),
                     loc: p.loc.clone(),
                     indeterminate,
+                    host_ip_indeterminate: host_ip_node
+                        .is_some_and(|n| n.vars.iter().any(Var::unresolved)),
                     unset,
                 }
             }
         })
         .collect()
+}
+
+/// A part of a short-syntax port entry as written, with its variables.
+#[derive(Debug, PartialEq)]
+struct WrittenPart {
+    text: String,
+    /// An unresolved variable is in it.
+    undecided: bool,
+}
+
+/// The host IP, host port and container port of a short-syntax entry as written
+/// (`${BIND}:8080:8080`): each variable reference stands in for a character that is no
+/// separator while the entry is split, so a default such as `${BIND:-127.0.0.1}` does
+/// not split it. `None` when the references cannot be placed in `raw`.
+fn written_port(
+    raw: &str,
+    vars: &[Var],
+) -> Option<(Option<WrittenPart>, Option<WrittenPart>, WrittenPart)> {
+    // The outermost references (a default may hold another), in order; one is
+    // unresolved when any variable inside it is.
+    let mut refs: Vec<(usize, usize, bool)> = Vec::new();
+    let mut sorted: Vec<&Var> = vars.iter().collect();
+    sorted.sort_by_key(|v| (v.start, std::cmp::Reverse(v.end)));
+    for v in sorted {
+        if v.start >= v.end
+            || v.end > raw.len()
+            || !raw.is_char_boundary(v.start)
+            || !raw.is_char_boundary(v.end)
+        {
+            return None;
+        }
+        match refs.last_mut() {
+            Some(last) if v.start < last.1 => {
+                if v.end > last.1 {
+                    return None;
+                }
+                last.2 |= v.unresolved();
+            }
+            _ => refs.push((v.start, v.end, v.unresolved())),
+        }
+    }
+    // Reference i stands as the private-use character U+E000 + i.
+    let private = |c: char| ('\u{E000}'..='\u{F8FF}').contains(&c);
+    if refs.len() > 0x1900 || raw.chars().any(private) {
+        return None;
+    }
+    let mut masked = String::with_capacity(raw.len());
+    let mut at = 0;
+    for (i, (start, end, _)) in refs.iter().enumerate() {
+        masked.push_str(&raw[at..*start]);
+        masked.push(char::from_u32(0xE000 + u32::try_from(i).ok()?)?);
+        at = *end;
+    }
+    masked.push_str(&raw[at..]);
+    let part = |s: String| {
+        let mut text = String::with_capacity(s.len());
+        let mut undecided = false;
+        for c in s.chars() {
+            match (c as u32).checked_sub(0xE000).map(|i| i as usize) {
+                Some(i) if private(c) && i < refs.len() => {
+                    let (start, end, unresolved) = refs[i];
+                    text.push_str(&raw[start..end]);
+                    undecided |= unresolved;
+                }
+                _ => text.push(c),
+            }
+        }
+        WrittenPart { text, undecided }
+    };
+    let (ip, published, target, _) = parse_port(&masked);
+    Some((ip.map(part), published.map(part), part(target)))
 }
 
 fn volumes(n: Option<&CNode>) -> Vec<Mount> {
@@ -1065,6 +1189,68 @@ mod tests {
         );
         assert_eq!(parse_port("53:53/udp").3, "udp");
         assert_eq!(parse_port("80").2, "80");
+    }
+
+    /// Which part of a port entry an unset variable leaves undecided: the part is
+    /// shown as written, and only the host IP (or a part that may carry one) leaves the
+    /// interfaces undecided.
+    #[test]
+    fn ports_with_unset_variables() {
+        let s = services(
+            "services:\n  a:\n    ports:\n      - ${BIND}:8080:8080\n      - ${HOST_PORT}:8080\n      - 127.0.0.1:${HOST_PORT}:8080\n      - 8081:${TARGET}\n      - ${BIND:-127.0.0.1}:${P:?set P}:80/udp\n      - ${PORTS}\n      - ${A:-${B}}:90\n      - 9000:9000\n      - host_ip: ${BIND}\n        published: \"8082\"\n        target: 8082\n      - published: ${HOST_PORT}\n        target: 8083\n",
+        );
+        // host IP, host port, container port, protocol, indeterminate, host IP indeterminate
+        type Row<'a> = (
+            Option<&'a str>,
+            Option<&'a str>,
+            &'a str,
+            &'a str,
+            bool,
+            bool,
+        );
+        let got: Vec<Row> = s[0]
+            .ports
+            .iter()
+            .map(|p| {
+                (
+                    p.host_ip.as_deref(),
+                    p.published.as_deref(),
+                    p.target.as_str(),
+                    p.protocol.as_str(),
+                    p.indeterminate,
+                    p.host_ip_indeterminate,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("${BIND}"), Some("8080"), "8080", "tcp", true, true),
+                (None, Some("${HOST_PORT}"), "8080", "tcp", true, true),
+                (
+                    Some("127.0.0.1"),
+                    Some("${HOST_PORT}"),
+                    "8080",
+                    "tcp",
+                    true,
+                    false
+                ),
+                (None, Some("8081"), "${TARGET}", "tcp", true, false),
+                (
+                    Some("127.0.0.1"),
+                    Some("${P:?set P}"),
+                    "80",
+                    "udp",
+                    true,
+                    false
+                ),
+                (None, None, "${PORTS}", "tcp", true, true),
+                (None, Some("${A:-${B}}"), "90", "tcp", true, true),
+                (None, Some("9000"), "9000", "tcp", false, false),
+                (Some("${BIND}"), Some("8082"), "8082", "tcp", true, true),
+                (None, Some("${HOST_PORT}"), "8083", "tcp", true, false),
+            ]
+        );
     }
 
     #[test]

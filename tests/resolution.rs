@@ -422,6 +422,16 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
         r
     };
     let r = scan_expecting(compose(&|var, _| format!("${{{var}}}")), "indeterminate");
+    // The server publishes its port whatever `BIND` is set to (MCP-CS-013); only the
+    // interfaces (MCP-CS-014) are undecided. With the default, loopback, it is still
+    // published outside a dev context.
+    let cs013 = active(&r, "MCP-CS-013");
+    assert_eq!(cs013.len(), 1, "{}", common::finding_lines(&r, d.path()));
+    assert!(
+        cs013[0].message.contains("host port 8080"),
+        "{}",
+        cs013[0].message
+    );
     let controls: Vec<&str> = active(&r, "MCP-EC-004")
         .iter()
         .map(|f| f.evidence.as_ref().unwrap()["control"].as_str().unwrap())
@@ -443,6 +453,7 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
         "pass",
     );
     assert!(active(&r, "MCP-EC-004").is_empty());
+    assert_eq!(active(&r, "MCP-CS-013").len(), 1);
 }
 
 /// A secret in an env_file is committed unless a `.gitignore` keeps the file out of

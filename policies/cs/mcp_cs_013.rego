@@ -6,8 +6,10 @@
 #   evidence records how many host ports a range opens). Clients should reach
 #   servers only through the hub or gateway. `expose:` is internal and not
 #   reported, and neither are ports bound to `127.0.0.1` / `::1` in a `dev`
-#   profile or a `dev` override variant. Evaluated on MCP servers only. An
-#   unresolved variable is indeterminate (MCP-EC-004).
+#   profile or a `dev` override variant. Evaluated on MCP servers only. A port
+#   with an unresolved variable is still published (the part is shown as
+#   written, `${HOST_PORT}`); only an unresolved host IP in a `dev` context is
+#   indeterminate (MCP-EC-004).
 # custom:
 #   id: MCP-CS-013
 #   severity: MEDIUM
@@ -28,8 +30,8 @@ applicable if input.unit.role == "mcp-server"
 
 deny contains r if {
 	some p in input.service.ports
-	not p.indeterminate
 	not dev_loopback(p)
+	not undecided_dev_loopback(p)
 	r := result.with_evidence(
 		sprintf("MCP server %q publishes %s to container port %s; route clients through the hub", [input.unit.name, host_ports(p), p.target]),
 		p,
@@ -68,6 +70,13 @@ dev_names := {"dev", "development", "local", "debug"}
 
 dev_loopback(p) if {
 	p.host_ip in {"127.0.0.1", "::1", "localhost"}
+	dev_context
+}
+
+# An unresolved host IP may be a loopback one, which only the dev exception reads:
+# elsewhere the port is published whatever it is set to.
+undecided_dev_loopback(p) if {
+	p.host_ip_indeterminate
 	dev_context
 }
 

@@ -5,7 +5,7 @@ import rego.v1
 
 l(line) := {"file": "compose.yaml", "line": line, "col": 9, "end_line": line, "end_col": 20}
 
-port(ip, published, target, line) := {"host_ip": ip, "published": published, "target": target, "protocol": "tcp", "loc": l(line), "indeterminate": false}
+port(ip, published, target, line) := {"host_ip": ip, "published": published, "target": target, "protocol": "tcp", "loc": l(line), "indeterminate": false, "host_ip_indeterminate": false}
 
 doc(role, variant, ports, raw) := {
 	"unit": {"name": "fs-mcp", "role": role, "variant": variant},
@@ -81,7 +81,23 @@ test_loopback_in_other_variant_fires if {
 	count(findings(doc("mcp-server", "prod", [port("127.0.0.1", "8080", "8080", 3)], {}))) == 1
 }
 
-test_indeterminate_skipped if {
-	p := object.union(port(null, "", "8080", 3), {"indeterminate": true})
-	count(findings(server([p]))) == 0
+# `${HOST_PORT}:8080`: published whatever HOST_PORT is set to.
+test_unresolved_host_port_still_fires if {
+	p := object.union(port(null, "${HOST_PORT}", "8080", 3), {"indeterminate": true})
+	rs := findings(server([p]))
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "host port ${HOST_PORT} to container port 8080")
+}
+
+# `${BIND}:8080:8080` outside a dev context: the dev exception cannot apply.
+test_unresolved_host_ip_outside_dev_fires if {
+	p := object.union(port("${BIND}", "8080", "8080", 3), {"indeterminate": true, "host_ip_indeterminate": true})
+	count(findings(server([p]))) == 1
+}
+
+# In a dev context the unresolved host IP may be loopback: undecided, no finding.
+test_unresolved_host_ip_in_dev_skipped if {
+	p := object.union(port("${BIND}", "8080", "8080", 3), {"indeterminate": true, "host_ip_indeterminate": true})
+	count(findings(doc("mcp-server", "dev", [p], {}))) == 0
 }

@@ -6,7 +6,9 @@
 #   syntax counts when `host_ip` is absent; a container port alone
 #   (`"8080"`) publishes an ephemeral host port on every interface. Ports
 #   bound to `127.0.0.1`, `[::1]` or another specific address are not
-#   reported. An unresolved variable is indeterminate (MCP-EC-004).
+#   reported. An unresolved host IP (`${BIND}:8080:8080`, or `${PORT}:8080`,
+#   which may be set to `127.0.0.1:3000`) is indeterminate (MCP-EC-004); an
+#   unresolved port with a decided host IP is not.
 # custom:
 #   id: MCP-CS-014
 #   severity: LOW
@@ -24,7 +26,7 @@ import rego.v1
 
 deny contains r if {
 	some p in input.service.ports
-	not p.indeterminate
+	not p.host_ip_indeterminate
 	all_interfaces(p.host_ip)
 	r := result.with_evidence(
 		sprintf("service %q publishes %s on all interfaces%s", [input.unit.name, what(p), bound_to(p.host_ip)]),

@@ -5,7 +5,7 @@ import rego.v1
 
 l(line) := {"file": "compose.yaml", "line": line, "col": 9, "end_line": line, "end_col": 20}
 
-port(ip, published, target, line) := {"host_ip": ip, "published": published, "target": target, "protocol": "tcp", "loc": l(line), "indeterminate": false}
+port(ip, published, target, line) := {"host_ip": ip, "published": published, "target": target, "protocol": "tcp", "loc": l(line), "indeterminate": false, "host_ip_indeterminate": false}
 
 svc(ports) := {"unit": {"name": "mcp-hub", "role": "hub"}, "service": {"name": "mcp-hub", "ports": ports}}
 
@@ -47,7 +47,15 @@ test_specific_interface_passes if count(findings([port("10.0.0.5", "3010", "3010
 
 test_no_ports_passes if count(findings([])) == 0
 
-test_indeterminate_skipped if {
-	p := object.union(port(null, "3010", "3010", 3), {"indeterminate": true})
+test_unresolved_host_ip_skipped if {
+	p := object.union(port("${BIND}", "3010", "3010", 3), {"indeterminate": true, "host_ip_indeterminate": true})
 	count(findings([p])) == 0
+}
+
+# `8080:${TARGET}` and `127.0.0.1:${HOST_PORT}:8080`: the interfaces are decided.
+test_unresolved_port_with_decided_host_ip if {
+	all := object.union(port(null, "8080", "${TARGET}", 3), {"indeterminate": true})
+	count(findings([all])) == 1
+	loopback := object.union(port("127.0.0.1", "${HOST_PORT}", "8080", 4), {"indeterminate": true})
+	count(findings([loopback])) == 0
 }

@@ -490,7 +490,9 @@ fn unresolved_controls(svc: &Service, indet: &mut Vec<Value>) {
             &o.loc,
         );
     }
-    for p in svc.ports.iter().filter(|p| p.indeterminate) {
+    // (An unresolved host or container port still publishes: only the host IP, which
+    // says on which interfaces, is undecided.)
+    for p in svc.ports.iter().filter(|p| p.host_ip_indeterminate) {
         push(
             "published port",
             &["MCP-CS-013", "MCP-CS-014"],
