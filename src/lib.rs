@@ -365,7 +365,7 @@ fn parse_source(
                         process: settings.env.clone(),
                         dotenv: dotenv_for(d, &settings.root, fence),
                     };
-                    parse::include::apply(&mut c, path, limits, &read, &env_for);
+                    parse::include::apply(&mut c, path, &env, limits, &read, &env_for);
                     parse::extends::apply(&mut c, path, &env, limits, &read);
                     ParseOut::Compose(path.to_path_buf(), c)
                 }

@@ -569,3 +569,42 @@ fn included_and_extended_services_run_what_their_own_files_build() {
     }
     assert!(!lines.contains("MCP-AUD-001"), "{lines}");
 }
+
+/// An include entry's `env_file:` interpolates the included file in place of its
+/// directory's `.env`; one that cannot be read is an MCP-AUD-001 at the entry.
+#[test]
+fn an_include_env_file_interpolates_the_included_file() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            (
+                "hub/compose.yaml",
+                "include:\n  - path: ../servers/github/compose.yaml\n    env_file: [../env/prod.env, ../env/missing.env]\nservices:\n  hub:\n    image: hub:1.0\n",
+            ),
+            (
+                "servers/github/compose.yaml",
+                "services:\n  github-mcp:\n    image: ghcr.io/acme/gh:1.0.0\n    mem_limit: ${MEM:-0}\n    labels:\n      mcp.server: github\n",
+            ),
+            // Not read: the entry names its own env file.
+            ("servers/github/.env", "MEM=0\n"),
+            ("env/prod.env", "MEM=256m\n"),
+        ],
+    );
+    let r = common::scan(d.path());
+    let lines = common::finding_lines(&r, d.path());
+    assert!(
+        !active(&r, "MCP-CS-004")
+            .iter()
+            .any(|f| f.message.contains("github-mcp")),
+        "{lines}"
+    );
+    let errors = active(&r, "MCP-AUD-001");
+    assert_eq!(errors.len(), 1, "{lines}");
+    let loc = errors[0].location.as_ref().unwrap();
+    assert_eq!((&*loc.file, loc.line), ("hub/compose.yaml", 3), "{lines}");
+    assert!(
+        errors[0].message.contains("env_file ../env/missing.env"),
+        "{lines}"
+    );
+}

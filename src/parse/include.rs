@@ -2,8 +2,11 @@
 //! directory, `.env`, includes and `extends:`), whose services, networks, volumes,
 //! secrets and configs are added to the including file.
 //!
-//! - `include: [path]` or `[{path: a | [a, b], project_directory: d}]`; several paths
-//!   of one entry merge like `-f a -f b`. The included file's relative paths (`build`,
+//! - `include: [path]` or `[{path: a | [a, b], project_directory: d, env_file: e | [e,
+//!   f]}]`; several paths of one entry merge like `-f a -f b`. The included files are
+//!   interpolated with the `.env` of their project directory, or with the entry's
+//!   `env_file`s instead (a later file's value wins; one that cannot be read is an error
+//!   at the entry), under the including file's environment, whose values win. The included file's relative paths (`build`,
 //!   `env_file`, bind sources, `secrets`/`configs` files) are rebased to the including
 //!   file's directory, and its values keep the locations where they are written.
 //! - A resource the including file (or an earlier include) already defines is an error
@@ -14,6 +17,7 @@
 
 use super::compose::{self, CKey, CNode, CVal, ComposeFile, InterpEnv};
 use super::extends::{self, rebase_paths, rebased, relative, remote, Reader};
+use super::interpolate;
 use super::yaml::YamlLimits;
 use crate::source::{normalize, Loc};
 use std::path::{Path, PathBuf};
@@ -24,33 +28,43 @@ const MAX_DEPTH: usize = 16;
 /// The top-level resources an included file brings.
 const RESOURCES: &[&str] = &["services", "networks", "volumes", "secrets", "configs"];
 
-/// Add the resources of every file that `file` (read from `path`) includes. `env_for`
-/// gives the interpolation environment of a project directory (its `.env`).
+/// Add the resources of every file that `file` (read from `path` and interpolated with
+/// `env`) includes. `env_for` gives the interpolation environment of a project
+/// directory (its `.env`).
 pub fn apply(
     file: &mut ComposeFile,
     path: &Path,
+    env: &InterpEnv,
     limits: &YamlLimits,
     read: &Reader,
     env_for: &dyn Fn(&Path) -> InterpEnv,
 ) {
     let mut chain = vec![normalize(path)];
-    apply_inner(file, &mut chain, limits, read, env_for);
+    let loader = Loader {
+        limits,
+        read,
+        env_for,
+    };
+    apply_inner(file, env, &mut chain, &loader);
+}
+
+/// How the included files are read, parsed and interpolated.
+struct Loader<'a> {
+    limits: &'a YamlLimits,
+    read: &'a Reader<'a>,
+    env_for: &'a dyn Fn(&Path) -> InterpEnv,
 }
 
 /// One `include:` entry: its files (with where each is written) and project directory.
 struct Entry {
     paths: Vec<(String, Loc)>,
     project_directory: Option<String>,
+    env_files: Vec<(String, Loc)>,
     loc: Loc,
 }
 
-fn apply_inner(
-    file: &mut ComposeFile,
-    chain: &mut Vec<PathBuf>,
-    limits: &YamlLimits,
-    read: &Reader,
-    env_for: &dyn Fn(&Path) -> InterpEnv,
-) {
+/// `apply` on a file interpolated with `env`, included through `chain`.
+fn apply_inner(file: &mut ComposeFile, env: &InterpEnv, chain: &mut Vec<PathBuf>, loader: &Loader) {
     let Some(list) = file.root.get("include").cloned() else {
         return;
     };
@@ -72,7 +86,7 @@ fn apply_inner(
                 continue;
             }
         };
-        match load_entry(&entry, &dir, chain, limits, read, env_for) {
+        match load_entry(&entry, &dir, env, chain, loader) {
             Ok((project_dir, mut included, files)) => {
                 // Its own errors too (the same error found where the scan reads that
                 // file again is reported once).
@@ -93,24 +107,29 @@ fn entry(item: &CNode) -> Result<Entry, String> {
         return Ok(Entry {
             paths: vec![(p, item.loc.clone())],
             project_directory: None,
+            env_files: Vec::new(),
             loc: item.loc.clone(),
         });
     }
     let bad = || "include: expects a file, or a mapping with `path`".to_string();
-    let p = item.get("path").ok_or_else(bad)?;
-    let paths: Vec<(String, Loc)> = match &p.v {
-        CVal::Seq(items) => items
-            .iter()
-            .filter_map(|n| text(n).map(|t| (t, n.loc.clone())))
-            .collect(),
-        _ => text(p).map(|t| (t, p.loc.clone())).into_iter().collect(),
+    // A file or a list of files.
+    let files = |n: &CNode| -> Vec<(String, Loc)> {
+        match &n.v {
+            CVal::Seq(items) => items
+                .iter()
+                .filter_map(|n| text(n).map(|t| (t, n.loc.clone())))
+                .collect(),
+            _ => text(n).map(|t| (t, n.loc.clone())).into_iter().collect(),
+        }
     };
+    let paths = files(item.get("path").ok_or_else(bad)?);
     if paths.is_empty() {
         return Err(bad());
     }
     Ok(Entry {
         paths,
         project_directory: item.get("project_directory").and_then(text),
+        env_files: item.get("env_file").map(files).unwrap_or_default(),
         loc: item.loc.clone(),
     })
 }
@@ -122,17 +141,17 @@ type Loaded = (PathBuf, ComposeFile, Vec<PathBuf>);
 fn load_entry(
     entry: &Entry,
     dir: &Path,
+    including: &InterpEnv,
     chain: &mut Vec<PathBuf>,
-    limits: &YamlLimits,
-    read: &Reader,
-    env_for: &dyn Fn(&Path) -> InterpEnv,
+    loader: &Loader,
 ) -> Result<Loaded, (String, Loc)> {
+    let Loader { limits, read, .. } = *loader;
     let first = normalize(&dir.join(&entry.paths[0].0));
     let project_dir = match &entry.project_directory {
         Some(d) => normalize(&dir.join(d)),
         None => first.parent().unwrap_or(Path::new("")).to_path_buf(),
     };
-    let env = env_for(&project_dir);
+    let (env, mut env_errors) = entry_env(entry, dir, &project_dir, including, loader);
     let mut merged: Option<ComposeFile> = None;
     let mut files = Vec::new();
     for (name, loc) in &entry.paths {
@@ -161,7 +180,7 @@ fn load_entry(
             }
         };
         chain.push(p.clone());
-        apply_inner(&mut f, chain, limits, read, env_for);
+        apply_inner(&mut f, &env, chain, loader);
         chain.pop();
         extends::apply(&mut f, &p, &env, limits, read);
         files.push(p);
@@ -175,8 +194,46 @@ fn load_entry(
             }
         });
     }
-    let merged = merged.ok_or_else(|| ("include: no file".to_string(), entry.loc.clone()))?;
+    let mut merged = merged.ok_or_else(|| ("include: no file".to_string(), entry.loc.clone()))?;
+    merged.errors.append(&mut env_errors);
     Ok((project_dir, merged, files))
+}
+
+/// The interpolation environment of an entry's files: the project directory's, with
+/// the entry's `env_file`s (relative to the including file) in place of its `.env`,
+/// under the including file's own (a value it sets wins, as the local project's
+/// environment does in Compose); and an error for each of those files that cannot be
+/// read.
+fn entry_env(
+    entry: &Entry,
+    dir: &Path,
+    project_dir: &Path,
+    including: &InterpEnv,
+    loader: &Loader,
+) -> (InterpEnv, Vec<(String, Loc)>) {
+    let mut env = (loader.env_for)(project_dir);
+    let mut errors = Vec::new();
+    if !entry.env_files.is_empty() {
+        env.dotenv.clear();
+    }
+    for (name, loc) in &entry.env_files {
+        match (loader.read)(&normalize(&dir.join(name))) {
+            Ok(src) => {
+                let (entries, _) = interpolate::parse_dotenv(&src.text);
+                for e in entries {
+                    let at = format!("{}:{}", src.display, e.line);
+                    env.dotenv.insert(e.key, (e.value, at));
+                }
+            }
+            Err(e) => errors.push((
+                format!("include: env_file {name}: cannot read it: {e}"),
+                loc.clone(),
+            )),
+        }
+    }
+    env.dotenv
+        .extend(including.dotenv.iter().map(|(k, v)| (k.clone(), v.clone())));
+    (env, errors)
 }
 
 /// Add `included`'s resources to `file`, paths rebased by `rel`; a name `file` already
@@ -248,21 +305,26 @@ fn set(node: &mut CNode, key: CKey, value: CNode) {
 mod tests {
     use super::*;
 
-    /// Files by path; `apply` on the first. Each directory's `.env` sets `DIR=<dir>`.
+    /// Files by path; `apply` on the first. Each directory's `.env` sets
+    /// `SHARED=<dir>`, and `DIR=<dir>` but the first file's.
     fn run(files: &[(&str, &str)]) -> ComposeFile {
         let texts = super::extends::testing::Files::new(files);
         let read = |p: &Path| texts.read(p);
+        let (path, _) = files[0];
+        let p = Path::new(path);
         let env_for = |d: &Path| {
             let mut env = InterpEnv::default();
             let v = d.to_string_lossy().to_string();
-            env.dotenv.insert("DIR".into(), (v, ".env:1".into()));
+            env.dotenv
+                .insert("SHARED".into(), (v.clone(), ".env:1".into()));
+            if d != p.parent().unwrap() {
+                env.dotenv.insert("DIR".into(), (v, ".env:2".into()));
+            }
             env
         };
-        let (path, _) = files[0];
-        let p = Path::new(path);
         let env = env_for(p.parent().unwrap());
         let mut f = compose::load(&read(p).unwrap(), &env, &YamlLimits::default()).unwrap();
-        apply(&mut f, p, &YamlLimits::default(), &read, &env_for);
+        apply(&mut f, p, &env, &YamlLimits::default(), &read, &env_for);
         f
     }
 
@@ -282,7 +344,7 @@ mod tests {
             ),
             (
                 "/r/servers/github/compose.yaml",
-                "services:\n  github-mcp:\n    build: .\n    environment:\n      FROM: ${DIR}\n    secrets: [gh]\nsecrets:\n  gh:\n    file: ./gh.txt\n",
+                "services:\n  github-mcp:\n    build: .\n    environment:\n      FROM: ${DIR}\n      SHARED: ${SHARED}\n    secrets: [gh]\nsecrets:\n  gh:\n    file: ./gh.txt\n",
             ),
             (
                 "/r/servers/fs/compose.yaml",
@@ -314,6 +376,16 @@ mod tests {
                 .as_deref(),
             Some("/r/servers/github"),
             "interpolated with the included project's .env"
+        );
+        assert_eq!(
+            gh.get("environment")
+                .unwrap()
+                .get("SHARED")
+                .unwrap()
+                .text()
+                .as_deref(),
+            Some("/r/hub"),
+            "the including project's .env wins"
         );
         assert_eq!(&*gh.loc.file, "servers/github/compose.yaml");
         let secret = f.root.get("secrets").unwrap().get("gh").unwrap();
@@ -348,6 +420,45 @@ mod tests {
                 "/r/servers/fs/compose.yaml",
                 "/r/servers/fs/compose.override.yaml"
             ]
+        );
+    }
+
+    /// An entry's `env_file`s (relative to the including file, a later one winning)
+    /// interpolate its files in place of their directory's `.env`.
+    #[test]
+    fn an_entry_env_file_replaces_the_included_dot_env() {
+        let f = run(&[
+            (
+                "/r/hub/compose.yaml",
+                "include:\n  - path: ../servers/gh/compose.yaml\n    env_file: [../env/base.env, ../env/prod.env, ../env/missing.env]\n",
+            ),
+            (
+                "/r/servers/gh/compose.yaml",
+                "services:\n  gh-mcp:\n    image: ghcr.io/acme/gh:${TAG}\n    user: ${UID:-0}\n    environment:\n      FROM: ${DIR:-none}\n",
+            ),
+            ("/r/env/base.env", "TAG=1.0.0\nUID=10001\n"),
+            ("/r/env/prod.env", "# prod\nTAG=1.2.3\n"),
+        ]);
+        let gh = f.root.get("services").unwrap().get("gh-mcp").unwrap();
+        let image = gh.get("image").unwrap();
+        assert_eq!(image.text().as_deref(), Some("ghcr.io/acme/gh:1.2.3"));
+        assert_eq!(image.vars[0].source.as_deref(), Some("env/prod.env:2"));
+        assert_eq!(gh.get("user").unwrap().text().as_deref(), Some("10001"));
+        let from = gh.get("environment").unwrap().get("FROM").unwrap();
+        assert_eq!(
+            from.text().as_deref(),
+            Some("none"),
+            "not the directory's .env"
+        );
+        let msgs: Vec<(String, usize)> =
+            f.errors.iter().map(|(m, l)| (m.clone(), l.line)).collect();
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(
+            msgs[0]
+                .0
+                .starts_with("include: env_file ../env/missing.env: cannot read it")
+                && msgs[0].1 == 3,
+            "{msgs:?}"
         );
     }
 
