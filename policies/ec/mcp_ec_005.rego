@@ -14,8 +14,12 @@
 #   debugger port (9229, 9230, 5678, 5005, 2345, 9222) or a bind mount of
 #   source code (the project directory, a `src`/`app`/`lib`/`code`/`server`
 #   directory, a code file). The finding points at the overriding value (or
-#   the `!reset`) and links the base value. Overrides that tighten a control
-#   or only change other keys (ports and binds outside the production variant
+#   the `!reset`) and links the base value. A dev-only file
+#   (`docker-compose.dev.yml`, `compose.debug.yaml`, `*.local.yml`) that
+#   `include:` or `extends: {file: …}` merges into a service of a file set
+#   that is not itself dev-only (no dev file, variant or profile) is reported
+#   at the entry that names it. Overrides that tighten a control or only
+#   change other keys (ports and binds outside the production variant
 #   included) do not trigger.
 # custom:
 #   id: MCP-EC-005
@@ -33,6 +37,8 @@ import data.mcp_audit.lib.result
 import rego.v1
 
 applicable if is_object(input.base_service)
+
+applicable if count(dev_files_merged) > 0
 
 base := input.base_service
 
@@ -371,4 +377,58 @@ source_code(m) if {
 last_segment(p) := s if {
 	parts := split(trim_right(p, "/"), "/")
 	s := parts[count(parts) - 1]
+}
+
+# --- a dev-only file merged in by `include:` or `extends:`
+
+deny contains r if {
+	some m in dev_files_merged
+	r := result.with_evidence(
+		sprintf(
+			"%s brings the dev-only file %s into service %q outside a dev file set",
+			[merged_by[m.via], m.file, input.unit.name],
+		),
+		m,
+		{"file": m.file, "via": m.via},
+	)
+}
+
+merged_by := {"include": "`include:`", "extends": "`extends:`"}
+
+dev_files_merged contains m if {
+	not dev_set
+	some m in object.get(input.unit, "merged_in", [])
+	dev_file(m.file)
+}
+
+dev_words := {"dev", "development", "debug"}
+
+# `docker-compose.dev.yml`, `compose-debug.yaml`, `dev.compose.yml`, `compose.local.yaml`.
+dev_file(path) if {
+	some word in regex.split(`[._-]`, file_stem(path))
+	word in dev_words
+}
+
+dev_file(path) if "local" in split(file_stem(path), ".")
+
+file_stem(path) := trim_suffix(trim_suffix(lower(last_segment(path)), ".yml"), ".yaml")
+
+# The unit's own file set is a dev one: a dev variant or file, or a dev profile.
+dev_set if {
+	is_string(input.unit.variant)
+	some word in regex.split(`[._-]`, lower(input.unit.variant))
+	word in dev_words | {"local"}
+}
+
+dev_set if {
+	some f in input.unit.files
+	dev_file(f)
+}
+
+dev_set if {
+	profiles := object.get(input.raw, "profiles", [])
+	is_array(profiles)
+	some profile in profiles
+	is_string(profile)
+	lower(profile) in dev_words | {"local"}
 }

@@ -244,3 +244,47 @@ test_prod_debug_port_from_the_base_file_is_not_added_by_the_variant if {
 	d := prod(doc({"ports": [{"target": "9229", "loc": b(9)}]}, {}))
 	count(mcp_ec_005.deny) == 0 with input as d
 }
+
+# --- a dev-only file merged in by `include:` or `extends:`
+
+merged(file, via, line) := {"file": file, "via": via, "loc": b(line)}
+
+merged_doc(unit_patch, profiles) := {
+	"kind": "compose_service",
+	"unit": object.union({"name": "notes-mcp", "files": ["compose.yaml"], "variant": null}, unit_patch),
+	"base_service": null,
+	"service": base_service,
+	"effective": {},
+	"raw": {"profiles": profiles},
+}
+
+test_included_dev_file_fires if {
+	d := merged_doc({"merged_in": [merged("servers/notes/docker-compose.dev.yml", "include", 2)]}, null)
+	mcp_ec_005.applicable with input as d
+	r := only(d)
+	r.loc == b(2)
+	r.evidence == {"file": "servers/notes/docker-compose.dev.yml", "via": "include"}
+	contains(r.msg, "dev-only file servers/notes/docker-compose.dev.yml")
+	startswith(r.msg, "`include:` brings")
+}
+
+test_extended_debug_and_local_files_fire if {
+	d := merged_doc({"merged_in": [merged("common/compose-debug.yaml", "extends", 4), merged("compose.local.yml", "extends", 6)]}, null)
+	rs := mcp_ec_005.deny with input as d
+	count(rs) == 2
+}
+
+test_other_merged_files_pass if {
+	files := ["servers/notes/compose.yaml", "common/base.yaml", "devices/compose.yaml", "local-llm.yaml", "compose.prod.yml"]
+	d := merged_doc({"merged_in": [merged(f, "include", 2) | some f in files]}, null)
+	not mcp_ec_005.applicable with input as d
+	count(mcp_ec_005.deny) == 0 with input as d
+}
+
+test_dev_file_in_a_dev_set_passes if {
+	m := [merged("common/compose.dev.yaml", "extends", 4)]
+	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m, "variant": "dev"}, null)
+	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m, "files": ["docker-compose.development.yml"]}, null)
+	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m}, ["debug"])
+	count(mcp_ec_005.deny) == 1 with input as merged_doc({"merged_in": m}, ["tools"])
+}

@@ -232,6 +232,20 @@ pub struct ComposeFile {
     pub errors: Vec<(String, Loc)>,
     /// The files its `include:` added (normalised paths), nested ones too.
     pub included: Vec<std::path::PathBuf>,
+    /// The other files merged into its services by `include:` and `extends:`.
+    pub merged_in: Vec<MergedIn>,
+}
+
+/// A file merged into a service of another file by `include:` or `extends: {file: …}`.
+#[derive(Debug, Clone)]
+pub struct MergedIn {
+    pub service: String,
+    /// The file, as shown in reports.
+    pub file: String,
+    /// `include` or `extends`.
+    pub via: &'static str,
+    /// The entry that names the file (the `include:` entry, the `extends:` `file:`).
+    pub at: Loc,
 }
 
 /// Default max nesting of `${A:-${B:-…}}` (`limits.interpolation_max_depth`).
@@ -266,6 +280,7 @@ pub fn load(
         root,
         errors,
         included: Vec::new(),
+        merged_in: Vec::new(),
     })
 }
 

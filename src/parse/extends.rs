@@ -13,7 +13,7 @@
 //!   bind-mount sources) are rewritten to point at the same files from the extending
 //!   file's directory, as `docker compose config` shows them.
 
-use super::compose::{self, CKey, CNode, CVal, ComposeFile, InterpEnv};
+use super::compose::{self, CKey, CNode, CVal, ComposeFile, InterpEnv, MergedIn};
 use super::yaml::YamlLimits;
 use crate::source::{normalize, Loc, SourceFile};
 use std::collections::HashMap;
@@ -51,12 +51,14 @@ pub fn apply(
         read,
         files: HashMap::new(),
         errors: Vec::new(),
+        merged_in: Vec::new(),
     };
     let this = Rc::new(ComposeFile {
         display: file.display.clone(),
         root: file.root.clone(),
         errors: Vec::new(),
         included: Vec::new(),
+        merged_in: Vec::new(),
     });
     let path = normalize(path);
     loader.files.insert(path.clone(), Ok(this.clone()));
@@ -78,6 +80,7 @@ pub fn apply(
             }
         }
     }
+    file.merged_in.append(&mut loader.merged_in);
     // A file or service that several services reach is one error.
     let mut seen = std::collections::HashSet::new();
     file.errors.extend(
@@ -95,6 +98,8 @@ struct Loader<'a> {
     /// Files read so far (by normalised path), or why one could not be.
     files: HashMap<PathBuf, Result<Rc<ComposeFile>, String>>,
     errors: Vec<(String, Loc)>,
+    /// The other files each service extends, along its chain.
+    merged_in: Vec<MergedIn>,
 }
 
 /// What an `extends:` entry names.
@@ -133,7 +138,15 @@ impl Loader<'_> {
             Some((name, loc)) => {
                 let p = normalize(&dir.join(name));
                 match self.load(&p) {
-                    Ok(f) => (p, f),
+                    Ok(f) => {
+                        self.merged_in.push(MergedIn {
+                            service: chain[0].1.clone(),
+                            file: f.display.clone(),
+                            via: "extends",
+                            at: loc.clone(),
+                        });
+                        (p, f)
+                    }
                     Err(e) => {
                         return self.fail(format!("extends: cannot read {name}: {e}"), loc, local)
                     }
@@ -500,6 +513,13 @@ mod tests {
             (Some("base"), "commons/compose.yaml")
         );
         assert!(f.errors.is_empty(), "{:?}", f.errors);
+        // The other file is recorded as merged into `web`, at the `file:` naming it.
+        let merged: Vec<(&str, &str, &str, usize)> = f
+            .merged_in
+            .iter()
+            .map(|m| (m.service.as_str(), m.file.as_str(), m.via, m.at.line))
+            .collect();
+        assert_eq!(merged, [("web", "commons/compose.yaml", "extends", 4)]);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! - The files included are listed in [`ComposeFile::included`], so that the scan
 //!   treats them as part of the including project, not as projects of their own.
 
-use super::compose::{self, CKey, CNode, CVal, ComposeFile, InterpEnv};
+use super::compose::{self, CKey, CNode, CVal, ComposeFile, InterpEnv, MergedIn};
 use super::extends::{self, rebase_paths, rebased, relative, remote, Reader};
 use super::interpolate;
 use super::yaml::YamlLimits;
@@ -87,13 +87,30 @@ fn apply_inner(file: &mut ComposeFile, env: &InterpEnv, chain: &mut Vec<PathBuf>
             }
         };
         match load_entry(&entry, &dir, env, chain, loader) {
-            Ok((project_dir, mut included, files)) => {
+            Ok(Loaded {
+                project_dir,
+                model: mut included,
+                files,
+                shown,
+            }) => {
                 // Its own errors too (the same error found where the scan reads that
                 // file again is reported once).
                 file.errors.append(&mut included.errors);
+                let nested = std::mem::take(&mut included.merged_in);
                 let rel = relative(&dir, &project_dir);
-                add_resources(file, included, &rel, &entry.loc);
+                let added = add_resources(file, included, &rel, &entry.loc);
                 file.included.extend(files);
+                // Which files each service it added comes from, and what they merged in.
+                for service in &added {
+                    file.merged_in.extend(shown.iter().map(|f| MergedIn {
+                        service: service.clone(),
+                        file: f.clone(),
+                        via: "include",
+                        at: entry.loc.clone(),
+                    }));
+                }
+                file.merged_in
+                    .extend(nested.into_iter().filter(|m| added.contains(&m.service)));
             }
             Err((m, loc)) => file.errors.push((m, loc)),
         }
@@ -134,7 +151,14 @@ fn entry(item: &CNode) -> Result<Entry, String> {
     })
 }
 
-type Loaded = (PathBuf, ComposeFile, Vec<PathBuf>);
+/// An entry loaded: its project directory, its files merged, every file it read
+/// (nested includes too) and its own files as shown in reports.
+struct Loaded {
+    project_dir: PathBuf,
+    model: ComposeFile,
+    files: Vec<PathBuf>,
+    shown: Vec<String>,
+}
 
 /// The entry's files loaded, their includes and `extends:` applied, merged in order:
 /// the project directory, the model, and every file it read.
@@ -154,6 +178,7 @@ fn load_entry(
     let (env, mut env_errors) = entry_env(entry, dir, &project_dir, including, loader);
     let mut merged: Option<ComposeFile> = None;
     let mut files = Vec::new();
+    let mut shown = Vec::new();
     for (name, loc) in &entry.paths {
         let fail = |m: String| Err((format!("include: {name}: {m}"), loc.clone()));
         if remote(name) {
@@ -185,18 +210,25 @@ fn load_entry(
         extends::apply(&mut f, &p, &env, limits, read);
         files.push(p);
         files.append(&mut f.included);
+        shown.push(f.display.clone());
         merged = Some(match merged {
             None => f,
             Some(mut m) => {
                 m.root = compose::merge(&m.root, &f.root, "").unwrap_or(m.root);
                 m.errors.append(&mut f.errors);
+                m.merged_in.append(&mut f.merged_in);
                 m
             }
         });
     }
     let mut merged = merged.ok_or_else(|| ("include: no file".to_string(), entry.loc.clone()))?;
     merged.errors.append(&mut env_errors);
-    Ok((project_dir, merged, files))
+    Ok(Loaded {
+        project_dir,
+        model: merged,
+        files,
+        shown,
+    })
 }
 
 /// The interpolation environment of an entry's files: the project directory's, with
@@ -237,10 +269,17 @@ fn entry_env(
 }
 
 /// Add `included`'s resources to `file`, paths rebased by `rel`; a name `file` already
-/// has is an error at `at`, and `file`'s definition stays.
-fn add_resources(file: &mut ComposeFile, included: ComposeFile, rel: &Path, at: &Loc) {
+/// has is an error at `at`, and `file`'s definition stays. The names of the services
+/// it added.
+fn add_resources(
+    file: &mut ComposeFile,
+    included: ComposeFile,
+    rel: &Path,
+    at: &Loc,
+) -> Vec<String> {
+    let mut added = Vec::new();
     let CVal::Map(top) = included.root.v else {
-        return;
+        return added;
     };
     for (key, node) in top {
         if !RESOURCES.contains(&key.name.as_str()) {
@@ -286,9 +325,13 @@ fn add_resources(file: &mut ComposeFile, included: ComposeFile, rel: &Path, at: 
                     _ => {}
                 }
             }
+            if key.name == "services" {
+                added.push(name.name.clone());
+            }
             mine.push((name, value));
         }
     }
+    added
 }
 
 /// Set `key` of a mapping node (replacing an entry of that name).
@@ -419,6 +462,22 @@ mod tests {
                 "/r/servers/github/compose.yaml",
                 "/r/servers/fs/compose.yaml",
                 "/r/servers/fs/compose.override.yaml"
+            ]
+        );
+        // Each added service with the files of its entry, at the entry.
+        let merged: Vec<(&str, &str, &str, usize)> = f
+            .merged_in
+            .iter()
+            .map(|m| (m.service.as_str(), m.file.as_str(), m.via, m.at.line))
+            .collect();
+        assert_eq!(
+            merged,
+            [
+                ("github-mcp", "servers/github/compose.yaml", "include", 2),
+                ("fs-mcp", "servers/fs/compose.yaml", "include", 3),
+                ("fs-mcp", "servers/fs/compose.override.yaml", "include", 3),
+                ("fs-base", "servers/fs/compose.yaml", "include", 3),
+                ("fs-base", "servers/fs/compose.override.yaml", "include", 3),
             ]
         );
     }

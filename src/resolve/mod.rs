@@ -1399,6 +1399,7 @@ struct ProjectContext<'a> {
     compose_dir: &'a Path,
     variant: Option<&'a str>,
     base_services: &'a BTreeMap<String, project::MergedService>,
+    merged_in: &'a std::collections::HashMap<String, Vec<Value>>,
     project_json: &'a SharedDoc,
     project_without_services: &'a SharedDoc,
     shared: &'a Shared,
@@ -1556,6 +1557,10 @@ fn service_unit(
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
     let mut unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
                       "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
+    // The other files merged into it by `include:` and `extends:` (MCP-EC-005).
+    if let Some(m) = ctx.merged_in.get(svc.name.as_str()) {
+        unit_json["merged_in"] = Value::Array(m.clone());
+    }
     // What an override removed with `!reset` (MCP-EC-005 points there).
     if !ms.resets.is_empty() {
         let resets: serde_json::Map<String, Value> = ms
@@ -1614,6 +1619,8 @@ struct PreparedProject {
     base_services: BTreeMap<String, project::MergedService>,
     services: Vec<(project::MergedService, Box<Service>, Binding)>,
     env_files: std::collections::HashMap<PathBuf, EnvFile>,
+    /// By service: the other files `include:` and `extends:` merged into it.
+    merged_in: std::collections::HashMap<String, Vec<Value>>,
 }
 
 fn prepare_project(
@@ -1689,6 +1696,14 @@ fn prepare_project(
             (p, f)
         })
         .collect();
+    let mut merged_in: std::collections::HashMap<String, Vec<Value>> = Default::default();
+    for m in files.iter().flat_map(|f| &f.merged_in) {
+        let entry = json!({"file": m.file, "via": m.via, "loc": loc_json(&m.at)});
+        let list = merged_in.entry(m.service.clone()).or_default();
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
+    }
     PreparedProject {
         compose_dir,
         file_names,
@@ -1697,6 +1712,7 @@ fn prepare_project(
         base_services,
         services,
         env_files,
+        merged_in,
     }
 }
 
@@ -1800,6 +1816,7 @@ pub fn units(
                     compose_dir: &pp.compose_dir,
                     variant: proj.variant.as_deref(),
                     base_services: &pp.base_services,
+                    merged_in: &pp.merged_in,
                     project_json: &pp.project_json,
                     project_without_services: &pp.project_without_services,
                     shared: &shared,
