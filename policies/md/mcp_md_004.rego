@@ -62,7 +62,7 @@ globs := concat(" or ", [sprintf("`%s`", [replace(g, "{name}", input.unit.name)]
 
 else := "no `manifest_paths` glob"
 
-label_note := sprintf("; its `mcp.manifest` label names %q, which is not a scanned mcp-manifest.json", [manifest_label.value]) if {
+label_note := sprintf("; its `mcp.manifest` label names %q, which cannot be read as one", [manifest_label.value]) if {
 	manifest_label
 }
 

@@ -87,5 +87,5 @@ test_missing_manifest_named_by_label if {
 	inp := object.union(service("mcp-server", null), {"service": {"build": {"labels": {"mcp.manifest": label}}}})
 	rs := mcp_md_004.deny with input as inp
 	some r in rs
-	endswith(r.msg, "; its `mcp.manifest` label names \"manifests/orchestrator.json\", which is not a scanned mcp-manifest.json")
+	endswith(r.msg, "; its `mcp.manifest` label names \"manifests/orchestrator.json\", which cannot be read as one")
 }

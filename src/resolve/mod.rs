@@ -1349,16 +1349,67 @@ fn find_metadata<'a>(
     if let Some(i) = ctx.metadata.manifests_by_name.get(&svc.name) {
         return Some((file(i), "manifest-paths"));
     }
+    let path = manifest_label_path(svc, ctx.compose_dir)?;
+    if let Some(i) = ctx.metadata.manifests_by_path.get(&path) {
+        return Some((file(i), "label"));
+    }
+    ctx.label_manifests.get(&path).map(|m| (m, "label"))
+}
+
+/// The file a service's `mcp.manifest` label names (the service's label, else its
+/// `build.labels` one), from the Compose file's directory.
+fn manifest_label_path(svc: &Service, compose_dir: &Path) -> Option<PathBuf> {
     let label = svc.labels.get("mcp.manifest").or_else(|| {
         svc.build
             .as_ref()
             .and_then(|b| b.labels.get("mcp.manifest"))
     })?;
-    let path = absolute(&ctx.compose_dir.join(&label.value));
-    ctx.metadata
-        .manifests_by_path
-        .get(&path)
-        .map(|i| (file(i), "label"))
+    Some(absolute(&compose_dir.join(&label.value)))
+}
+
+/// The manifests that `mcp.manifest` labels name but the walk did not read as
+/// manifests (any file name: `meta/notes.json`), each read and parsed once; one that
+/// cannot be parsed is reported at its own location (MCP-AUD-001).
+fn label_manifests(
+    prepared: &[PreparedProject],
+    index: &MetadataIndex,
+    parsed: &Parsed,
+    config: &Config,
+    show: &(dyn Fn(&Path) -> String + Sync),
+    errors: &mut Vec<FileErrors>,
+) -> BTreeMap<PathBuf, Metadata> {
+    let mut out = BTreeMap::new();
+    let mut tried: BTreeSet<PathBuf> = BTreeSet::new();
+    let limits = config.limits.yaml();
+    for pp in prepared {
+        for (_, svc, _) in &pp.services {
+            let Some(path) = manifest_label_path(svc, &pp.compose_dir) else {
+                continue;
+            };
+            if index.manifests_by_path.contains_key(&path) || !tried.insert(path.clone()) {
+                continue;
+            }
+            // Unreadable (missing, outside the scanned tree): MCP-MD-004 says so.
+            let Ok(bytes) = parsed.fence.read(&path) else {
+                continue;
+            };
+            let src = SourceFile::from_bytes(&path, show(&path), &bytes);
+            match crate::parse::metadata::parse(&src, "mcp-manifest", &limits) {
+                Ok(m) => {
+                    out.insert(path, m);
+                }
+                Err((message, loc)) => errors.push(FileErrors {
+                    file: src.display.to_string(),
+                    format: "mcp-manifest",
+                    errors: vec![ErrorAt {
+                        message,
+                        loc: loc.unwrap_or_else(|| Loc::file_start(src.display.clone())),
+                    }],
+                }),
+            }
+        }
+    }
+    out
 }
 
 /// A build context that is a URL or a Git remote, not a local directory.
@@ -1390,6 +1441,7 @@ fn build_context(ctx: &ProjectContext<'_>, svc: &Service) -> Option<(PathBuf, St
 /// What the service loop of [`units`] needs of the project being resolved.
 struct ProjectContext<'a> {
     metadata: &'a MetadataIndex,
+    label_manifests: &'a BTreeMap<PathBuf, Metadata>,
     env_files: &'a std::collections::HashMap<PathBuf, EnvFile>,
     parsed: &'a Parsed,
     extra: &'a BTreeMap<PathBuf, ParsedDockerfile>,
@@ -1799,6 +1851,14 @@ pub fn units(
         })
         .collect();
     let metadata = MetadataIndex::new(&parsed.metadata, &config.manifest_paths);
+    let label_manifests = label_manifests(
+        &prepared,
+        &metadata,
+        parsed,
+        config,
+        show,
+        &mut extra_errors,
+    );
     let per_project: Vec<Vec<ServiceUnit>> = crate::pool().install(|| {
         prepared
             .into_par_iter()
@@ -1807,6 +1867,7 @@ pub fn units(
             .map(|((pp, proj), read_errors)| {
                 let ctx = ProjectContext {
                     metadata: &metadata,
+                    label_manifests: &label_manifests,
                     env_files: &pp.env_files,
                     parsed,
                     extra: &extra,
