@@ -10,8 +10,10 @@
 #   container's stdin (VS Code: do not detach stdio servers). A root user is
 #   also MCP-CC-003's. Entries that run the hub (`docker mcp gateway run`)
 #   are not `docker run` and are not judged: the hub applies the baseline.
-#   Whether the image itself declares a non-root USER is not known for a
-#   client entry, so `-u` is required.
+#   Without `-u`, the image's own USER decides: it passes only when the
+#   image's Dockerfile is known here (a Compose service that builds the
+#   image, or an `image_map` entry) and its target stage runs as a non-root
+#   user; otherwise `-u` is required.
 # custom:
 #   id: MCP-CC-004
 #   severity: MEDIUM
@@ -95,6 +97,15 @@ present("user") if {
 	trim_space(u) != ""
 	not common.root_user(u)
 }
+
+# No `-u`: the image's Dockerfile, known here, runs it as a non-root user.
+present("user") if {
+	not is_string(common.docker.user)
+	image_user.root == false
+	not image_user.indeterminate
+}
+
+image_user := input.image.dockerfile.user
 
 limit(v) if {
 	is_string(v)

@@ -69,3 +69,29 @@ test_not_applicable_to_gateway_entry if {
 	# `docker mcp gateway run` is not `docker run`: the Rust side leaves `docker` null.
 	not mcp_cc_004.applicable with input as {"unit": {"name": "MCP_DOCKER"}, "server": {"name": "MCP_DOCKER", "command": {"value": "docker", "loc": l(1)}, "docker": null}}
 }
+
+# Without `-u`, the image's Dockerfile (known here) decides.
+image_with_user(root, indeterminate) := {"dockerfile": {"user": {"value": "mcp", "root": root, "indeterminate": indeterminate}}}
+
+with_image(docker, image) := rs if {
+	d := object.union(entry(docker), {"image": image})
+	rs := mcp_cc_004.deny with input as d
+}
+
+test_non_root_image_user_passes_without_u if {
+	no_user := object.union(hardened, {"user": null})
+	count(with_image(no_user, image_with_user(false, false))) == 0
+}
+
+test_root_unknown_or_undecided_image_user_needs_u if {
+	no_user := object.union(hardened, {"user": null})
+	every image in [image_with_user(true, false), image_with_user(false, true), null] {
+		some r in with_image(no_user, image)
+		r.evidence.missing == ["a non-root `--user`"]
+	}
+}
+
+# An explicit root `-u` is not rescued by the image.
+test_root_u_with_non_root_image_fires if {
+	count(with_image(object.union(hardened, {"user": "root"}), image_with_user(false, false))) == 1
+}

@@ -11,8 +11,10 @@
 #   volume that exposes a container-runtime socket (`/var/run/docker.sock`,
 #   containerd, CRI-O, podman, or a directory that holds one such as
 #   `/var/run`). `runAsNonRoot: true` alone passes the user check (the
-#   kubelet refuses to start a root image), and a container-level value that
-#   is stricter than the pod's wins.
+#   kubelet refuses to start a root image), and so does an image whose
+#   Dockerfile is known here (a Compose service that builds it, or an
+#   `image_map` entry) and runs it as a non-root user; a container-level
+#   value that is stricter than the pod's wins.
 # custom:
 #   id: MCP-K8-002
 #   severity: HIGH
@@ -100,10 +102,18 @@ host_namespaces := {"host_network": "network", "host_pid": "PID", "host_ipc": "I
 
 field_names := {"host_network": "hostNetwork", "host_pid": "hostPID", "host_ipc": "hostIPC"}
 
-# Neither `runAsNonRoot: true` nor a non-zero `runAsUser` (0 is reported on its own).
+# Neither `runAsNonRoot: true` nor a non-zero `runAsUser` (0 is reported on its own),
+# and no Dockerfile known here that runs the image as a non-root user.
 user_undecided(c) if {
 	c.run_as_non_root != true
 	not is_number(c.run_as_user)
+	not image_non_root(c)
+}
+
+image_non_root(c) if {
+	u := input.images[c.image].dockerfile.user
+	u.root == false
+	not u.indeterminate
 }
 
 subject(c) := sprintf("%s %q, %s %q", [input.workload.kind, input.unit.name, container_kind(c), c.name])

@@ -146,3 +146,22 @@ test_findings_per_issue if {
 	rs := mcp_k8_002.deny with input as one({"run_as_user": null, "run_as_non_root": null, "privileged": true, "allow_privilege_escalation": null})
 	count(rs) == 3
 }
+
+# Neither `runAsNonRoot` nor `runAsUser`: a Dockerfile known here for the image decides.
+with_image_user(root, indeterminate) := object.union(
+	one({"run_as_user": null, "run_as_non_root": null, "image": "localhost:5000/idp/github:1.4.0"}),
+	{"images": {"localhost:5000/idp/github:1.4.0": {"dockerfile": {"user": {"value": "node", "root": root, "indeterminate": indeterminate}}}}},
+)
+
+test_image_known_non_root_passes_the_user_check if {
+	count(mcp_k8_002.deny) == 0 with input as with_image_user(false, false)
+}
+
+test_image_root_or_undecided_still_may_run_as_root if {
+	every d in [with_image_user(true, false), with_image_user(false, true)] {
+		rs := mcp_k8_002.deny with input as d
+		count(rs) == 1
+		some r in rs
+		contains(r.msg, "may run as root")
+	}
+}

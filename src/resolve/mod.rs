@@ -1181,22 +1181,23 @@ fn image_repository(image: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The Dockerfile that builds a registry `server.json`'s OCI package, in order: a
-/// Compose service here that builds that image (`build:` + `image:` of the same
-/// repository), an `image_map` entry, a `Dockerfile` next to the `server.json`. A
-/// Dockerfile that a Compose service builds is read with that service's build target,
-/// args and `build.labels`. `{identifier, file, via, build: {labels}, dockerfile:
-/// <target-stage view>}`, or `None` when no Dockerfile is known.
-fn oci_dockerfile(
-    path: &Path,
-    m: &Metadata,
+/// The Dockerfile that builds one of `images` (a registry `server.json`'s OCI package,
+/// the image a client entry's `docker run` starts), in order: a Compose service here
+/// that builds that image (`build:` + `image:` of the same repository), an `image_map`
+/// entry, a `Dockerfile` in the directory `beside` (the `server.json`'s). A Dockerfile
+/// that a Compose service builds is read with that service's build target, args and
+/// `build.labels`. `{identifier, file, via, build: {labels}, dockerfile: <target-stage
+/// view>}`, or `None` when no Dockerfile is known.
+fn image_dockerfile(
+    images: &[String],
+    beside: Option<&Path>,
     parsed: &Parsed,
     extra: &BTreeMap<PathBuf, ParsedDockerfile>,
     built: &[BuiltImage],
     config: &Config,
 ) -> Option<Value> {
     let no_args = BTreeMap::new();
-    for identifier in &m.images {
+    for identifier in images {
         let repo = image_repository(identifier);
         // (Dockerfile, target, via, the Compose build of that Dockerfile)
         let mut candidates: Vec<(PathBuf, Option<String>, String, Option<&BuiltImage>)> =
@@ -1217,7 +1218,7 @@ fn oci_dockerfile(
                 candidates.push((p, e.target.clone(), "image_map".into(), b));
             }
         }
-        if let Some(dir) = absolute(path).parent() {
+        if let Some(dir) = beside.and_then(|p| absolute(p).parent().map(Path::to_path_buf)) {
             let p = dir.join("Dockerfile");
             let b = built_from(&p);
             let target = b.and_then(|b| b.target.clone());
@@ -1954,7 +1955,17 @@ pub fn units(
                 }
                 _ => Vec::new(),
             };
-            let input = Doc::from(json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()}, "calls": calls}))
+            // The Dockerfile of the image its `docker run` starts, when one is known
+            // here (MCP-CC-004 reads its USER).
+            let image = s
+                .docker
+                .as_ref()
+                .and_then(|d| d.image.as_ref())
+                .and_then(|i| {
+                    let images = [i.value.clone()];
+                    image_dockerfile(&images, None, parsed, &extra, &built, config)
+                });
+            let input = Doc::from(json!({"kind": "mcp_client", "unit": {"id": id, "name": s.name, "role": Role::ClientEntry.as_str()}, "calls": calls, "image": image}))
                 .with("client", Field::Shared(client.clone()))
                 .with("server", Field::Own(serde_json::to_value(s).unwrap_or(Value::Null)))
                 .with("config", Field::Shared(config_doc.clone()));
@@ -1969,9 +1980,21 @@ pub fn units(
     }
     for w in &parsed.workloads {
         let id = format!("{}#{}/{}", w.file, w.kind, w.name);
+        // The Dockerfiles of its containers' images that are known here, by image
+        // (MCP-K8-002 reads their USER).
+        let images: serde_json::Map<String, Value> = w
+            .containers
+            .iter()
+            .filter_map(|c| c.image.as_ref())
+            .filter_map(|i| {
+                let images = [i.clone()];
+                let d = image_dockerfile(&images, None, parsed, &extra, &built, config)?;
+                Some((i.clone(), d))
+            })
+            .collect();
         // (`config: null` keeps the key's place for the shared document.)
         let input = json!({"kind": "k8s_workload", "unit": {"id": id, "name": w.name, "role": Role::K8sWorkload.as_str()},
-                           "workload": w, "config": null});
+                           "workload": w, "images": images, "config": null});
         out.push(Unit {
             id,
             name: w.name.clone(),
@@ -1982,7 +2005,7 @@ pub fn units(
     }
     for (path, m) in &parsed.metadata {
         let oci = (m.format == "registry-server")
-            .then(|| oci_dockerfile(path, m, parsed, &extra, &built, config))
+            .then(|| image_dockerfile(&m.images, Some(path), parsed, &extra, &built, config))
             .flatten();
         out.push(Unit {
             id: m.file.clone(),
