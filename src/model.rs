@@ -1253,6 +1253,56 @@ mod tests {
         );
     }
 
+    /// Port entries built from the characters that matter to the split (separators,
+    /// brackets, references, defaults, multi-byte text) never panic, and a port with
+    /// no unresolved variable is never indeterminate.
+    #[test]
+    fn port_entries_of_any_shape() {
+        let pieces = [
+            "${A}",
+            "${B:-1.2.3.4}",
+            "${C:?need ip:port}",
+            "$D",
+            "${E:-${F}}",
+            "$$",
+            ":",
+            "[",
+            "]",
+            "::1",
+            "/udp",
+            "8080",
+            "é",
+            "-",
+            "}",
+            "${",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut text = String::from("services:\n  a:\n    ports:\n");
+        for _ in 0..400 {
+            let mut entry = String::new();
+            for _ in 0..(seed % 6 + 1) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                entry.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            text.push_str(&format!("      - '{}'\n", entry.replace('\'', "''")));
+        }
+        let src = SourceFile::from_str("compose.yaml", &text);
+        let f = load(&src, &InterpEnv::default(), &YamlLimits::default()).unwrap();
+        let svc = f.root.get("services").unwrap().get("a").unwrap();
+        let ports = ports(svc.get("ports"));
+        assert_eq!(ports.len(), 400);
+        for p in &ports {
+            assert!(p.indeterminate || !p.host_ip_indeterminate, "{p:?}");
+        }
+        // Both kinds of undecided entries were made.
+        assert!(ports.iter().any(|p| p.host_ip_indeterminate));
+        assert!(ports
+            .iter()
+            .any(|p| p.indeterminate && !p.host_ip_indeterminate));
+    }
+
     #[test]
     fn memory_sizes() {
         assert_eq!(parse_memory("512m"), Some(512 << 20));
