@@ -134,7 +134,7 @@ pub struct ScanArgs {
     /// Write the fingerprints of this run's findings (JSON) for a later `--baseline`.
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
-    /// A vulnerability report (Trivy JSON) for the patch-SLA rule.
+    /// A vulnerability report (Trivy or Grype JSON) for the patch-SLA rule.
     #[arg(long, value_name = "FILE")]
     pub vulns: Option<PathBuf>,
     /// Worker threads for parsing and evaluation (default: one per core).
@@ -282,9 +282,8 @@ fn run_scan(a: ScanArgs) -> Result<i32> {
     if let Some(v) = &a.vulns {
         let text =
             std::fs::read_to_string(v).with_context(|| format!("cannot read {}", v.display()))?;
-        s.vulns = Some(
-            crate::vulns::read_trivy(&text).with_context(|| format!("--vulns {}", v.display()))?,
-        );
+        s.vulns =
+            Some(crate::vulns::read(&text).with_context(|| format!("--vulns {}", v.display()))?);
     }
     if let Some(b) = &a.baseline {
         let text = std::fs::read_to_string(b)

@@ -1650,3 +1650,50 @@ fn a_finding_far_along_a_minified_line_is_shown_as_an_excerpt() {
     assert!(description.ends_with('…'), "{description}");
     assert!(!text.contains(token) && !text.contains(&"x".repeat(1_000)));
 }
+
+/// `--vulns` reads a Grype JSON report as it reads a Trivy one; a file that is neither
+/// is a usage error (exit 2) that names both formats.
+#[test]
+fn vulns_takes_trivy_or_grype_reports() {
+    let dir = common::root().join("fixtures/MCP-MD-008/fail/compose-critical-fix-grype");
+    let v = json_scan(&dir, &["--vulns", "grype.json", "--now", "2026-11-24"]);
+    let md008: Vec<&serde_json::Value> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "MCP-MD-008")
+        .collect();
+    assert_eq!(md008.len(), 1, "{v}");
+    assert!(md008[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("CVE-2026-45110"));
+    let out = bin()
+        .args([
+            "scan",
+            "fixtures/MCP-MD-008/fail/compose-critical-fix-grype",
+            "--vulns",
+            "fixtures/MCP-MD-008/fail/compose-critical-fix-grype/compose.yaml",
+        ])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("--vulns") && err.contains("not JSON"), "{err}");
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("sbom.json"), r#"{"spdxVersion": "SPDX-2.3"}"#).unwrap();
+    let out = Command::cargo_bin("mcp-audit")
+        .unwrap()
+        .env_clear()
+        .current_dir(d.path())
+        .args(["scan", ".", "--vulns", "sbom.json"])
+        .assert()
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("neither a Trivy JSON report"), "{err}");
+}

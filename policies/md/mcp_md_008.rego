@@ -1,20 +1,21 @@
 # METADATA
 # title: Fixable CRITICAL/HIGH vulnerability older than the patch SLA
 # description: >-
-#   The vulnerability report given with `--vulns` (Trivy JSON) covers the
+#   The vulnerability report given with `--vulns` (Trivy or Grype JSON) covers the
 #   image this unit runs, and that image has a CRITICAL or HIGH
 #   vulnerability for which a fixed version exists: a fixable CRITICAL one
 #   fails at any age (the "0 critical" release gate), a fixable HIGH one once
 #   it was published more than the patch SLA ago (the manifest's
 #   `security.patchSlaDays`, else the 7-day policy maximum) before the scan
-#   date. The report is matched to the unit by image: its `ArtifactName` and
+#   date. The report is matched to the unit by image: its `ArtifactName` (Grype: `source.target.userInput`) and
 #   the unit's image (Compose `image:` of an MCP server or hub, the image of
 #   a client-config `docker run`, a `server.json` OCI package) name the same
 #   repository, and the same tag when both carry one (digests are ignored).
 #   Not applicable without a report, or when the report is about another
 #   image. Not reported: vulnerabilities without a fixed version (a
 #   decommission trigger, see MCP-MD-009), MEDIUM and LOW ones, a HIGH one
-#   whose publication date is unknown. One finding per unit lists every
+#   whose publication date is unknown (Grype reports give none). One finding
+#   per unit lists every
 #   overdue vulnerability in its evidence.
 # custom:
 #   id: MCP-MD-008

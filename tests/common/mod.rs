@@ -16,17 +16,19 @@ pub const SCAN_DATE: &str = "2026-11-24";
 
 /// Scan `path` with its own config, an empty process environment (so that the
 /// machine running the tests cannot change what interpolation resolves) and a fixed
-/// scan date. A `trivy.json` in `path` is passed as the vulnerability report
-/// (`--vulns`).
+/// scan date. A `trivy.json` or `grype.json` in `path` is passed as the vulnerability
+/// report (`--vulns`).
 pub fn scan(path: &Path) -> ScanResult {
     let config = Config::discover(path).expect("config");
     let mut s = Settings::new(vec![path.to_path_buf()], config);
     s.env = BTreeMap::new();
     s.today = SCAN_DATE.to_string();
-    let vulns = path.join("trivy.json");
-    if vulns.is_file() {
-        let text = std::fs::read_to_string(&vulns).expect("trivy.json");
-        s.vulns = Some(mcp_audit::vulns::read_trivy(&text).expect("trivy.json"));
+    for name in ["trivy.json", "grype.json"] {
+        let vulns = path.join(name);
+        if vulns.is_file() {
+            let text = std::fs::read_to_string(&vulns).expect(name);
+            s.vulns = Some(mcp_audit::vulns::read(&text).expect(name));
+        }
     }
     mcp_audit::scan(&s).expect("scan")
 }
