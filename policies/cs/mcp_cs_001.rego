@@ -5,7 +5,9 @@
 #   capability, or maps a raw host device (`/dev/sd*`, `/dev/mem`, `/dev/kmsg`,
 #   …) with `devices:`. Any of these gives the container the host. GPUs
 #   requested through `deploy.resources.reservations.devices` are not raw
-#   device mappings.
+#   device mappings. On the hub, `DOCKER_MCP_IN_DIND=1` (or `true`) in its
+#   `environment` or its image's `ENV` makes docker/mcp-gateway start every
+#   server it spawns `--privileged`.
 # custom:
 #   id: MCP-CS-001
 #   severity: CRITICAL
@@ -38,6 +40,30 @@ deny contains r if {
 	some d in input.service.devices
 	raw_device(d.host)
 	r := result.new(sprintf("service %q maps raw host device %q", [input.unit.name, d.host]), d)
+}
+
+# docker/mcp-gateway in Docker-in-Docker mode: every server it starts is privileged.
+deny contains r if {
+	input.unit.role == "hub"
+	some v in dind_settings
+	lower(trim_space(v.value)) in {"1", "true"}
+	r := result.with_evidence(
+		sprintf("hub %q sets DOCKER_MCP_IN_DIND=%s: every MCP server it starts runs `--privileged`", [input.unit.name, v.value]),
+		v,
+		{"variable": "DOCKER_MCP_IN_DIND"},
+	)
+}
+
+# The service's `environment` wins over the image's `ENV`.
+dind_settings contains v if {
+	v := input.service.environment.DOCKER_MCP_IN_DIND
+	is_string(v.value)
+}
+
+dind_settings contains v if {
+	not input.service.environment.DOCKER_MCP_IN_DIND
+	v := input.dockerfile.env.DOCKER_MCP_IN_DIND
+	is_string(v.value)
 }
 
 raw_device(path) if startswith(path, "/dev/")

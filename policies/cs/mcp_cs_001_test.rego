@@ -22,3 +22,25 @@ test_raw_device if {
 	some r in rs
 	r.loc == l
 }
+
+hub(env, df_env) := {
+	"unit": {"name": "gateway", "role": "hub"},
+	"service": {"cap_add": [], "devices": [], "environment": env},
+	"dockerfile": {"env": df_env},
+}
+
+test_gateway_in_dind_mode if {
+	rs := mcp_cs_001.deny with input as hub({"DOCKER_MCP_IN_DIND": {"value": "1", "loc": l}}, {})
+	count(rs) == 1
+	some r in rs
+	r.loc == l
+	contains(r.msg, "every MCP server it starts runs `--privileged`")
+	count(mcp_cs_001.deny) == 1 with input as hub({}, {"DOCKER_MCP_IN_DIND": {"value": "true", "loc": l}})
+}
+
+test_gateway_dind_off_or_not_a_hub if {
+	count(mcp_cs_001.deny) == 0 with input as hub({"DOCKER_MCP_IN_DIND": {"value": "0", "loc": l}}, {"DOCKER_MCP_IN_DIND": {"value": "1", "loc": l}})
+	count(mcp_cs_001.deny) == 0 with input as hub({}, {})
+	d := object.union(hub({"DOCKER_MCP_IN_DIND": {"value": "1", "loc": l}}, {}), {"unit": {"role": "mcp-server"}})
+	count(mcp_cs_001.deny) == 0 with input as d
+}
