@@ -24,6 +24,27 @@ pub struct ImageMapEntry {
     pub target: Option<String>,
 }
 
+/// Annotations that the build pipeline adds to the images of a pattern (`docker buildx
+/// build --annotation`): MCP-MD-012 accepts an ownership annotation declared here.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageAnnotations {
+    /// Pattern, as in `image_map`: `*` matches any run of characters.
+    pub image: String,
+    pub annotations: std::collections::BTreeMap<String, String>,
+}
+
+impl Config {
+    /// The annotations declared for `image` (every matching entry, a later one winning).
+    pub fn annotations_of(&self, image: &str) -> std::collections::BTreeMap<String, String> {
+        self.image_annotations
+            .iter()
+            .filter(|a| match_image(&a.image, image).is_some())
+            .flat_map(|a| a.annotations.clone())
+            .collect()
+    }
+}
+
 /// A time-limited, justified exception: `{rule, path, service?, reason, expires}`.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,6 +125,9 @@ pub struct HubPolicy {
 pub struct Config {
     #[serde(default)]
     pub image_map: Vec<ImageMapEntry>,
+    /// Annotations the build adds to images, by image pattern (MCP-MD-012).
+    #[serde(default)]
+    pub image_annotations: Vec<ImageAnnotations>,
     /// Service names or image patterns of the hub / gateway.
     #[serde(default)]
     pub hubs: Vec<String>,
@@ -578,6 +602,28 @@ mod tests {
         std::fs::write(&p, "base_images: [{image: \"x/*\"}]\n").unwrap();
         let e = format!("{:#}", Config::load(&p).unwrap_err());
         assert!(e.starts_with(&format!("{}: ", p.display())), "{e}");
+    }
+
+    /// `image_annotations`: every entry whose pattern matches the image, a later one
+    /// winning; an entry with an unknown key is refused.
+    #[test]
+    fn image_annotations_by_pattern() {
+        let c: Config = serde_saphyr::from_str(
+            "image_annotations:\n  - image: 'ghcr.io/acme/*'\n    annotations: {a: one, b: two}\n  - image: 'ghcr.io/acme/weather:*'\n    annotations: {b: three}\n",
+        )
+        .unwrap();
+        let got = c.annotations_of("ghcr.io/acme/weather:1.0");
+        assert_eq!(
+            got.iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect::<Vec<_>>(),
+            [("a", "one"), ("b", "three")]
+        );
+        assert!(c.annotations_of("docker.io/mcp/fetch:1").is_empty());
+        assert!(serde_saphyr::from_str::<Config>(
+            "image_annotations:\n  - image: x\n    annotation: {a: b}\n"
+        )
+        .is_err());
     }
 
     #[test]

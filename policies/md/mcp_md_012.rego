@@ -16,8 +16,11 @@
 #   Dockerfile is known and whose `mcp-manifest.json` links the registry
 #   entry (`serverJsonName`): the image labels (`build.labels` over the
 #   Dockerfile's LABEL) are compared with `serverJsonName`. A label whose
-#   variable is unresolved is skipped. Not applicable to a `server.json`
-#   without an OCI package or whose Dockerfile is not in the repository.
+#   variable is unresolved is skipped. An annotation that the build adds
+#   (`docker buildx build --annotation`), declared for the image in
+#   `image_annotations` of `.mcp-audit.yaml` with the server name, passes in
+#   place of the label. Not applicable to a `server.json` without an OCI
+#   package or whose Dockerfile is not in the repository.
 # custom:
 #   id: MCP-MD-012
 #   severity: MEDIUM
@@ -54,6 +57,14 @@ applicable if {
 	is_object(dockerfile)
 	server_json_name
 }
+
+# Annotations the build adds to the image (`image_annotations` in the config).
+annotations := object.get(input, ["oci", "build", "annotations"], {}) if registry_file
+
+annotations := object.get(input, ["unit", "annotations"], {}) if not registry_file
+
+# The build annotates the image with the server name: the registry accepts it.
+annotated if trim_space(annotations[label_key]) == server_json_name
 
 server_json_name := n if {
 	not registry_file
@@ -105,6 +116,7 @@ build_label if {
 
 deny contains r if {
 	applicable
+	not annotated
 	not registry_file
 	not image_label
 	r := result.with_evidence(
@@ -116,6 +128,7 @@ deny contains r if {
 
 deny contains r if {
 	applicable
+	not annotated
 	not registry_file
 	l := image_label
 	not l.indeterminate
@@ -133,6 +146,7 @@ deny contains r if {
 
 deny contains r if {
 	applicable
+	not annotated
 	registry_file
 	not image_label
 	r := result.with_evidence(
@@ -144,6 +158,7 @@ deny contains r if {
 
 deny contains r if {
 	applicable
+	not annotated
 	registry_file
 	l := image_label
 	not l.indeterminate

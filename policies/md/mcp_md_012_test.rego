@@ -130,3 +130,20 @@ test_catalog_server_yaml_not_judged if {
 	yaml := object.union(i, {"metadata": {"format": "catalog-server"}})
 	not mcp_md_012.applicable with input as yaml
 }
+
+# An annotation the build adds (`image_annotations` in the config) stands in for the label.
+owner_annotation(v) := {"io.modelcontextprotocol.server.name": v}
+
+test_declared_annotation_passes_without_label if {
+	i := object.union(unit(df({}), "./servers/github", linked), {"unit": {"annotations": owner_annotation("io.github.acme/github-mcp")}})
+	count(findings(i)) == 0
+	j := server_json("io.github.acme/github-mcp", df(owner_label("io.github.acme/other")), {"labels": null, "annotations": owner_annotation("io.github.acme/github-mcp")})
+	count(findings(j)) == 0
+}
+
+test_declared_annotation_of_another_name_does_not_pass if {
+	i := object.union(unit(df({}), "./servers/github", linked), {"unit": {"annotations": owner_annotation("io.github.acme/other")}})
+	count(findings(i)) == 1
+	j := server_json("io.github.acme/github-mcp", df({}), {"labels": null, "annotations": {}})
+	count(findings(j)) == 1
+}

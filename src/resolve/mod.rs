@@ -1264,9 +1264,10 @@ fn image_dockerfile(
                 }
             }
             let labels = b.and_then(|b| b.labels.clone()).unwrap_or(Value::Null);
+            let annotations = config.annotations_of(identifier);
             return Some(
                 json!({"identifier": identifier, "file": pd.src.display, "via": via,
-                               "build": {"labels": labels}, "dockerfile": view}),
+                               "build": {"labels": labels, "annotations": annotations}, "dockerfile": view}),
             );
         }
     }
@@ -1610,6 +1611,13 @@ fn service_unit(
     let id = format!("{}#{}{}", ctx.file_names[0], svc.name, variant_suffix);
     let mut unit_json = json!({"id": id, "name": svc.name, "role": role.as_str(), "files": ctx.file_names, "variant": ctx.variant,
                       "dockerfile": dockerfile_path, "binding": b.via, "opaque": opaque});
+    // Annotations the build adds to its image, declared in the config (MCP-MD-012).
+    if let Some(image) = svc.image.as_ref().filter(|i| !i.indeterminate) {
+        let annotations = ctx.config.annotations_of(&image.value);
+        if !annotations.is_empty() {
+            unit_json["annotations"] = json!(annotations);
+        }
+    }
     // The other files merged into it by `include:` and `extends:` (MCP-EC-005).
     if let Some(m) = ctx.merged_in.get(svc.name.as_str()) {
         unit_json["merged_in"] = Value::Array(m.clone());
