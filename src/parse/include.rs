@@ -6,9 +6,10 @@
 //!   f]}]`; several paths of one entry merge like `-f a -f b`. The included files are
 //!   interpolated with the `.env` of their project directory, or with the entry's
 //!   `env_file`s instead (a later file's value wins; one that cannot be read is an error
-//!   at the entry), under the including file's environment, whose values win. The included file's relative paths (`build`,
-//!   `env_file`, bind sources, `secrets`/`configs` files) are rebased to the including
-//!   file's directory, and its values keep the locations where they are written.
+//!   at the entry), under the including file's environment, whose values win.
+//! - The included file's relative paths (`build`, `env_file`, bind sources,
+//!   `secrets`/`configs` files) are rebased to the including file's directory, and its
+//!   values keep the locations where they are written.
 //! - A resource the including file (or an earlier include) already defines is an error
 //!   at the include entry, and the first definition stays, as Compose refuses the
 //!   conflict. So are a file that cannot be read, a remote file and a cycle.
@@ -109,6 +110,7 @@ fn apply_inner(file: &mut ComposeFile, env: &InterpEnv, chain: &mut Vec<PathBuf>
                         at: entry.loc.clone(),
                     }));
                 }
+                let added: std::collections::HashSet<&String> = added.iter().collect();
                 file.merged_in
                     .extend(nested.into_iter().filter(|m| added.contains(&m.service)));
             }

@@ -1186,8 +1186,9 @@ fn image_repository(image: &str) -> String {
 /// that builds that image (`build:` + `image:` of the same repository), an `image_map`
 /// entry, a `Dockerfile` in the directory `beside` (the `server.json`'s). A Dockerfile
 /// that a Compose service builds is read with that service's build target, args and
-/// `build.labels`. `{identifier, file, via, build: {labels}, dockerfile: <target-stage
-/// view>}`, or `None` when no Dockerfile is known.
+/// `build.labels`. `{identifier, file, via, build: {labels, annotations (declared in
+/// `image_annotations`)}, dockerfile: <target-stage view>}`, or `None` when no
+/// Dockerfile is known.
 fn image_dockerfile(
     images: &[String],
     beside: Option<&Path>,
