@@ -286,5 +286,7 @@ test_dev_file_in_a_dev_set_passes if {
 	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m, "variant": "dev"}, null)
 	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m, "files": ["docker-compose.development.yml"]}, null)
 	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m}, ["debug"])
+	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m}, ["local"])
+	count(mcp_ec_005.deny) == 0 with input as merged_doc({"merged_in": m, "variant": "local"}, null)
 	count(mcp_ec_005.deny) == 1 with input as merged_doc({"merged_in": m}, ["tools"])
 }
