@@ -85,8 +85,11 @@ dev_context if {
 	lower(input.unit.variant) in dev_names
 }
 
+# (`profiles:` left empty is null, not a list.)
 dev_context if {
-	some profile in input.raw.profiles
+	profiles := object.get(input.raw, "profiles", [])
+	is_array(profiles)
+	some profile in profiles
 	is_string(profile)
 	lower(profile) in dev_names
 }

@@ -33,6 +33,7 @@
 #     - CIS Docker Benchmark 5.4, 5.5, 5.11, 5.13, 5.25, 5.26
 package mcp_audit.ec.mcp_ec_005
 
+import data.mcp_audit.cs.mcp_cs_013
 import data.mcp_audit.lib.result
 import rego.v1
 
@@ -413,11 +414,12 @@ dev_file(path) if "local" in split(file_stem(path), ".")
 
 file_stem(path) := trim_suffix(trim_suffix(lower(last_segment(path)), ".yml"), ".yaml")
 
-# The unit's own file set is a dev one: a dev variant or file, or a dev profile.
+# The unit's own file set is a dev one: a dev variant (any word of its name) or
+# file, or what MCP-CS-013 counts as a dev context (a dev variant or profile).
 dev_set if {
 	is_string(input.unit.variant)
 	some word in regex.split(`[._-]`, lower(input.unit.variant))
-	word in dev_words | {"local"}
+	word in mcp_cs_013.dev_names
 }
 
 dev_set if {
@@ -425,10 +427,4 @@ dev_set if {
 	dev_file(f)
 }
 
-dev_set if {
-	profiles := object.get(input.raw, "profiles", [])
-	is_array(profiles)
-	some profile in profiles
-	is_string(profile)
-	lower(profile) in dev_words | {"local"}
-}
+dev_set if mcp_cs_013.dev_context
