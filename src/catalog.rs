@@ -80,6 +80,12 @@ pub struct RuleMeta {
     /// The package defines `applicable`: when it is not true for a unit, the rule is
     /// not applicable there (not scored, not reported).
     pub has_applicable: bool,
+    /// The package defines `indeterminate`: a set of what the unit leaves undecided for
+    /// the rule (an image whose unset variable may or may not name an allowed registry).
+    /// When the rule reports nothing and that set is not empty, its verdict is
+    /// indeterminate, not pass.
+    #[serde(default)]
+    pub has_indeterminate: bool,
 }
 
 impl RuleMeta {
@@ -90,6 +96,10 @@ impl RuleMeta {
 
     pub fn applicable_path(&self) -> String {
         format!("data.{}.applicable", self.package)
+    }
+
+    pub fn indeterminate_path(&self) -> String {
+        format!("data.{}.indeterminate", self.package)
     }
 }
 
@@ -177,10 +187,18 @@ pub fn parse_metadata(source_name: &str, src: &str) -> Result<Option<RuleMeta>, 
         references: raw.custom.references,
         package,
         source: source_name.to_string(),
-        has_applicable: src
-            .lines()
-            .any(|l| l.starts_with("applicable ") || l.starts_with("applicable if")),
+        has_applicable: defines(src, "applicable"),
+        has_indeterminate: defines(src, "indeterminate"),
     }))
+}
+
+/// Whether a policy source defines the rule `name` at the start of a line
+/// (`applicable if …`, `indeterminate contains …`, `applicable := …`).
+fn defines(src: &str, name: &str) -> bool {
+    src.lines().any(|l| {
+        l.strip_prefix(name)
+            .is_some_and(|rest| rest.starts_with(' ') || rest.starts_with('\t'))
+    })
 }
 
 /// `MCP-<GROUP>-<NNN>`: group of 2–3 capital letters, three digits.
@@ -213,6 +231,26 @@ mod tests {
         assert_eq!(m.description, "Two lines.");
         assert_eq!(m.package, "mcp_audit.xx.mcp_xx_001");
         assert_eq!(m.deny_path(), "data.mcp_audit.xx.mcp_xx_001.deny");
+    }
+
+    #[test]
+    fn optional_entry_points_are_rules_defined_at_the_start_of_a_line() {
+        let m = parse_metadata("x.rego", SRC).unwrap().unwrap();
+        assert!(!m.has_applicable && !m.has_indeterminate);
+        let src =
+            format!("{SRC}applicable if true\nindeterminate contains {{\"reason\": 1}} if true\n");
+        let m = parse_metadata("x.rego", &src).unwrap().unwrap();
+        assert!(m.has_applicable && m.has_indeterminate);
+        assert_eq!(
+            m.indeterminate_path(),
+            "data.mcp_audit.xx.mcp_xx_001.indeterminate"
+        );
+        // A function or a longer name is not the entry point, nor is a reference to it.
+        let src = format!(
+            "{SRC}indeterminate(x) if x\napplicable_here if true\ndeny contains 1 if {{\n\tindeterminate(1)\n}}\n"
+        );
+        let m = parse_metadata("x.rego", &src).unwrap().unwrap();
+        assert!(!m.has_applicable && !m.has_indeterminate);
     }
 
     #[test]

@@ -85,9 +85,9 @@ pub struct PolicySet {
     /// The per-rule time limit, for both evaluators.
     timer: Option<regorus::utils::limits::ExecutionTimerConfig>,
     rules: Vec<RuleMeta>,
-    /// Each rule's `deny` and `applicable` entry points (by rule index), written once
-    /// rather than at each evaluation.
-    paths: Vec<(String, String)>,
+    /// Each rule's entry points (by rule index), written once rather than at each
+    /// evaluation.
+    paths: Vec<EntryPaths>,
     by_kind: BTreeMap<String, Vec<usize>>,
 }
 
@@ -187,6 +187,9 @@ pub struct RuleOutput {
     /// False when the rule's `applicable` rule is not true for this input.
     pub applicable: bool,
     pub results: Result<Vec<regorus::Value>, String>,
+    /// The rule reported nothing and its `indeterminate` set is not empty: what the input
+    /// leaves open decides the rule either way (its verdict is indeterminate).
+    pub undecided: bool,
 }
 
 fn new_engine() -> regorus::Engine {
@@ -450,19 +453,34 @@ impl PolicySet {
             .filter(|&i| enabled(&self.rules[i]))
             .map(|i| {
                 let r = &self.rules[i];
-                let (deny, applicable) = &self.paths[i];
+                let paths = &self.paths[i];
                 let mut worker = self.rule_eval(worker, i, &input, &mut interpreter_input);
                 let applicable = !r.has_applicable
-                    || matches!(worker.eval(applicable), Ok(regorus::Value::Bool(true)));
+                    || matches!(
+                        worker.eval(&paths.applicable),
+                        Ok(regorus::Value::Bool(true))
+                    );
                 if !applicable {
                     return RuleOutput {
                         rule: i,
                         applicable,
                         results: Ok(Vec::new()),
+                        undecided: false,
                     };
                 }
                 let t0 = profiling().then(std::time::Instant::now);
-                let results = worker.eval(deny).and_then(|v| set_items(&v));
+                let mut results = worker.eval(&paths.deny).and_then(|v| set_items("deny", &v));
+                // (Asked only of a rule that found nothing: a failure is decided.)
+                let mut undecided = false;
+                if r.has_indeterminate && results.as_ref().is_ok_and(Vec::is_empty) {
+                    match worker
+                        .eval(&paths.indeterminate)
+                        .and_then(|v| set_items("indeterminate", &v))
+                    {
+                        Ok(items) => undecided = !items.is_empty(),
+                        Err(e) => results = Err(e),
+                    }
+                }
                 if let Some(t0) = t0 {
                     record(&r.id, t0.elapsed());
                 }
@@ -470,6 +488,7 @@ impl PolicySet {
                     rule: i,
                     applicable,
                     results,
+                    undecided,
                 }
             })
             .collect()
@@ -514,11 +533,21 @@ fn rule_list(
     Ok(rules)
 }
 
-/// Each rule's `deny` and `applicable` paths.
-fn entry_paths(rules: &[RuleMeta]) -> Vec<(String, String)> {
+/// A rule's entry points: `data.<package>.deny`, `.applicable` and `.indeterminate`.
+struct EntryPaths {
+    deny: String,
+    applicable: String,
+    indeterminate: String,
+}
+
+fn entry_paths(rules: &[RuleMeta]) -> Vec<EntryPaths> {
     rules
         .iter()
-        .map(|r| (r.deny_path(), r.applicable_path()))
+        .map(|r| EntryPaths {
+            deny: r.deny_path(),
+            applicable: r.applicable_path(),
+            indeterminate: r.indeterminate_path(),
+        })
         .collect()
 }
 
@@ -545,7 +574,7 @@ fn compile_policy(
         .context("cannot compile the policies for the Rego VM")
 }
 
-/// Compile a rule's `deny` and `applicable` Rego rules into one RVM program.
+/// Compile a rule's `deny`, `applicable` and `indeterminate` Rego rules into one RVM program.
 fn compile_program(
     compiled: &regorus::CompiledPolicy,
     r: &RuleMeta,
@@ -553,6 +582,9 @@ fn compile_program(
     let mut entries: Vec<String> = vec![r.deny_path()];
     if r.has_applicable {
         entries.push(r.applicable_path());
+    }
+    if r.has_indeterminate {
+        entries.push(r.indeterminate_path());
     }
     let refs: Vec<&str> = entries.iter().map(String::as_str).collect();
     regorus::languages::rego::compiler::Compiler::compile_from_policy(compiled, &refs)
@@ -734,12 +766,12 @@ pub fn profile_report() -> Vec<(String, u128, u64)> {
 }
 
 /// The items of a `deny` set (shared values: cloning one is a reference count).
-fn set_items(v: &regorus::Value) -> Result<Vec<regorus::Value>, String> {
+fn set_items(name: &str, v: &regorus::Value) -> Result<Vec<regorus::Value>, String> {
     match v {
         regorus::Value::Undefined => Ok(Vec::new()),
         regorus::Value::Set(s) => Ok(s.iter().cloned().collect()),
         regorus::Value::Array(a) => Ok(a.iter().cloned().collect()),
-        other => Err(format!("`deny` must be a set of objects, found {other}")),
+        other => Err(format!("`{name}` must be a set of objects, found {other}")),
     }
 }
 

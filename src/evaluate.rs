@@ -36,6 +36,8 @@ pub struct UnitRun {
     pub governance_level: Option<String>,
     /// Is the unit one the catalog scores (d.1) regardless of `--include-supporting`?
     pub scored_unit: bool,
+    /// Rules the unit leaves undecided: named in `input.indeterminate`, or whose
+    /// `indeterminate` set was not empty.
     pub indeterminate: Vec<String>,
     pub runs: Vec<RuleRun>,
 }
@@ -111,7 +113,7 @@ fn run_unit(
     let unit_id: std::sync::Arc<str> = unit.id.as_str().into();
     let (input, source) = unit.rego_input();
     let governance_level = governance_level(&input);
-    let indeterminate = indeterminate_rules(&input);
+    let mut indeterminate = indeterminate_rules(&input);
     for o in policies.evaluate(w, unit.kind, input, enabled) {
         let rule = &policies.rules()[o.rule];
         let severity = config
@@ -135,6 +137,9 @@ fn run_unit(
                 unit: unit.id.clone(),
                 message,
             }),
+        }
+        if o.undecided && !indeterminate.contains(&rule.id) {
+            indeterminate.push(rule.id.clone());
         }
         runs.push(RuleRun {
             superseded: rule.superseded_by.is_some() && unit.kind == "compose_service",

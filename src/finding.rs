@@ -281,6 +281,7 @@ mod tests {
             package: "x".into(),
             source: "x.rego".into(),
             has_applicable: false,
+            has_indeterminate: false,
         };
         let unit = Unit {
             id: "compose.yaml#web".into(),

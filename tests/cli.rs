@@ -330,6 +330,102 @@ fn user_policy_is_evaluated_in_scan() {
     );
 }
 
+/// A rule's `indeterminate` set makes its verdict indeterminate when it reports nothing
+/// (a finding decides it), on both evaluators; an `indeterminate` that is not a set is the
+/// rule's evaluation error.
+#[test]
+fn user_policy_indeterminate_set_makes_the_verdict_indeterminate() {
+    let d = tempfile::tempdir().unwrap();
+    let pol = d.path().join("pol");
+    std::fs::create_dir(&pol).unwrap();
+    let rule = |undecided: &str| {
+        format!("# METADATA\n# title: No nginx\n# description: test rule\n# custom:\n#   id: MCP-XX-001\n#   severity: HIGH\n#   kinds: [compose_service]\n#   remediation: none\npackage custom.no_nginx\nimport rego.v1\ndeny contains {{\"msg\": \"nginx\", \"loc\": input.service.image.loc}} if startswith(input.service.image.value, \"nginx\")\n{undecided}\n")
+    };
+    std::fs::write(
+        pol.join("no_nginx.rego"),
+        rule("indeterminate contains {\"reason\": \"maybe\"} if contains(input.service.image.value, \"maybe\")"),
+    )
+    .unwrap();
+    let service = |name: &str, image: &str| {
+        format!("  {name}:\n    image: {image}\n    labels:\n      mcp.server: {name}\n")
+    };
+    std::fs::write(
+        d.path().join("compose.yaml"),
+        format!(
+            "services:\n{}{}{}",
+            service("web", "nginx:1.27"),
+            service("open", "ghcr.io/maybe/app:1.0"),
+            service("plain", "ghcr.io/acme/app:1.0"),
+        ),
+    )
+    .unwrap();
+    let scan = |evaluator: &str| {
+        let out = bin()
+            .args([
+                "scan",
+                "compose.yaml",
+                "--format",
+                "json",
+                "--policy",
+                "pol",
+            ])
+            .current_dir(d.path())
+            .env("MCP_AUDIT_EVALUATOR", evaluator)
+            .assert()
+            .get_output()
+            .clone();
+        (
+            out.status.code(),
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    for evaluator in ["vm", "interpreter"] {
+        let (_, v) = scan(evaluator);
+        let verdicts: Vec<(String, String)> = v["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| {
+                let verdict = u["verdicts"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find(|r| r["rule"] == "MCP-XX-001")
+                    .unwrap();
+                (
+                    u["name"].as_str().unwrap().to_string(),
+                    verdict["verdict"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        let want = [
+            ("web", "fail"),
+            ("open", "indeterminate"),
+            ("plain", "pass"),
+        ];
+        for (name, verdict) in want {
+            assert!(
+                verdicts.contains(&(name.to_string(), verdict.to_string())),
+                "{evaluator}: {verdicts:?}"
+            );
+        }
+    }
+    std::fs::write(pol.join("no_nginx.rego"), rule("indeterminate := 1")).unwrap();
+    for evaluator in ["vm", "interpreter"] {
+        let (code, v) = scan(evaluator);
+        assert_eq!(code, Some(2), "{evaluator}");
+        let errs = v["errors"]["evaluation"].as_array().unwrap();
+        assert!(
+            errs.iter().any(|e| e["rule"] == "MCP-XX-001"
+                && e["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("`indeterminate` must be a set of objects")),
+            "{evaluator}: {errs:?}"
+        );
+    }
+}
+
 #[test]
 fn compliance_rate_and_min_score_gate() {
     let out = bin()

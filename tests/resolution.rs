@@ -347,6 +347,74 @@ fn an_unset_base_image_of_a_built_dockerfile_is_indeterminate() {
     assert_eq!(active(&r, "MCP-SC-002").len(), 1);
 }
 
+/// An image whose unset variable may or may not lead to an allowed registry
+/// (`ghcr.io/${ORG}/…` under `ghcr.io/acme/*`) leaves MCP-SC-002 indeterminate, with an
+/// MCP-EC-004 entry at the image; the variable's value decides it either way.
+#[test]
+fn an_image_registry_left_open_by_a_variable_is_indeterminate() {
+    let d = tempfile::tempdir().unwrap();
+    write(
+        d.path(),
+        &[
+            (".mcp-audit.yaml", "allowed_registries: [\"ghcr.io/acme/*\"]\n"),
+            (
+                "compose.yaml",
+                "services:\n  gh-mcp:\n    image: ghcr.io/${ORG}/gh-mcp:1.0.0\n    labels:\n      mcp.server: gh\n",
+            ),
+        ],
+    );
+    let sc002 = |r: &mcp_audit::ScanResult| -> String {
+        let unit = r.units.iter().find(|u| u.name == "gh-mcp").unwrap();
+        let v = unit
+            .verdicts
+            .iter()
+            .find(|v| v.rule == "MCP-SC-002")
+            .unwrap();
+        serde_json::to_value(v.verdict)
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let r = common::scan(d.path());
+    assert_eq!(
+        sc002(&r),
+        "indeterminate",
+        "{}",
+        common::finding_lines(&r, d.path())
+    );
+    let open: Vec<_> = active(&r, "MCP-EC-004")
+        .into_iter()
+        .filter(|f| f.evidence.as_ref().unwrap()["control"] == "image registry")
+        .collect();
+    assert_eq!(open.len(), 1, "{}", common::finding_lines(&r, d.path()));
+    assert_eq!(
+        open[0].evidence.as_ref().unwrap()["rules"],
+        serde_json::json!(["MCP-SC-002"])
+    );
+    assert_eq!(open[0].location.as_ref().unwrap().line, 3);
+    assert!(
+        open[0].message.contains("${ORG} is not set"),
+        "{}",
+        open[0].message
+    );
+    assert!(active(&r, "MCP-SC-002").is_empty());
+    for (org, verdict, findings) in [("acme", "pass", 0), ("other", "fail", 1)] {
+        write(d.path(), &[(".env", &format!("ORG={org}\n"))]);
+        let r = common::scan(d.path());
+        assert_eq!(
+            sc002(&r),
+            verdict,
+            "{}",
+            common::finding_lines(&r, d.path())
+        );
+        assert_eq!(active(&r, "MCP-SC-002").len(), findings);
+        assert!(active(&r, "MCP-EC-004")
+            .iter()
+            .all(|f| f.evidence.as_ref().unwrap()["control"] != "image registry"));
+    }
+}
+
 #[test]
 fn a_configured_base_image_healthcheck_is_the_effective_one() {
     let d = tempfile::tempdir().unwrap();

@@ -7,7 +7,8 @@
 #   requested through `deploy.resources.reservations.devices` are not raw
 #   device mappings. On the hub, `DOCKER_MCP_IN_DIND=1` (or `true`) in its
 #   `environment` or its image's `ENV` makes docker/mcp-gateway start every
-#   server it spawns `--privileged`.
+#   server it spawns `--privileged`; when that value is an unset variable
+#   (`DOCKER_MCP_IN_DIND: ${DIND}`) the rule is indeterminate (MCP-EC-004).
 # custom:
 #   id: MCP-CS-001
 #   severity: CRITICAL
@@ -22,6 +23,7 @@
 package mcp_audit.cs.mcp_cs_001
 
 import data.mcp_audit.lib.result
+import data.mcp_audit.lib.vars
 import rego.v1
 
 deny contains r if {
@@ -52,6 +54,19 @@ deny contains r if {
 		v,
 		{"variable": "DOCKER_MCP_IN_DIND"},
 	)
+}
+
+# The hub's DOCKER_MCP_IN_DIND is an unset variable: whether the servers it
+# starts are privileged is decided at deploy time.
+indeterminate contains u if {
+	input.unit.role == "hub"
+	some v in dind_settings
+	object.get(v, "indeterminate", false) == true
+	u := {
+		"control": "DOCKER_MCP_IN_DIND",
+		"reason": sprintf("whether hub %q starts every MCP server `--privileged` is decided at deploy time: %s", [input.unit.name, vars.unset_names(object.get(v, "vars", []))]),
+		"loc": v.loc,
+	}
 }
 
 # The service's `environment` wins over the image's `ENV`.

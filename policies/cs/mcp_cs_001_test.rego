@@ -44,3 +44,17 @@ test_gateway_dind_off_or_not_a_hub if {
 	d := object.union(hub({"DOCKER_MCP_IN_DIND": {"value": "1", "loc": l}}, {}), {"unit": {"role": "mcp-server"}})
 	count(mcp_cs_001.deny) == 0 with input as d
 }
+
+test_gateway_dind_from_an_unset_variable_is_undecided if {
+	unset := {"DOCKER_MCP_IN_DIND": {"value": "", "loc": l, "indeterminate": true, "vars": [{"name": "DIND", "origin": "unset"}]}}
+	count(mcp_cs_001.deny) == 0 with input as hub(unset, {})
+	us := mcp_cs_001.indeterminate with input as hub(unset, {})
+	count(us) == 1
+	some u in us
+	u.loc == l
+	u.reason == "whether hub \"gateway\" starts every MCP server `--privileged` is decided at deploy time: ${DIND} is not set and has no default"
+
+	# A default decides it; only a hub runs servers.
+	count(mcp_cs_001.indeterminate) == 0 with input as hub({"DOCKER_MCP_IN_DIND": {"value": "0", "loc": l, "indeterminate": false}}, {})
+	count(mcp_cs_001.indeterminate) == 0 with input as object.union(hub(unset, {}), {"unit": {"role": "mcp-server"}})
+}

@@ -11,9 +11,10 @@
 #   `docker.io/library/node:20`, `mcp/fetch` is `docker.io/mcp/fetch`). Stage
 #   aliases and `scratch` are not images. An image with an unset variable is
 #   judged by the text written before it when that text already decides
-#   (`ghcr.io/other/${NAME}:1`, `node:${TAG}`); `${REGISTRY}/app` is left
-#   to MCP-EC-004. The rule is off (not applicable) while the allowlist is
-#   empty.
+#   (`ghcr.io/other/${NAME}:1`, `node:${TAG}`); when it does not
+#   (`${REGISTRY}/app`, or `ghcr.io/${ORG}/app` under `ghcr.io/acme/*`, which
+#   may or may not be allowed), the rule is indeterminate and MCP-EC-004 says
+#   why. The rule is off (not applicable) while the allowlist is empty.
 # custom:
 #   id: MCP-SC-002
 #   severity: MEDIUM
@@ -29,6 +30,7 @@ package mcp_audit.sc.mcp_sc_002
 
 import data.mcp_audit.lib.image
 import data.mcp_audit.lib.result
+import data.mcp_audit.lib.vars
 import rego.v1
 
 applicable if {
@@ -99,6 +101,42 @@ deny contains r if {
 	some p in image.server_json_images
 	not allowed(p.ref)
 	r := result.with_evidence(message("`server.json` OCI package", p.ref, p.ref), p.node, evidence(p.ref, p.ref))
+}
+
+# Images whose unset variable leaves open whether they are allowed: the text
+# written before it may lead to an allowed registry or to another one. (With no
+# registry written at all, `${REGISTRY}/app`, the unit's `input.indeterminate`
+# already names this rule.)
+indeterminate contains u if {
+	count(allowlist) > 0
+	img := input.service.image
+	is_object(img)
+	not input.service.has_build
+	img.indeterminate
+	head := input.service.image_registry_head
+	open(head)
+	u := undecided_entry("image", input.service.image_written, vars.unset_names(object.get(img, "vars", [])), img.loc)
+}
+
+indeterminate contains u if {
+	count(allowlist) > 0
+	some f in input.dockerfile.from
+	f.kind == "external"
+	f.indeterminate
+	head := f.registry_head
+	open(head)
+	u := undecided_entry(from_what(f), f.image, "it does not resolve", f.loc)
+}
+
+open(head) if {
+	may_be_allowed(head)
+	not surely_allowed(head)
+}
+
+undecided_entry(what, written, why, loc) := {
+	"control": "image registry",
+	"reason": sprintf("%s %q may or may not come from `allowed_registries` (%s): %s", [what, written, concat(", ", allowlist), why]),
+	"loc": loc,
 }
 
 from_what(f) := sprintf("base image of stage %q", [f.stage])
@@ -239,6 +277,30 @@ may_match(h, pat) if {
 }
 
 may_match(h, pat) if startswith(pat, h)
+
+# Every reference that starts with `head` is allowed.
+surely_allowed(head) if {
+	h := normalize_head(head)
+	some p in allowlist
+	surely_matches(h, normalize_pattern(trim_space(p)))
+}
+
+surely_matches(h, pat) if {
+	endswith(pat, "*")
+	startswith(h, trim_suffix(pat, "*"))
+}
+
+surely_matches(h, pat) if {
+	endswith(pat, "/")
+	startswith(h, pat)
+}
+
+surely_matches(h, pat) if {
+	not endswith(pat, "*")
+	not endswith(pat, "/")
+	some sep in ["/", ":", "@"]
+	startswith(h, concat("", [pat, sep]))
+}
 
 # A string starting with `h` can also start with `prefix`.
 overlaps(h, prefix) if startswith(h, prefix)

@@ -134,6 +134,49 @@ test_prefix_that_may_still_be_allowed_is_left_undecided if {
 	count(mcp_sc_002.deny) == 0 with input as object.union(written("ghcr.io/acme/${NAME}", "ghcr.io/acme/"), {"config": {"allowed_registries": ["ghcr.io/acme/app"]}})
 }
 
+# What may or may not be allowed is undecided (the verdict is indeterminate and
+# MCP-EC-004 says why); a head every match of which is allowed, or none, is decided.
+test_undecided_only_while_the_head_leaves_it_open if {
+	us := mcp_sc_002.indeterminate with input as object.union(written("ghcr.io/${ORG}/app:1", "ghcr.io/"), {"service": {"image": {"loc": l, "vars": [{"name": "ORG", "origin": "unset"}]}}})
+	count(us) == 1
+	some u in us
+	u.control == "image registry"
+	u.reason == "image \"ghcr.io/${ORG}/app:1\" may or may not come from `allowed_registries` (localhost:5000/idp/*, docker.io/mcp/*, ghcr.io/acme/*): ${ORG} is not set and has no default"
+	u.loc == l
+
+	# Every `ghcr.io/acme/…` is allowed; no `ghcr.io/other/…` is.
+	count(mcp_sc_002.indeterminate) == 0 with input as written("ghcr.io/acme/${NAME}:1", "ghcr.io/acme/")
+	count(mcp_sc_002.indeterminate) == 0 with input as written("ghcr.io/other/${NAME}:1", "ghcr.io/other/")
+
+	# `ghcr.io/acme${X}` may be `ghcr.io/acmeevil/…`; an exact entry is matched by a
+	# head only with its separator.
+	count(mcp_sc_002.indeterminate) == 1 with input as written("ghcr.io/acme${X}/app", "ghcr.io/acme")
+	exact := {"config": {"allowed_registries": ["ghcr.io/acme/app"]}}
+	count(mcp_sc_002.indeterminate) == 1 with input as object.union(written("ghcr.io/acme/${NAME}", "ghcr.io/acme/"), exact)
+	count(mcp_sc_002.indeterminate) == 0 with input as object.union(written("ghcr.io/acme/app:${TAG}", "ghcr.io/acme/app:"), exact)
+
+	# Off without an allowlist; not for an image built here.
+	count(mcp_sc_002.indeterminate) == 0 with input as object.union(written("ghcr.io/${ORG}/app:1", "ghcr.io/"), {"config": {"allowed_registries": []}})
+	count(mcp_sc_002.indeterminate) == 0 with input as object.union(written("ghcr.io/${ORG}/app:1", "ghcr.io/"), {"service": {"has_build": true}})
+}
+
+test_required_variable_named_in_the_undecided_reason if {
+	d := object.union(written("ghcr.io/${ORG:?set it}/app", "ghcr.io/"), {"service": {"image": {"vars": [{"name": "ORG", "origin": "required"}]}}})
+	some u in mcp_sc_002.indeterminate with input as d
+	endswith(u.reason, ": ${ORG} is required at deploy time")
+}
+
+test_undecided_base_image if {
+	f := object.union(ext("docker.io/${NS}/node:22", 1), {"resolved": "docker.io//node:22", "indeterminate": true, "registry_head": "docker.io/"})
+	us := mcp_sc_002.indeterminate with input as built([f], s1_preset)
+	count(us) == 1
+	some u in us
+	startswith(u.reason, "base image of stage \"runtime\" \"docker.io/${NS}/node:22\" may or may not come from")
+	u.loc == fl(1)
+	g := object.union(ext("localhost:5000/idp/${BASE}", 1), {"resolved": "localhost:5000/idp/", "indeterminate": true, "registry_head": "localhost:5000/idp/"})
+	count(mcp_sc_002.indeterminate) == 0 with input as built([g], s1_preset)
+}
+
 test_no_registry_head_is_left_to_ec_004 if {
 	d := object.union(svc("/app:1", s1_preset), {"service": {"image": {"indeterminate": true}, "image_written": "${REGISTRY}/app:1"}})
 	count(mcp_sc_002.deny) == 0 with input as d
