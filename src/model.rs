@@ -248,6 +248,9 @@ pub struct Service {
     pub build: Option<Box<Build>>,
     pub user: Option<Val>,
     pub privileged: Option<BoolVal>,
+    /// `use_api_socket` (Compose 2.37.1): the container gets the engine's API socket,
+    /// read-write, and the user's registry credentials.
+    pub use_api_socket: Option<BoolVal>,
     pub read_only: Option<BoolVal>,
     pub cap_add: Vec<Val>,
     pub cap_drop: Vec<Val>,
@@ -845,6 +848,7 @@ impl Service {
             build: build(n.get("build"), placeholders).map(Box::new),
             user: val_at(n, &["user"]),
             privileged: bool_at(n, "privileged"),
+            use_api_socket: bool_at(n, "use_api_socket"),
             read_only: bool_at(n, "read_only"),
             cap_add: list_vals(n.get("cap_add")),
             cap_drop: list_vals(n.get("cap_drop")),

@@ -451,8 +451,9 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
     let d = tempfile::tempdir().unwrap();
     let compose = |value: &dyn Fn(&str, &str) -> String| {
         format!(
-            "services:\n  files-mcp:\n    image: ghcr.io/acme/files-mcp:1.4.2\n    user: \"10001\"\n    healthcheck: {{test: [CMD, /bin/health]}}\n    privileged: {}\n    read_only: {}\n    cpus: {}\n    security_opt: [\"{}\"]\n    ports: [\"{}:8080:8080\"]\n    volumes: [\"{}:/data\"]\n    labels:\n      mcp.server: files\n      mcp.owner: {}\n",
+            "services:\n  files-mcp:\n    image: ghcr.io/acme/files-mcp:1.4.2\n    user: \"10001\"\n    healthcheck: {{test: [CMD, /bin/health]}}\n    privileged: {}\n    use_api_socket: {}\n    read_only: {}\n    cpus: {}\n    security_opt: [\"{}\"]\n    ports: [\"{}:8080:8080\"]\n    volumes: [\"{}:/data\"]\n    labels:\n      mcp.server: files\n      mcp.owner: {}\n",
             value("PRIV", "false"),
+            value("SOCK", "false"),
             value("RO", "true"),
             value("CPUS", "0.5"),
             value("SECOPT", "no-new-privileges:true"),
@@ -508,6 +509,7 @@ fn unset_hardening_fields_are_indeterminate_not_passed() {
         controls,
         [
             "privileged",
+            "use_api_socket",
             "read_only",
             "CPU limit",
             "security_opt",

@@ -3,8 +3,9 @@
 # description: >-
 #   A client starts its server with `docker run` / `podman run` and an option
 #   that removes the container boundary. The catalog's CRITICAL options:
-#   `--privileged`; a `-v` / `--mount` of a container-runtime socket (or a
-#   directory holding one) or of a sensitive host path (`/`, `/etc`, `/root`,
+#   `--privileged`; `--use-api-socket` (the engine's API socket and the
+#   user's registry credentials); a `-v` / `--mount` of a container-runtime
+#   socket (or a directory holding one) or of a sensitive host path (`/`, `/etc`, `/root`,
 #   `/proc`, `/sys`, `/dev`, a home directory `~` / `$HOME` / `/home/<user>`,
 #   `~/.ssh`, `~/.aws`, `~/.kube`, `~/.docker`), read-only or not; a
 #   dangerous `--cap-add` (`ALL`, `SYS_ADMIN`, and MCP-CS-008's list:
@@ -66,6 +67,11 @@ dashes(name) := "--" if count(name) > 1
 
 issues contains issue(o, "the container gets every capability and device of the host", "CRITICAL") if {
 	some o in common.option({"privileged"})
+	not o.value == "false"
+}
+
+issues contains issue(o, "the container gets the container-runtime API socket and the user's registry credentials", "CRITICAL") if {
+	some o in common.option({"use-api-socket"})
 	not o.value == "false"
 }
 

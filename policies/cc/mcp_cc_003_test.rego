@@ -100,3 +100,13 @@ test_safe_options_pass if {
 test_not_applicable_without_docker if {
 	not mcp_cc_003.applicable with input as {"unit": {"name": "fs"}, "server": {"name": "fs", "command": {"value": "npx", "loc": l(1)}, "docker": null}}
 }
+
+test_use_api_socket if {
+	rs := findings([["use-api-socket", null]])
+	count(rs) == 1
+	some r in rs
+	contains(r.msg, "`--use-api-socket`")
+	contains(r.msg, "registry credentials")
+	r.evidence.catalog_severity == "CRITICAL"
+	count(findings([["use-api-socket", "false"]])) == 0
+}

@@ -8,7 +8,9 @@
 #   `~/.docker/run/docker.sock`, rootless `/run/user/<uid>/docker.sock`,
 #   `…/podman/podman.sock`, `/run/containerd/containerd.sock`, the Docker
 #   Engine named pipe, or a parent directory that contains one of them
-#   (`/var/run:/var/run`, `/`). `//` and `/var/run` ≡ `/run` are normalised. A
+#   (`/var/run:/var/run`, `/`); or sets `use_api_socket: true` (Compose
+#   2.37.1), which gives it the engine's API socket and the user's registry
+#   credentials. `//` and `/var/run` ≡ `/run` are normalised. A
 #   `DOCKER_HOST=tcp://…:2375` (the API over plain TCP, no TLS) in the
 #   service's environment, `env_file` or image ENV counts too. `:ro` does not
 #   exempt: a read-only bind of a Unix socket still allows every API call,
@@ -48,6 +50,18 @@ deny contains r if {
 		sprintf("service %q mounts `%s`, %s%s", [input.unit.name, v.source, m.what, ro_note(v)]),
 		v,
 		{"source": v.source, "host_path": m.path, "target": v.target, "read_only": v.read_only},
+	)
+}
+
+deny contains r if {
+	applicable
+	u := input.service.use_api_socket
+	u.value == true
+	not u.indeterminate
+	r := result.with_evidence(
+		sprintf("service %q sets `use_api_socket: true`: it gets the container-runtime API socket, read-write, and the user's registry credentials", [input.unit.name]),
+		u,
+		{"use_api_socket": true},
 	)
 }
 

@@ -138,3 +138,18 @@ test_compose_environment_overrides_image_env if {
 	inp := object.union(svc_env([], env("unix:///var/run/docker.sock")), {"dockerfile": {"env": {"DOCKER_HOST": {"value": "tcp://docker:2375", "loc": l}}}})
 	count(mcp_cs_002.deny) == 0 with input as inp
 }
+
+api_socket(value, indeterminate) := object.union(svc([]), {"service": {"use_api_socket": {"value": value, "raw": "x", "loc": l, "indeterminate": indeterminate}}})
+
+test_use_api_socket if {
+	rs := mcp_cs_002.deny with input as api_socket(true, false)
+	count(rs) == 1
+	some r in rs
+	r.loc == l
+	r.msg == "service \"tools-mcp\" sets `use_api_socket: true`: it gets the container-runtime API socket, read-write, and the user's registry credentials"
+
+	# `false`, or an unset variable (MCP-EC-004), does not fire; nor on a socket proxy.
+	count(mcp_cs_002.deny) == 0 with input as api_socket(false, false)
+	count(mcp_cs_002.deny) == 0 with input as api_socket(false, true)
+	count(mcp_cs_002.deny) == 0 with input as object.union(api_socket(true, false), {"unit": {"name": "docker-socket-proxy"}})
+}

@@ -3,7 +3,9 @@
 # description: >-
 #   The designated hub reaches the container runtime in a way the policy does
 #   not accept: it mounts a runtime socket (or a directory holding one, as
-#   MCP-CS-002 detects them) read-write, where the policy requires `:ro`; or
+#   MCP-CS-002 detects them) read-write, where the policy requires `:ro`, or
+#   gets it with `use_api_socket: true`, which mounts it read-write with the
+#   user's registry credentials and has no read-only form; or
 #   it mounts the raw socket, rather than going through a filtering socket
 #   proxy, while attached to a network (its own, or the default one) in a
 #   project that has services other than hubs and configured socket proxies,
@@ -47,6 +49,25 @@ deny contains r if {
 		),
 		v,
 		{"source": v.source, "host_path": m.path, "read_only": v.read_only, "networks": [n.name | some n in input.service.networks]},
+	)
+}
+
+deny contains r if {
+	applicable
+	u := input.service.use_api_socket
+	u.value == true
+	not u.indeterminate
+	problems := array.concat(
+		["read-write (the policy requires `:ro`, which `use_api_socket` cannot give)"],
+		[p | p := problem("shared_network", u)],
+	)
+	r := result.with_evidence(
+		sprintf(
+			"hub %q sets `use_api_socket: true`, which mounts the container-runtime socket with the user's registry credentials, %s; `:ro` is policy conformance only, not a security boundary",
+			[input.unit.name, concat(" and ", problems)],
+		),
+		u,
+		{"use_api_socket": true, "read_only": false, "networks": [n.name | some n in input.service.networks]},
 	)
 }
 

@@ -93,3 +93,18 @@ test_not_applicable_to_servers if {
 	not mcp_cs_003.applicable with input as inp
 	count(mcp_cs_003.deny) == 0 with input as inp
 }
+
+api_socket_hub(value, networks, services) := object.union(hub([], networks, services), {"service": {"use_api_socket": {"value": value, "raw": "x", "loc": vl, "indeterminate": false}}})
+
+test_use_api_socket_is_a_read_write_socket if {
+	rs := mcp_cs_003.deny with input as api_socket_hub(true, ["mcp-internal"], ["mcp-hub"])
+	count(rs) == 1
+	some r in rs
+	r.loc == vl
+	r.msg == "hub \"mcp-hub\" sets `use_api_socket: true`, which mounts the container-runtime socket with the user's registry credentials, read-write (the policy requires `:ro`, which `use_api_socket` cannot give); `:ro` is policy conformance only, not a security boundary"
+
+	# Beside other services on its network, that is said too.
+	some s in mcp_cs_003.deny with input as api_socket_hub(true, ["mcp-internal"], ["mcp-hub", "github-mcp"])
+	contains(s.msg, "and directly (no filtering socket proxy) while on network(s) mcp-internal alongside the project's other services (github-mcp)")
+	count(mcp_cs_003.deny) == 0 with input as api_socket_hub(false, ["mcp-internal"], ["mcp-hub", "github-mcp"])
+}

@@ -4,7 +4,8 @@
 #   When several Compose files are merged (`compose.override.yaml`,
 #   `-f a -f b`, a `docker-compose.<name>.yml` variant), a later file turns a
 #   control that passes in the base file into a failure: `read_only: true`
-#   becomes false, `privileged: true` or a host namespace appears,
+#   becomes false, `privileged: true`, `use_api_socket: true` or a host
+#   namespace appears,
 #   `cap_drop: [ALL]` or `no-new-privileges` goes away, `user:` becomes root
 #   while the base ran as non-root, the memory limit is removed, or the
 #   healthcheck is disabled — written as a value or as `!reset` (`user: !reset`
@@ -98,16 +99,19 @@ relaxations contains {
 	not is_object(svc.read_only)
 }
 
-# --- privileged and host namespaces
+# --- privileged, the engine's API socket and host namespaces
 
 relaxations contains {
-	"before": unset_or_value("privileged", base.privileged),
-	"after": "`privileged: true`",
-	"loc": svc.privileged.loc,
-	"base_loc": base_loc(base.privileged),
+	"before": unset_or_value(key, object.get(base, key, null)),
+	"after": sprintf("`%s: true`", [key]),
+	"loc": v.loc,
+	"base_loc": base_loc(object.get(base, key, null)),
 } if {
-	svc.privileged.value == true
-	not base.privileged.value == true
+	some key in ["privileged", "use_api_socket"]
+	v := object.get(svc, key, null)
+	is_object(v)
+	v.value == true
+	not base[key].value == true
 }
 
 relaxations contains {

@@ -70,6 +70,16 @@ test_privileged_already_in_base_is_not_a_relaxation if {
 	count(mcp_ec_005.deny) == 0 with input as d2
 }
 
+test_use_api_socket_true if {
+	r := only(doc({"use_api_socket": {"value": true, "loc": o(6)}}, {}))
+	r.loc == o(6)
+	contains(r.msg, "`use_api_socket: true` replaces no `use_api_socket`")
+	d := doc({"use_api_socket": {"value": true, "loc": o(6)}}, {})
+	d2 := object.union(d, {"base_service": {"use_api_socket": {"value": true, "loc": b(8)}}})
+	count(mcp_ec_005.deny) == 0 with input as d2
+	count(mcp_ec_005.deny) == 0 with input as doc({"use_api_socket": {"value": false, "loc": o(6)}}, {})
+}
+
 test_host_namespace if {
 	r := only(doc({"pid": v("host", o(5))}, {}))
 	contains(r.msg, "`pid: host`")

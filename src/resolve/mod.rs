@@ -463,14 +463,22 @@ fn unset_names(vars: &[Var]) -> String {
 /// EC-004 entries for the Compose fields other than user, image, healthcheck and
 /// memory (those [`effective`] and the image check decide) whose value an unset
 /// variable leaves undecided (the catalog's list: `privileged`, `read_only`, the CPU
-/// limit, `security_opt`, `ports`, `volumes`, `mcp.*` labels): the rules that read
-/// them report indeterminate, not pass.
+/// limit, `security_opt`, `ports`, `volumes`, `mcp.*` labels; and `use_api_socket`):
+/// the rules that read them report indeterminate, not pass.
 fn unresolved_controls(svc: &Service, indet: &mut Vec<Value>) {
     let mut push = |control: &str, rules: &[&str], vars: &[Var], loc: &Loc| {
         indet.push(indeterminate(control, rules, unset_names(vars), loc));
     };
     if let Some(b) = svc.privileged.as_ref().filter(|b| b.indeterminate) {
         push("privileged", &["MCP-CS-001"], &b.unset, &b.loc);
+    }
+    if let Some(b) = svc.use_api_socket.as_ref().filter(|b| b.indeterminate) {
+        push(
+            "use_api_socket",
+            &["MCP-CS-002", "MCP-CS-003"],
+            &b.unset,
+            &b.loc,
+        );
     }
     if let Some(b) = svc.read_only.as_ref().filter(|b| b.indeterminate) {
         push("read_only", &["MCP-CS-009"], &b.unset, &b.loc);
