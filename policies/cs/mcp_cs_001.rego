@@ -5,7 +5,9 @@
 #   capability, or maps a raw host device (`/dev/sd*`, `/dev/mem`, `/dev/kmsg`,
 #   …) with `devices:`. Any of these gives the container the host. GPUs
 #   requested through `deploy.resources.reservations.devices` are not raw
-#   device mappings. On the hub, `DOCKER_MCP_IN_DIND=1` (or `true`) in its
+#   device mappings. A `post_start` / `pre_stop` lifecycle hook with
+#   `privileged: true` runs its command as `docker exec --privileged` does,
+#   with every capability. On the hub, `DOCKER_MCP_IN_DIND=1` (or `true`) in its
 #   `environment` or its image's `ENV` makes docker/mcp-gateway start every
 #   server it spawns `--privileged`; when that value is an unset variable
 #   (`DOCKER_MCP_IN_DIND: ${DIND}`) the rule is indeterminate (MCP-EC-004).
@@ -20,6 +22,7 @@
 #     - CIS Docker Benchmark 5.5, 5.18
 #     - "KICS: Privileged Containers Enabled"
 #     - Checkov CKV_K8S_16 (analogue)
+#     - "CIS Docker Benchmark: `docker exec` is not used with the privileged option"
 package mcp_audit.cs.mcp_cs_001
 
 import data.mcp_audit.lib.result
@@ -42,6 +45,28 @@ deny contains r if {
 	some d in input.service.devices
 	raw_device(d.host)
 	r := result.new(sprintf("service %q maps raw host device %q", [input.unit.name, d.host]), d)
+}
+
+# A lifecycle hook (Compose 2.30) run privileged: `docker exec --privileged`.
+deny contains r if {
+	some hook in ["post_start", "pre_stop"]
+	hooks := object.get(input.raw, hook, [])
+	is_array(hooks)
+	some h in hooks
+	is_object(h)
+	truthy(object.get(h, "privileged", false))
+	r := result.with_evidence(
+		sprintf("service %q runs a `%s` hook with `privileged: true`: its command gets every capability, as `docker exec --privileged` does", [input.unit.name, hook]),
+		{"loc": object.get(object.get(h, "key_locs", {}), "privileged", h.loc)},
+		{"hook": hook, "user": object.get(h, "user", null)},
+	)
+}
+
+truthy(v) if v == true
+
+truthy(v) if {
+	is_string(v)
+	lower(trim_space(v)) in {"true", "yes", "on", "y", "1"}
 }
 
 # docker/mcp-gateway in Docker-in-Docker mode: every server it starts is privileged.

@@ -58,3 +58,27 @@ test_gateway_dind_from_an_unset_variable_is_undecided if {
 	count(mcp_cs_001.indeterminate) == 0 with input as hub({"DOCKER_MCP_IN_DIND": {"value": "0", "loc": l, "indeterminate": false}}, {})
 	count(mcp_cs_001.indeterminate) == 0 with input as object.union(hub(unset, {}), {"unit": {"role": "mcp-server"}})
 }
+
+hooked(hooks) := {
+	"unit": {"name": "chat-mcp", "role": "mcp-server"},
+	"service": {"cap_add": [], "devices": []},
+	"raw": hooks,
+}
+
+hook_loc := {"file": "compose.yaml", "line": 10, "col": 9, "end_line": 10, "end_col": 19}
+
+test_privileged_lifecycle_hook if {
+	h := {"command": "chown -R 10001 /data", "user": "root", "privileged": true, "loc": l, "key_locs": {"privileged": hook_loc}}
+	rs := mcp_cs_001.deny with input as hooked({"post_start": [h]})
+	count(rs) == 1
+	some r in rs
+	r.loc == hook_loc
+	r.msg == "service \"chat-mcp\" runs a `post_start` hook with `privileged: true`: its command gets every capability, as `docker exec --privileged` does"
+	r.evidence == {"hook": "post_start", "user": "root"}
+	count(mcp_cs_001.deny) == 1 with input as hooked({"pre_stop": [object.union(h, {"privileged": "yes"})]})
+
+	# Unprivileged hooks, a root user alone, and shapes that are not hook lists pass.
+	count(mcp_cs_001.deny) == 0 with input as hooked({"post_start": [object.union(h, {"privileged": false})]})
+	count(mcp_cs_001.deny) == 0 with input as hooked({"post_start": [{"command": "true", "user": "root", "loc": l}]})
+	count(mcp_cs_001.deny) == 0 with input as hooked({"post_start": "oops", "pre_stop": [1]})
+}

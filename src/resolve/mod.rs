@@ -16,7 +16,7 @@ pub use input::{
 
 use crate::config::{match_image, Config};
 use crate::model::{parse_memory, Service, Val};
-use crate::parse::compose::{loc_json, CNode, ComposeFile, Var};
+use crate::parse::compose::{loc_json, CNode, CVal, ComposeFile, Var};
 use crate::parse::dockerfile::{self, Dockerfile};
 use crate::parse::metadata::Metadata;
 use crate::source::{Loc, SourceFile};
@@ -1703,6 +1703,17 @@ fn prepare_project(
     let first = &parsed.composes[proj.files[0]];
     let compose_dir = first.0.parent().map(Path::to_path_buf).unwrap_or_default();
     let (services, networks) = project::merge_project(&files);
+    // A `provider:` service (Compose 2.36: `type: model` for Docker Model Runner) is run
+    // by a plugin, not as a container: no container rule applies to it, and it is on
+    // no network.
+    let services: Vec<project::MergedService> = services
+        .into_iter()
+        .filter(|s| {
+            !s.node
+                .get("provider")
+                .is_some_and(|p| matches!(p.v, CVal::Map(_)))
+        })
+        .collect();
     let file_names: Vec<String> = files.iter().map(|f| f.display.clone()).collect();
     // Which services are waited on for successful completion (one-shot jobs).
     let mut completed: BTreeSet<String> = BTreeSet::new();
