@@ -367,6 +367,7 @@ fn parse_source(
                     };
                     parse::include::apply(&mut c, path, &env, limits, &read, &env_for);
                     parse::extends::apply(&mut c, path, &env, limits, &read);
+                    parse::label_file::apply(&mut c, path, &read);
                     ParseOut::Compose(path.to_path_buf(), c)
                 }
                 Err((m, loc)) => fail(&src, m, loc),

@@ -297,7 +297,8 @@ fn rebase_scalar(node: &mut CNode, rel: &Path) {
 }
 
 /// Rewrite the relative paths of a service defined in another directory: `build` (its
-/// context, which defaults to that directory), `env_file` and bind-mount sources.
+/// context, which defaults to that directory), `env_file`, `label_file` and bind-mount
+/// sources.
 pub(super) fn rebase_paths(service: &mut CNode, rel: &Path) {
     let CVal::Map(entries) = &mut service.v else {
         return;
@@ -320,7 +321,7 @@ pub(super) fn rebase_paths(service: &mut CNode, rel: &Path) {
                 },
                 _ => {}
             },
-            "env_file" => match &mut v.v {
+            "env_file" | "label_file" => match &mut v.v {
                 CVal::Str(_) => rebase_scalar(v, rel),
                 CVal::Seq(items) => {
                     for item in items {

@@ -210,6 +210,7 @@ fn load_entry(
         apply_inner(&mut f, &env, chain, loader);
         chain.pop();
         extends::apply(&mut f, &p, &env, limits, read);
+        super::label_file::apply(&mut f, &p, read);
         files.push(p);
         files.append(&mut f.included);
         shown.push(f.display.clone());

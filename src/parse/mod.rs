@@ -8,5 +8,6 @@ pub mod extends;
 pub mod include;
 pub mod interpolate;
 pub mod k8s;
+pub mod label_file;
 pub mod metadata;
 pub mod yaml;
