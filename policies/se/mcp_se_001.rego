@@ -8,7 +8,8 @@
 #   `.gitignore` keeps that file out of the repository); a credential-shaped
 #   value (GitHub, AWS, Slack, OpenAI-style tokens, private keys) anywhere in
 #   those, on the command line or elsewhere in the service (labels,
-#   `healthcheck.test`, `build.labels`…); or a password in a connection string
+#   `healthcheck.test`, `build.labels`…) or in the inline `content:` of a
+#   top-level config granted to the service; or a password in a connection string
 #   (`postgresql://user:pw@host`). Placeholder values (`your_vault_token_here`,
 #   `changeme`, or a value matching the config's `placeholders`) are reported as
 #   "placeholder secret committed" (MEDIUM in the catalog). `${VAR}`, `${VAR:?…}` and `*_FILE=/run/secrets/x` are not
@@ -78,6 +79,32 @@ deny contains r if {
 		f,
 		{"class": "credential", "kind": f.kind, "field": f.field, "catalog_severity": "CRITICAL"},
 	)
+}
+
+# A config granted to the service (`configs: [name]` or `{source: name}`) written
+# inline with a credential in its `content:`.
+deny contains r if {
+	some name in granted_configs
+	some s in object.get(input.project, ["configs", name, "content_secrets"], [])
+	r := result.with_evidence(
+		sprintf("service %q is granted config %q, whose inline `content` holds a hard-coded %s credential", [input.unit.name, name, s.kind]),
+		s,
+		{"class": "credential", "kind": s.kind, "field": "configs", "config": name, "catalog_severity": "CRITICAL"},
+	)
+}
+
+granted_configs contains name if {
+	grants := object.get(input.raw, "configs", [])
+	is_array(grants)
+	some g in grants
+	name := config_name(g)
+}
+
+config_name(g) := g if is_string(g)
+
+config_name(g) := g.source if {
+	is_object(g)
+	is_string(g.source)
 }
 
 finding(what, k, v) := result.with_evidence(

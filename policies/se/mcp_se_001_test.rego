@@ -131,3 +131,26 @@ test_credential_in_other_fields if {
 	[r.msg | some r in rs] == ["service \"gh-mcp\" has a hard-coded github-token credential in its `labels`"]
 	[r.loc | some r in rs] == [l(7)]
 }
+
+configured(grants) := {
+	"unit": {"name": "gh-mcp"},
+	"service": {"environment": {}, "command_secrets": [], "field_secrets": []},
+	"env_files": [],
+	"raw": {"configs": grants},
+	"project": {"configs": {
+		"app": {"loc": l(10), "content_secrets": [{"kind": "github-token", "loc": l(12)}]},
+		"plain": {"loc": l(14), "content_secrets": []},
+	}},
+}
+
+test_credential_in_a_granted_inline_config if {
+	rs := mcp_se_001.deny with input as configured(["app", "plain"])
+	[r.msg | some r in rs] == ["service \"gh-mcp\" is granted config \"app\", whose inline `content` holds a hard-coded github-token credential"]
+	[r.loc | some r in rs] == [l(12)]
+	count(mcp_se_001.deny) == 1 with input as configured([{"source": "app", "target": "/etc/app.env"}])
+
+	# A config the service is not granted, or one without secrets, is not its finding.
+	count(mcp_se_001.deny) == 0 with input as configured(["plain"])
+	count(mcp_se_001.deny) == 0 with input as configured([])
+	count(mcp_se_001.deny) == 0 with input as configured("app")
+}

@@ -841,6 +841,29 @@ fn project_info(
             }
         }
     }
+    // Top-level `configs:` written inline (`content:`), with the credential-shaped
+    // strings the content holds (MCP-SE-001 on the services granted them).
+    let mut configs = serde_json::Map::new();
+    for f in files {
+        if let Some(cfg) = f.root.get("configs") {
+            for (k, v) in cfg.map() {
+                let Some(content) = v.get("content") else {
+                    continue;
+                };
+                let found: Vec<Value> = content
+                    .text()
+                    .map(|t| crate::secrets::find_in_text(&t))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|kind| json!({"kind": kind, "loc": loc_json(&content.loc)}))
+                    .collect();
+                configs.insert(
+                    k.name.clone(),
+                    json!({"loc": loc_json(&k.loc), "content_secrets": found}),
+                );
+            }
+        }
+    }
     let mut hubs: Vec<String> = Vec::new();
     // The services that claim each server identity (`mcp.server` or an alias, on the
     // service or in `build.labels`), for MCP-MD-001's duplicate check. A copy that only
@@ -875,7 +898,7 @@ fn project_info(
     }
     claims.retain(|_, names| names.len() > 1);
     let names: Vec<&str> = services.iter().map(|m| m.key.name.as_str()).collect();
-    json!({"networks": nets, "secrets": secrets, "hubs": hubs, "services": names,
+    json!({"networks": nets, "secrets": secrets, "configs": configs, "hubs": hubs, "services": names,
            "server_identities_claimed_twice": claims})
 }
 
