@@ -765,7 +765,8 @@ pub fn profile_report() -> Vec<(String, u128, u64)> {
     v
 }
 
-/// The items of a `deny` set (shared values: cloning one is a reference count).
+/// The items of a `deny` or `indeterminate` set (shared values: cloning one is a
+/// reference count).
 fn set_items(name: &str, v: &regorus::Value) -> Result<Vec<regorus::Value>, String> {
     match v {
         regorus::Value::Undefined => Ok(Vec::new()),
