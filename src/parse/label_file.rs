@@ -28,7 +28,11 @@ pub fn apply(file: &mut ComposeFile, path: &Path, read: &Reader) {
                 continue;
             }
             let mut read_labels: Vec<(String, String, Loc)> = Vec::new();
-            for (name, at) in files {
+            for (name, shown, at) in files {
+                if name.trim().is_empty() {
+                    errors.push((format!("label_file {shown:?}: the path is empty"), at));
+                    continue;
+                }
                 match read(&dir.join(&name)) {
                     Ok(src) => {
                         let (lines, _) = crate::parse::interpolate::parse_dotenv(&src.text);
@@ -38,7 +42,7 @@ pub fn apply(file: &mut ComposeFile, path: &Path, read: &Reader) {
                             read_labels.push((e.key, e.value, loc));
                         }
                     }
-                    Err(e) => errors.push((format!("label_file {name}: cannot read it: {e}"), at)),
+                    Err(e) => errors.push((format!("label_file {shown}: cannot read it: {e}"), at)),
                 }
             }
             add_labels(service, read_labels);
@@ -51,18 +55,20 @@ pub fn apply(file: &mut ComposeFile, path: &Path, read: &Reader) {
     file.errors.append(&mut errors);
 }
 
-/// A service's `label_file` entries (a path or a list of paths), with where each is
-/// written.
-fn entries(service: &CNode) -> Vec<(String, Loc)> {
+/// A service's `label_file` entries (a path or a list of paths): each path, as written
+/// (before interpolation), and where.
+fn entries(service: &CNode) -> Vec<(String, String, Loc)> {
     let Some(n) = service.get("label_file") else {
         return Vec::new();
     };
+    let entry = |i: &CNode| {
+        let path = i.text()?;
+        let shown = i.raw.clone().unwrap_or_else(|| path.clone());
+        Some((path, shown, i.loc.clone()))
+    };
     match &n.v {
-        CVal::Seq(items) => items
-            .iter()
-            .filter_map(|i| Some((i.text()?, i.loc.clone())))
-            .collect(),
-        _ => n.text().map(|t| (t, n.loc.clone())).into_iter().collect(),
+        CVal::Seq(items) => items.iter().filter_map(entry).collect(),
+        _ => entry(n).into_iter().collect(),
     }
 }
 
@@ -214,7 +220,7 @@ mod tests {
         let c = run(&[
             (
                 "compose.yaml",
-                "services:\n  gh:\n    image: x\n    label_file:\n      - ./missing.labels\n      - ./base.labels\n    labels:\n      - mcp.server=gh\n",
+                "services:\n  gh:\n    image: x\n    label_file:\n      - ./missing.labels\n      - ./base.labels\n      - ${UNSET_LABELS}\n    labels:\n      - mcp.server=gh\n",
             ),
             ("base.labels", "mcp.server=other\nmcp.owner=platform\n"),
         ]);
@@ -224,7 +230,7 @@ mod tests {
                 (
                     String::new(),
                     "mcp.server=gh".into(),
-                    "compose.yaml:8".into()
+                    "compose.yaml:9".into()
                 ),
                 (
                     String::new(),
@@ -235,7 +241,7 @@ mod tests {
         );
         let errors: Vec<(String, usize)> =
             c.errors.iter().map(|(m, l)| (m.clone(), l.line)).collect();
-        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(
             errors[0]
                 .0
@@ -243,5 +249,13 @@ mod tests {
             "{errors:?}"
         );
         assert_eq!(errors[0].1, 5);
+        // An unset variable leaves the path empty: said so, with the path as written.
+        assert_eq!(
+            errors[1],
+            (
+                "label_file \"${UNSET_LABELS}\": the path is empty".to_string(),
+                7
+            )
+        );
     }
 }
